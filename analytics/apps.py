@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class AnalyticsConfig(AppConfig):
+    """Product analytics and the activity log. Listens to domain signals; the domain apps never import it."""
+
+    name = "analytics"
+    verbose_name = "Analytics"
+    default_auto_field = "django.db.models.BigAutoField"

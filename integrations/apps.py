@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+
+
+class IntegrationsConfig(AppConfig):
+    """Connectors (GitHub, Slack, Google Calendar). Listens to tracking's signals; tracking never imports it."""
+
+    name = "integrations"
+    verbose_name = "Integrations"
+    default_auto_field = "django.db.models.BigAutoField"

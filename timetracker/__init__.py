@@ -1,0 +1,6 @@
+"""TimeTracker: self-hosted time tracking for teams."""
+
+from .celery import app as celery_app
+
+__all__ = ["celery_app"]
+__version__ = "0.1.0"

@@ -1,0 +1,14 @@
+"""Top-level URL routes."""
+
+from django.contrib import admin
+from django.urls import path
+from django.views.generic import RedirectView
+
+admin.site.site_header = "TimeTracker administration"
+admin.site.site_title = "TimeTracker admin"
+admin.site.index_title = "Administration"
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class TrackingConfig(AppConfig):
+    name = "tracking"
+    verbose_name = "Time tracking"
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,64 @@
+"""Errors raised by tracking services.
+
+They are ValidationErrors with a stable machine `code`, a human message and, where it applies, the form `field`
+they belong to, so the admin, the web UI and the API show them next to the right input.
+"""
+
+from django.core.exceptions import ValidationError
+
+
+class TrackingError(ValidationError):
+    code = "invalid"
+    field: str | None = None
+
+    def __init__(self, message: str, *, field: str | None = None):
+        super().__init__(message, code=self.code)
+        if field is not None:
+            self.field = field
+
+
+class TimerAlreadyRunning(TrackingError):
+    code = "timer_already_running"
+
+    def __init__(self, entry=None):
+        self.entry = entry
+        if entry is not None:
+            message = (
+                f"A timer is already running on “{entry.project}” since "
+                f"{entry.start:%Y-%m-%d %H:%M} UTC. Stop it before starting another."
+            )
+        else:
+            message = "A timer is already running. Stop it before starting another."
+        super().__init__(message)
+
+
+class NoRunningTimer(TrackingError):
+    code = "no_running_timer"
+
+    def __init__(self):
+        super().__init__("No timer is running.")
+
+
+class OverlappingEntry(TrackingError):
+    code = "overlapping_entry"
+    field = "start"
+
+    def __init__(self, conflict):
+        self.conflict = conflict
+        end = f"{conflict.end:%Y-%m-%d %H:%M}" if conflict.end else "now (running)"
+        super().__init__(
+            f"This entry overlaps your entry #{conflict.pk} on “{conflict.project}” "
+            f"from {conflict.start:%Y-%m-%d %H:%M} to {end} UTC."
+        )
+
+
+class ArchivedProject(TrackingError):
+    code = "archived_project"
+    field = "project"
+
+    def __init__(self, project):
+        super().__init__(f"The project “{project}” is archived; time cannot be tracked on it.")
+
+
+class InvalidEntry(TrackingError):
+    code = "invalid"

@@ -1,0 +1,209 @@
+"""Clients, projects, tasks, tags and time entries.
+
+Times are stored in UTC and shown in each user's timezone. Writes go through tracking.services.
+"""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.validators import MinValueValidator, RegexValidator
+from django.db import models
+from django.db.models import F, Q
+from django.utils.translation import gettext_lazy as _
+
+
+class Source(models.TextChoices):
+    WEB = "web", _("Web")
+    API = "api", _("API")
+    SLACK = "slack", _("Slack")
+    GITHUB = "github", _("GitHub")
+    CALENDAR = "calendar", _("Calendar")
+    IMPORT = "import", _("Import")
+    ADMIN = "admin", _("Admin")
+
+
+money = {"max_digits": 10, "decimal_places": 2, "validators": [MinValueValidator(Decimal("0"))]}
+
+
+class Client(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    contact = models.TextField(blank=True, help_text=_("Contact person, email or address."))
+    default_hourly_rate = models.DecimalField(null=True, blank=True, **money)
+    archived = models.BooleanField(default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Project(models.Model):
+    client = models.ForeignKey(Client, null=True, blank=True, on_delete=models.PROTECT, related_name="projects")
+    name = models.CharField(max_length=200)
+    code = models.CharField(
+        max_length=32,
+        blank=True,
+        validators=[RegexValidator(r"^[A-Za-z0-9_.-]+$", _("Use letters, digits, dot, dash or underscore."))],
+        help_text=_("Short code, used e.g. in Slack: /tt start WEB"),
+    )
+    color = models.CharField(
+        max_length=7,
+        default="#3b82f6",
+        validators=[RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a hex colour like #3b82f6."))],
+    )
+    billable = models.BooleanField(default=True)
+    hourly_rate = models.DecimalField(null=True, blank=True, help_text=_("Overrides the client's rate."), **money)
+    budget_hours = models.DecimalField(null=True, blank=True, **money)
+    budget_amount = models.DecimalField(null=True, blank=True, **money)
+    archived = models.BooleanField(default=False, db_index=True)
+    is_public = models.BooleanField(
+        default=True, help_text=_("Open to everyone. When off, only the listed teams and users may track on it.")
+    )
+    teams = models.ManyToManyField("accounts.Team", blank=True, related_name="projects")
+    members = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="projects")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["client", "name"], name="project_name_unique_per_client"),
+            models.UniqueConstraint(fields=["code"], condition=~Q(code=""), name="project_code_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.client.name} / {self.name}" if self.client_id else self.name
+
+    @property
+    def effective_hourly_rate(self) -> Decimal | None:
+        if self.hourly_rate is not None:
+            return self.hourly_rate
+        return self.client.default_hourly_rate if self.client_id else None
+
+
+class Task(models.Model):
+    class Status(models.TextChoices):
+        TODO = "todo", _("To do")
+        IN_PROGRESS = "in_progress", _("In progress")
+        DONE = "done", _("Done")
+
+    class Priority(models.TextChoices):
+        LOW = "low", _("Low")
+        NORMAL = "normal", _("Normal")
+        HIGH = "high", _("High")
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="tasks")
+    name = models.CharField(max_length=300)
+    description = models.TextField(blank=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.TODO, db_index=True)
+    priority = models.CharField(max_length=8, choices=Priority.choices, default=Priority.NORMAL)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="assigned_tasks"
+    )
+    due_date = models.DateField(null=True, blank=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.WEB)
+    external_ref = models.CharField(max_length=255, blank=True, db_index=True)
+    external_url = models.URLField(max_length=500, blank=True)
+    archived = models.BooleanField(default=False, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["project__name", "name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["source", "external_ref"], condition=~Q(external_ref=""), name="task_external_ref_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Tag(models.Model):
+    name = models.CharField(max_length=64, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class TimeEntryQuerySet(models.QuerySet):
+    def running(self):
+        return self.filter(end__isnull=True)
+
+    def completed(self):
+        return self.filter(end__isnull=False)
+
+    def overlapping(self, start, end):
+        """Entries whose interval intersects [start, end); a running entry counts as open-ended."""
+        qs = self.filter(Q(end__isnull=True) | Q(end__gt=start))
+        return qs if end is None else qs.filter(start__lt=end)
+
+
+class TimeEntry(models.Model):
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="time_entries")
+    project = models.ForeignKey(Project, on_delete=models.PROTECT, related_name="time_entries")
+    task = models.ForeignKey(Task, null=True, blank=True, on_delete=models.SET_NULL, related_name="time_entries")
+    start = models.DateTimeField()
+    end = models.DateTimeField(null=True, blank=True, help_text=_("Empty while the timer runs."))
+    duration_seconds = models.PositiveIntegerField(
+        default=0, editable=False, help_text=_("Derived from start and end, with the user's rounding applied.")
+    )
+    notes = models.TextField(blank=True)
+    tags = models.ManyToManyField(Tag, blank=True, related_name="time_entries")
+    billable = models.BooleanField(default=True)
+    source = models.CharField(max_length=16, choices=Source.choices, default=Source.WEB)
+    external_ref = models.CharField(max_length=255, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = TimeEntryQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-start"]
+        verbose_name_plural = "time entries"
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__isnull=True) | Q(end__gt=F("start")),
+                name="time_entry_end_after_start",
+                violation_error_message="The end must be after the start.",
+            ),
+            models.UniqueConstraint(
+                fields=["user"],
+                condition=Q(end__isnull=True),
+                name="one_running_entry_per_user",
+                violation_error_message="This user already has a running timer; stop it first.",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "source", "external_ref"],
+                condition=~Q(external_ref=""),
+                name="time_entry_external_ref_unique",
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["user", "start"], name="entry_user_start_idx"),
+            models.Index(fields=["project", "start"], name="entry_project_start_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.project} · {self.start:%Y-%m-%d %H:%M}"
+
+    @property
+    def is_running(self) -> bool:
+        return self.end is None
+
+    def clean(self) -> None:
+        errors = {}
+        if self.end is not None and self.start is not None and self.end <= self.start:
+            errors["end"] = _("The end must be after the start.")
+        if self.task_id and self.project_id and self.task.project_id != self.project_id:
+            errors["task"] = _("The task “%(task)s” belongs to another project.") % {"task": self.task}
+        if errors:
+            raise ValidationError(errors)

@@ -1,0 +1,43 @@
+"""Every write to the tracking domain goes through these functions.
+
+Each is atomic, checks the access policy for the acting user, validates, and sends its domain signal after
+commit. The web UI, the API, the admin, Slack and the connectors all call them.
+"""
+
+from .catalog import (
+    client_archive,
+    client_create,
+    client_update,
+    project_archive,
+    project_create,
+    project_update,
+    task_archive,
+    task_create,
+    task_update,
+)
+from .entries import (
+    time_entry_create,
+    time_entry_delete,
+    time_entry_update,
+    time_entry_validate,
+)
+from .timer import timer_start, timer_status, timer_stop
+
+__all__ = [
+    "client_archive",
+    "client_create",
+    "client_update",
+    "project_archive",
+    "project_create",
+    "project_update",
+    "task_archive",
+    "task_create",
+    "task_update",
+    "time_entry_create",
+    "time_entry_delete",
+    "time_entry_update",
+    "time_entry_validate",
+    "timer_start",
+    "timer_status",
+    "timer_stop",
+]

@@ -1,0 +1,151 @@
+"""Manual time entries: create, update, delete, and the validation they (and the admin) share."""
+
+from django.db import IntegrityError, transaction
+
+from accounts import policy
+
+from .. import signals
+from ..exceptions import ArchivedProject, InvalidEntry, OverlappingEntry, TimerAlreadyRunning
+from ..models import Project, Source, Task, TimeEntry
+from ..rounding import duration_for
+from ._common import lock_user, resolve_tags, send_on_commit
+
+EDITABLE_FIELDS = ("project", "task", "start", "end", "notes", "billable", "external_ref")
+
+
+def check_trackable(user, project: Project, task: Task | None) -> None:
+    """The project must be open to `user` and active; the task must belong to it."""
+    if project.archived:
+        raise ArchivedProject(project)
+    if not policy.can(user, policy.TRACK, project):
+        raise policy.PolicyDenied(f"{user} may not track time on “{project}”.")
+    if task is not None and task.project_id != project.pk:
+        raise InvalidEntry(f"The task “{task}” belongs to another project.", field="task")
+
+
+def time_entry_validate(entry: TimeEntry) -> None:
+    """Validate an entry (new or changed) against every rule: fields, project, running timer, overlap.
+
+    Raises ValidationError / TrackingError. Services call it under the user's lock; forms call it to show
+    errors next to the fields before saving.
+    """
+    if entry.start is None:
+        raise InvalidEntry("A start time is required.", field="start")
+    if entry.end is not None and entry.end <= entry.start:
+        raise InvalidEntry("The end must be after the start.", field="end")
+    entry.full_clean(exclude=["duration_seconds", "tags", "user", "project", "task"], validate_constraints=False)
+    others = TimeEntry.objects.select_related("project", "project__client").filter(user_id=entry.user_id)
+    if entry.pk:
+        others = others.exclude(pk=entry.pk)
+    if entry.end is None:
+        running = others.filter(end=None).first()
+        if running is not None:
+            raise TimerAlreadyRunning(running)
+    # Completed entries may not overlap; a running timer counts as open-ended, so nothing can be logged
+    # after its start until it is stopped.
+    conflict = others.overlapping(entry.start, entry.end).order_by("start").first()
+    if conflict is not None:
+        raise OverlappingEntry(conflict)
+
+
+def _finish(entry: TimeEntry) -> None:
+    entry.duration_seconds = duration_for(entry.user, entry.start, entry.end)
+
+
+@transaction.atomic
+def time_entry_create(
+    *,
+    actor,
+    project: Project,
+    start,
+    end=None,
+    user=None,
+    task: Task | None = None,
+    notes: str = "",
+    tags=None,
+    billable: bool | None = None,
+    source: str = Source.WEB,
+    external_ref: str = "",
+) -> TimeEntry:
+    """Log an entry for `user` (default: the actor). With no end it is a running timer."""
+    user = user or actor
+    entry = TimeEntry(
+        user=user,
+        project=project,
+        task=task,
+        start=start,
+        end=end,
+        notes=notes,
+        billable=project.billable if billable is None else billable,
+        source=source,
+        external_ref=external_ref,
+    )
+    policy.require(actor, policy.CREATE, entry)
+    check_trackable(user, project, task)
+    lock_user(user.pk)
+    time_entry_validate(entry)
+    _finish(entry)
+    try:
+        with transaction.atomic():
+            entry.save()
+    except IntegrityError as exc:
+        raise InvalidEntry("This entry conflicts with another entry (already running or already imported).") from exc
+    resolved = resolve_tags(actor, tags)
+    if resolved:
+        entry.tags.set(resolved)
+    _announce(entry, actor, signals.CREATED)
+    return entry
+
+
+@transaction.atomic
+def time_entry_update(*, actor, entry: TimeEntry, tags=None, **changes) -> TimeEntry:
+    """Change fields of an entry (see EDITABLE_FIELDS). Tags, when given, replace the entry's tags."""
+    unknown = set(changes) - set(EDITABLE_FIELDS)
+    if unknown:
+        raise InvalidEntry(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
+    policy.require(actor, policy.CHANGE, entry)
+    lock_user(entry.user_id)
+    # Work on a fresh copy so a refused change leaves the caller's object as it was in the database.
+    current = TimeEntry.objects.select_related("user", "project").get(pk=entry.pk)
+    project_changed = "project" in changes and changes["project"].pk != current.project_id
+    task_changed = "task" in changes and (changes["task"].pk if changes["task"] else None) != current.task_id
+    for field, value in changes.items():
+        setattr(current, field, value)
+    if project_changed or task_changed:
+        check_trackable(current.user, current.project, current.task)
+    time_entry_validate(current)
+    _finish(current)
+    try:
+        with transaction.atomic():
+            current.save()
+    except IntegrityError as exc:
+        raise InvalidEntry("This change conflicts with another entry.") from exc
+    resolved = resolve_tags(actor, tags)
+    if resolved is not None:
+        current.tags.set(resolved)
+    _announce(current, actor, signals.UPDATED)
+    return current
+
+
+@transaction.atomic
+def time_entry_delete(*, actor, entry: TimeEntry) -> None:
+    policy.require(actor, policy.DELETE, entry)
+    ids = {"entry_id": entry.pk, "user_id": entry.user_id, "project_id": entry.project_id}
+    source = entry.source
+    entry.delete()
+    send_on_commit(
+        signals.time_entry_changed, TimeEntry, actor_id=actor.pk, action=signals.DELETED, source=source, **ids
+    )
+
+
+def _announce(entry: TimeEntry, actor, action: str) -> None:
+    send_on_commit(
+        signals.time_entry_changed,
+        TimeEntry,
+        entry_id=entry.pk,
+        user_id=entry.user_id,
+        project_id=entry.project_id,
+        actor_id=actor.pk,
+        action=action,
+        source=entry.source,
+    )

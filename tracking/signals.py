@@ -1,0 +1,36 @@
+"""Domain signals of the tracking app.
+
+Sent by tracking.services after the transaction commits, with ids only (never model instances), so receivers
+in other apps (integrations, analytics) load what they need or hand the ids to a Celery task. Every signal is
+sent with `sender` set to the model class it is about.
+
+timer_started(sender=TimeEntry, entry_id, user_id, project_id, actor_id, source)
+    A timer began running for user_id.
+timer_stopped(sender=TimeEntry, entry_id, user_id, project_id, actor_id, source, duration_seconds)
+    The running timer was stopped; duration_seconds is the stored (rounded) duration.
+time_entry_changed(sender=TimeEntry, entry_id, user_id, project_id, actor_id, action, source)
+    action is "created", "updated" or "deleted". Sent for manual entries and edits (not for timer start/stop,
+    which have their own signals). After "deleted" the row no longer exists.
+task_changed(sender=Task, task_id, project_id, actor_id, action)
+    action is "created", "updated" or "archived".
+project_changed(sender=Project, project_id, actor_id, action)
+    action is "created", "updated" or "archived".
+client_changed(sender=Client, client_id, actor_id, action)
+    action is "created", "updated" or "archived".
+
+`actor_id` is the user who made the change; None for system actions.
+"""
+
+from django.dispatch import Signal
+
+timer_started = Signal()
+timer_stopped = Signal()
+time_entry_changed = Signal()
+task_changed = Signal()
+project_changed = Signal()
+client_changed = Signal()
+
+CREATED = "created"
+UPDATED = "updated"
+DELETED = "deleted"
+ARCHIVED = "archived"
