@@ -17,6 +17,10 @@ project_changed(sender=Project, project_id, actor_id, action)
     action is "created", "updated" or "archived".
 client_changed(sender=Client, client_id, actor_id, action)
     action is "created", "updated" or "archived".
+report_viewed(sender=TimeEntry, user_id, group_by, then_by, interface)
+    Someone ran a report (interface is "web" or "api").
+report_exported(sender=TimeEntry, user_id, format, row_count, interface)
+    Someone downloaded a report; format is "csv" or "xlsx".
 
 `actor_id` is the user who made the change; None for system actions.
 """
@@ -29,6 +33,8 @@ time_entry_changed = Signal()
 task_changed = Signal()
 project_changed = Signal()
 client_changed = Signal()
+report_viewed = Signal()
+report_exported = Signal()
 
 CREATED = "created"
 UPDATED = "updated"
