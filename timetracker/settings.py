@@ -131,6 +131,15 @@ STORAGES = {
     },
 }
 
+if DEBUG:
+    # In development the static files are served from the apps' folders; STATIC_ROOT exists only after
+    # collectstatic, which WhiteNoise would otherwise warn about on every start.
+    import warnings
+
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+
 # --- Security (hardening follows DEBUG=False) -----------------------------------------------------------------------
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
