@@ -1,0 +1,11 @@
+"""URLs of the accounts app, mounted under /accounts/ next to allauth's own."""
+
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("profile/", views.account_profile, name="account_profile"),
+    path("export/", views.account_data_export, name="account_data_export"),
+    path("login/local/", views.account_login_local, name="accounts_login_local"),
+]
