@@ -33,16 +33,20 @@ def _claims(sociallogin) -> dict:
     return oidc.claims_of(sociallogin.account.extra_data or {})
 
 
+def unreachable_reason() -> str:
+    return (
+        "The identity provider could not be reached or answered with an error. "
+        "Check OIDC_SERVER_URL and that TimeTracker can reach it."
+    )
+
+
 def _failure_reason(error, exception) -> str:
     """A sentence an admin can act on. Never includes a secret: only the error kind and the provider's error code."""
     text = str(exception or "")
     if error == AuthError.DENIED:
         return "The identity provider refused the sign-in (access denied)."
     if isinstance(exception, requests.RequestException):
-        return (
-            "The identity provider could not be reached or answered with an error. "
-            "Check OIDC_SERVER_URL and that TimeTracker can reach it."
-        )
+        return unreachable_reason()
     if isinstance(exception, OAuth2Error):
         if "invalid_client" in text or "401" in text:
             return (

@@ -8,4 +8,7 @@ urlpatterns = [
     path("profile/", views.account_profile, name="account_profile"),
     path("export/", views.account_data_export, name="account_data_export"),
     path("login/local/", views.account_login_local, name="accounts_login_local"),
+    # allauth's OpenID Connect views, wrapped so an unreachable provider gets a clear page (same URL names).
+    path("oidc/<str:provider_id>/login/", views.oidc_login, name="openid_connect_login"),
+    path("oidc/<str:provider_id>/login/callback/", views.oidc_callback, name="openid_connect_callback"),
 ]

@@ -1,8 +1,11 @@
 """Web pages of the accounts app: the profile page, the data export, the break-glass sign-in."""
 
 import json
+import logging
 
+import requests
 from allauth.account.views import LoginView
+from allauth.socialaccount.providers.openid_connect import views as oidc_views
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -11,6 +14,9 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET
 
 from . import services
+from .adapters import unreachable_reason
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -43,3 +49,24 @@ class BreakGlassLoginView(LoginView):
 
 
 account_login_local = BreakGlassLoginView.as_view()
+
+
+def _provider_unreachable(request, provider_id: str):
+    logger.warning("single sign-on failed: provider=%s could not be reached", provider_id)
+    context = {"reason": unreachable_reason()}
+    return render(request, "socialaccount/authentication_error.html", context, status=502)
+
+
+def oidc_login(request, provider_id):
+    """allauth's OpenID Connect sign-in, with a clear page instead of an error when the provider is unreachable."""
+    try:
+        return oidc_views.login(request, provider_id)
+    except requests.RequestException:
+        return _provider_unreachable(request, provider_id)
+
+
+def oidc_callback(request, provider_id):
+    try:
+        return oidc_views.callback(request, provider_id)
+    except requests.RequestException:
+        return _provider_unreachable(request, provider_id)
