@@ -40,6 +40,12 @@ class OidcProvider:
 
 
 @pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Sign-in tests hash many passwords; the production hasher's cost is not what they test."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
 def _fresh_cache():
     """Rate-limit counters live in the cache; each test starts with none."""
     cache.clear()
