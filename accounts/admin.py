@@ -1,5 +1,6 @@
 """Django admin for users and teams, and the mixin that makes every admin page ask accounts.policy."""
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
@@ -52,8 +53,17 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "full_name", "role", "password1", "password2")}),
     )
-    readonly_fields = ("last_login", "date_joined", "deactivated_at", "deactivated_by", "erased_at", "erased_by")
-    actions = ("deactivate_users", "erase_users")
+    # Deactivation goes through the actions (recorded by who and when), not the is_active box.
+    readonly_fields = (
+        "is_active",
+        "last_login",
+        "date_joined",
+        "deactivated_at",
+        "deactivated_by",
+        "erased_at",
+        "erased_by",
+    )
+    actions = ("deactivate_users", "reactivate_users", "erase_users")
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
@@ -63,6 +73,22 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
                 ("Privacy", {"fields": ("deactivated_at", "deactivated_by", "erased_at", "erased_by")}),
             )
         return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form_class
+
+        class RoleCheckedForm(form_class):
+            def clean_role(self):
+                role = self.cleaned_data["role"]
+                try:
+                    services.user_role_validate(user=obj, role=role)
+                except ValidationError as exc:
+                    raise forms.ValidationError(exc.messages) from exc
+                return role
+
+        return RoleCheckedForm
 
     def save_model(self, request, obj, form, change):
         # Role changes go through the service: it refuses removing the last admin and announces the change.
@@ -77,8 +103,8 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
     def get_actions(self, request):
         actions = super().get_actions(request)
         if not policy.can(request.user, policy.MANAGE_USERS):
-            actions.pop("deactivate_users", None)
-            actions.pop("erase_users", None)
+            for name in ("deactivate_users", "reactivate_users", "erase_users"):
+                actions.pop(name, None)
         return actions
 
     def _confirmed_privacy_action(self, request, queryset, *, service, title, verb, explanation):
@@ -118,6 +144,17 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
             title="Deactivate users",
             verb="deactivated",
             explanation="They can no longer sign in; their profile and time stay, and you can reactivate them later.",
+        )
+
+    @admin.action(description="Reactivate selected users")
+    def reactivate_users(self, request, queryset):
+        return self._confirmed_privacy_action(
+            request,
+            queryset,
+            service=services.user_reactivate,
+            title="Reactivate users",
+            verb="reactivated",
+            explanation="They can sign in again with their existing sign-in methods.",
         )
 
     @admin.action(description="Erase selected users (anonymise; keeps their time anonymously)")

@@ -83,6 +83,15 @@ def _other_active_admins(user: User) -> bool:
 # --- Roles ------------------------------------------------------------------------------------------------------------
 
 
+def user_role_validate(*, user: User, role: str) -> None:
+    """Raise AccountError if a person may not give `user` this role (forms call it to show the error in place)."""
+    if role not in Role.values:
+        raise AccountError(f"“{role}” is not a role; use one of {', '.join(Role.values)}.")
+    current_role = User.objects.filter(pk=user.pk).values_list("role", flat=True).first()
+    if current_role == Role.ADMIN and role != Role.ADMIN and user.is_active and not _other_active_admins(user):
+        raise AccountError("This is the last active admin; make someone else an admin first.")
+
+
 @transaction.atomic
 def user_role_set(*, actor: User | None, user: User, role: str) -> User:
     """Give `user` the role `role`. actor=None is single sign-on applying the identity provider's groups.
@@ -98,8 +107,8 @@ def user_role_set(*, actor: User | None, user: User, role: str) -> User:
     if old_role == role:
         user.role = role
         return current
-    if actor is not None and old_role == Role.ADMIN and current.is_active and not _other_active_admins(current):
-        raise AccountError("This is the last active admin; make someone else an admin first.")
+    if actor is not None:
+        user_role_validate(user=current, role=role)
     current.role = role
     current.save(update_fields=["role", "is_staff", "is_superuser"])
     user.role, user.is_staff, user.is_superuser = current.role, current.is_staff, current.is_superuser
