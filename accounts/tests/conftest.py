@@ -46,10 +46,11 @@ def _fast_password_hashing(settings):
 
 
 @pytest.fixture(autouse=True)
-def _fresh_cache():
-    """Rate-limit counters live in the cache; each test starts with none."""
-    cache.clear()
-    yield
+def _fresh_cache(settings, request):
+    """Rate-limit counters live in the cache; each test gets its own empty local one (never flushing a shared Redis)."""
+    settings.CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": request.node.nodeid}
+    }
     cache.clear()
 
 
