@@ -191,6 +191,7 @@ def user_erase(*, actor: User, user: User) -> User:
     current.erased_by = actor
     current.save()
     _delete_sign_ins(current)
+    _anonymise_admin_log(current, placeholder)
     for model in _owned_models(("accounts", "ApiToken"), ("integrations", "Integration")):
         _owned_rows(model, current).delete()
     current.projects.clear()
@@ -214,6 +215,16 @@ def _delete_sign_ins(user: User) -> None:
     for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator():
         if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
             session.delete()
+
+
+def _anonymise_admin_log(user: User, placeholder: str) -> None:
+    """The admin's history names the user in its entries about them; keep the history, drop the name."""
+    from django.contrib.admin.models import LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.filter(content_type=ContentType.objects.get_for_model(User), object_id=str(user.pk)).update(
+        object_repr=placeholder, change_message=""
+    )
 
 
 def _deactivate_tokens(user: User) -> None:

@@ -248,3 +248,23 @@ def test_erasing_ends_the_persons_open_sessions(client, person, admin_user):
     services.user_erase(actor=admin_user, user=person)
 
     assert client.get("/accounts/profile/").status_code == 302
+
+
+def test_erasure_removes_the_name_from_the_admin_history(person, admin_user):
+    from django.contrib.admin.models import CHANGE, LogEntry
+    from django.contrib.contenttypes.models import ContentType
+
+    LogEntry.objects.create(
+        user=admin_user,
+        content_type=ContentType.objects.get_for_model(User),
+        object_id=str(person.pk),
+        object_repr="jdoe",
+        action_flag=CHANGE,
+        change_message="Changed email of Jane Doe",
+    )
+
+    services.user_erase(actor=admin_user, user=person)
+
+    entry = LogEntry.objects.get(object_id=str(person.pk))
+    assert entry.object_repr == f"erased-{person.pk}"
+    assert "Jane" not in entry.change_message
