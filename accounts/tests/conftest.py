@@ -9,6 +9,7 @@ import re
 import shutil
 import subprocess
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urljoin, urlsplit
@@ -68,18 +69,17 @@ def _install_provider() -> None:
         pytest.fail(f"`npm ci` for the test OIDC provider failed:\n{result.stdout}\n{result.stderr}")
 
 
-@pytest.fixture(scope="session")
-def oidc_provider():
-    """panva's oidc-provider on 127.0.0.1, an ephemeral port, with one static client."""
+@contextmanager
+def running_provider(redirect_uris: list[str]):
+    """Start panva's oidc-provider on 127.0.0.1 (an ephemeral port) with one static client; stop it afterwards."""
     if shutil.which("node") is None or shutil.which("npm") is None:
         pytest.skip("Node.js and npm are not installed: the end-to-end OIDC tests need them to run oidc-provider")
     _install_provider()
-    redirect_uris = ",".join(f"http://testserver/accounts/oidc/{pid}/login/callback/" for pid in PROVIDER_IDS)
     env = {
         **os.environ,
         "OIDC_TEST_CLIENT_ID": CLIENT_ID,
         "OIDC_TEST_CLIENT_SECRET": CLIENT_SECRET,
-        "OIDC_TEST_REDIRECT_URIS": redirect_uris,
+        "OIDC_TEST_REDIRECT_URIS": ",".join(redirect_uris),
         "OIDC_TEST_ACCOUNTS": json.dumps(ACCOUNTS),
     }
     process = subprocess.Popen(  # noqa: S603
@@ -114,6 +114,13 @@ def oidc_provider():
             process.wait(timeout=10)
         except subprocess.TimeoutExpired:
             process.kill()
+
+
+@pytest.fixture(scope="session")
+def oidc_provider():
+    """The provider for tests that drive TimeTracker with Django's test client (host "testserver")."""
+    with running_provider([f"http://testserver/accounts/oidc/{pid}/login/callback/" for pid in PROVIDER_IDS]) as p:
+        yield p
 
 
 def provider_app(provider: OidcProvider, *, provider_id: str = "oidc", name: str = "Example SSO", **overrides):
