@@ -39,6 +39,17 @@ def account_data_export(request):
     return response
 
 
+@login_required
+@require_GET
+def account_email_managed(request):
+    """Email addresses are set by an administrator or by single sign-on, never added by the person.
+
+    Replaces allauth's email management page: an address someone could add to their own account would otherwise be
+    matched when a colleague with that address first signs in with single sign-on.
+    """
+    return render(request, "accounts/email_managed.html")
+
+
 class BreakGlassLoginView(LoginView):
     """The password form for administrators when OIDC_ONLY hides it on the normal sign-in page."""
 

@@ -197,3 +197,16 @@ def test_account_pages_render_inside_the_site_layout(client, member, url):
 
     assert "· TimeTracker</title>" in page
     assert "<main>" in page
+
+
+def test_people_cannot_add_email_addresses_to_their_account(client, member):
+    client.force_login(member)
+
+    page = client.get("/accounts/email/")
+    post = client.post("/accounts/email/", {"action_add": "", "email": "someone.else@example.com"})
+
+    assert "managed by your administrator" in page.content.decode()
+    assert post.status_code == 405
+    member.refresh_from_db()
+    assert member.email != "someone.else@example.com"
+    assert not member.emailaddress_set.filter(email="someone.else@example.com").exists()

@@ -107,6 +107,7 @@ def test_an_existing_local_user_with_the_same_email_is_signed_in_not_duplicated(
     assert User.objects.filter(email__iexact="erin.local@example.com").count() == 1
     erin.refresh_from_db()
     assert erin.role == Role.MEMBER  # staff=member
+    assert not erin.has_usable_password()  # the unverified local address no longer opens the account by password
     assert erin.socialaccount_set.get().provider == "oidc"
 
 
