@@ -210,3 +210,18 @@ def test_people_cannot_add_email_addresses_to_their_account(client, member):
     member.refresh_from_db()
     assert member.email != "someone.else@example.com"
     assert not member.emailaddress_set.filter(email="someone.else@example.com").exists()
+
+
+def test_a_session_without_remember_me_ends_with_the_browser(client, member):
+    client.post("/accounts/login/", {"login": member.username, "password": PASSWORD})
+
+    assert client.session.get_expire_at_browser_close()
+
+
+def test_a_remembered_session_expires_after_the_session_age(client, member, settings):
+    settings.SESSION_COOKIE_AGE = 3600
+
+    client.post("/accounts/login/", {"login": member.username, "password": PASSWORD, "remember": "on"})
+
+    assert not client.session.get_expire_at_browser_close()
+    assert client.session.get_expiry_age() == 3600
