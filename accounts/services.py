@@ -59,6 +59,8 @@ _INTEGRATION_METADATA_FIELDS = (
     "created_at",
     "updated_at",
     "last_synced_at",
+    "last_sync_at",
+    "last_sync_status",
 )
 _SECRET_WORDS = ("secret", "hash", "password", "key_digest", "digest")
 
