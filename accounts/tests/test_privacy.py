@@ -268,3 +268,34 @@ def test_erasure_removes_the_name_from_the_admin_history(person, admin_user):
     entry = LogEntry.objects.get(object_id=str(person.pk))
     assert entry.object_repr == f"erased-{person.pk}"
     assert "Jane" not in entry.change_message
+
+
+# --- With API tokens (the API adds them; these run once accounts.tokens exists) ---------------------------------------
+
+
+def _api_tokens():
+    return pytest.importorskip("accounts.tokens", reason="API tokens are not part of this build yet")
+
+
+def test_the_export_lists_api_token_metadata_but_never_the_token(person):
+    tokens = _api_tokens()
+    from accounts.models_api import SCOPES
+
+    token, raw = tokens.api_token_create(user=person, name="Laptop script", scopes=[SCOPES[0]])
+
+    data = services.user_data_export(user=person)
+
+    assert [t["name"] for t in data["api_tokens"]] == ["Laptop script"]
+    assert raw not in json.dumps(data)
+    assert all("hash" not in key for t in data["api_tokens"] for key in t)
+
+
+def test_erasure_deletes_the_persons_api_tokens(person, admin_user):
+    tokens = _api_tokens()
+    from accounts.models_api import SCOPES, ApiToken
+
+    tokens.api_token_create(user=person, name="Laptop script", scopes=[SCOPES[0]])
+
+    services.user_erase(actor=admin_user, user=person)
+
+    assert not ApiToken.objects.filter(owner=person).exists()
