@@ -151,3 +151,22 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Analytics (issue 8: PostHog, feature flags, telemetry, activity log) --------------------------------------------
+# Everything is off unless POSTHOG_API_KEY is set; see docs/admin/monitoring/analytics.md.
+POSTHOG_API_KEY = env.str("POSTHOG_API_KEY", default="")
+POSTHOG_HOST = env.str("POSTHOG_HOST", default="https://us.i.posthog.com")
+POSTHOG_SECRET_KEY = env.str("POSTHOG_SECRET_KEY", default="")
+# Synchronous sends (one HTTP request per call, no background thread): for tests and scripts only.
+POSTHOG_SYNC_MODE = env.bool("POSTHOG_SYNC_MODE", default=False)
+POSTHOG_FLAGS_TIMEOUT = env.float("POSTHOG_FLAGS_TIMEOUT", default=2.0)
+# After a failed flag request, flags answer their defaults without asking PostHog for this many seconds.
+POSTHOG_FLAGS_BACKOFF_SECONDS = env.int("POSTHOG_FLAGS_BACKOFF_SECONDS", default=60)
+# Secret for the pseudonymous distinct ids (HMAC of the user's primary key); defaults to one derived from SECRET_KEY.
+ANALYTICS_ID_SECRET = env.str("ANALYTICS_ID_SECRET", default="")
+TELEMETRY_ENABLED = env.bool("TELEMETRY_ENABLED", default=False)
+DEPLOYMENT_METHOD = env.str("DEPLOYMENT_METHOD", default="")  # docker / native; detected when empty
+ENVIRONMENT_NAME = env.str("ENVIRONMENT_NAME", default="development" if DEBUG else "production")
+ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
+MIDDLEWARE += ["analytics.middleware.AnalyticsRequestMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["analytics.context_processors.feature_flags"]
