@@ -20,7 +20,6 @@ from .events import (
     Prop,
 )
 from .models import Verb
-from .tasks import capture_anonymous_event
 
 record = services.activity_record
 track = services.track_event
@@ -136,13 +135,11 @@ def on_integration_connected(sender, integration_id, provider, user_id=None, act
 
 
 def on_integration_synced(sender, integration_id, provider, counts=None, **kwargs):
-    services.enqueue(capture_anonymous_event, INTEGRATION_SYNCED, {Prop.PROVIDER: provider, Prop.COUNTS: counts or {}})
+    services.track_installation_event(INTEGRATION_SYNCED, {Prop.PROVIDER: provider, Prop.COUNTS: counts or {}})
 
 
 def on_integration_failed(sender, integration_id, provider, error_code="", **kwargs):
-    services.enqueue(
-        capture_anonymous_event, INTEGRATION_FAILED, {Prop.PROVIDER: provider, Prop.ERROR_CODE: error_code}
-    )
+    services.track_installation_event(INTEGRATION_FAILED, {Prop.PROVIDER: provider, Prop.ERROR_CODE: error_code})
     record(
         Verb.INTEGRATION_FAILED,
         actor_id=None,

@@ -97,6 +97,15 @@ def track_event(user, name: str, properties: dict | None = None, request=None) -
     enqueue(capture_event, user_id, name, payload)
 
 
+def track_installation_event(name: str, properties: dict | None = None) -> None:
+    """An event that belongs to no person (a scheduled sync), sent in the background under the installation's id."""
+    if not analytics_configured():
+        return
+    from .tasks import capture_anonymous_event
+
+    enqueue(capture_anonymous_event, name, properties or {})
+
+
 def track_feature_interaction(user, key: str, action: str, request=None) -> None:
     """`user` did `action` (e.g. "viewed", "clicked") with the feature behind flag `key`."""
     track_event(user, FEATURE_INTERACTION, {Prop.FEATURE_FLAG: key, Prop.ACTION: action}, request=request)
