@@ -29,6 +29,8 @@ class FakePostHog:
     payloads: dict[str, Any] = field(default_factory=dict)
     requests: list[Received] = field(default_factory=list)
     status: int = 200
+    # Flag definitions for local evaluation (GET /flags/definitions), in PostHog's format.
+    definitions: list[dict] = field(default_factory=list)
 
     def start(self) -> FakePostHog:
         fake = self
@@ -70,7 +72,7 @@ class FakePostHog:
             def do_GET(self):
                 self._read()
                 if self.path.startswith("/flags/definitions"):
-                    self._answer(200, {"flags": [], "group_type_mapping": {}, "cohorts": {}})
+                    self._answer(200, {"flags": fake.definitions, "group_type_mapping": {}, "cohorts": {}})
                 else:
                     self._answer(404, {"detail": "not found"})
 
@@ -119,6 +121,14 @@ class FakePostHog:
 
     def events_named(self, name: str) -> list[dict]:
         return [e for e in self.events() if e.get("event") == name]
+
+    @staticmethod
+    def rollout(key: str, percentage: int = 100, payload=None, flag_id: int = 1) -> dict:
+        """A flag definition released to `percentage` of everyone, as /flags/definitions lists it."""
+        filters = {"groups": [{"properties": [], "rollout_percentage": percentage}]}
+        if payload is not None:
+            filters["payloads"] = {"true": json.dumps(payload)}
+        return {"id": flag_id, "name": key, "key": key, "active": True, "deleted": False, "filters": filters}
 
     def flag_requests(self) -> list[Received]:
         return [r for r in self.requests if r.path.startswith("/flags/?")]

@@ -179,3 +179,18 @@ def test_feature_interactions_are_tracked(posthog, client, admin_user):
         (WIDGET, "clicked"),
     ]
     assert interactions[1]["properties"]["$current_url"] == "/activity/"
+
+
+@pytest.mark.django_db
+def test_with_a_secret_key_flags_are_evaluated_locally_even_for_opted_out_users(posthog, settings, member):
+    from analytics.services import analytics_preference_set
+
+    settings.POSTHOG_SECRET_KEY = "phs_testsecret"
+    posthog.definitions = [posthog.rollout(WIDGET, 100, payload={"limit": 4})]
+    analytics_preference_set(user=member, opted_out=True)
+
+    assert flag_enabled(member, WIDGET) is True
+    assert flag_payload(member, WIDGET) == {"limit": 4}
+    definitions = [r for r in posthog.requests if r.path.startswith("/flags/definitions")]
+    assert definitions and definitions[0].headers["Authorization"] == "Bearer phs_testsecret"
+    assert posthog.flag_requests() == []  # nothing about the user left the server
