@@ -29,7 +29,7 @@ EMAIL = re.compile(r"[^@\s/]+@[^@\s/]+\.[A-Za-z]{2,}")
 TOKEN_PREFIX = re.compile(r"(^|\s)(bearer\s|basic\s|phc_|phx_|ghp_|gho_|ghs_|github_pat_|xox[abpr]-|sk_|tt_)", re.I)
 IP_IN_TEXT = re.compile(r"(?<![\d.])(?:\d{1,3}\.){3}\d{1,3}(?![\d.])")
 UUID_OR_HEX = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]+)$", re.I)
-SECRET_LIKE = re.compile(r"^[A-Za-z0-9_\-+/=.]{24,}$")
+SECRET_LIKE = re.compile(r"^[A-Za-z0-9_\-+=.]{24,}$")
 
 # Containers whose members are checked one by one rather than dropped whole.
 NESTED = {Prop.SET, Prop.SET_ONCE, "$group_set", Prop.GROUPS, Prop.COUNTS}
@@ -52,14 +52,19 @@ def _looks_like_ip(value: str) -> bool:
     return bool(IP_IN_TEXT.search(value))
 
 
+def _secret_like(text: str) -> bool:
+    if not SECRET_LIKE.match(text) or UUID_OR_HEX.match(text):
+        return False
+    return any(c.isdigit() for c in text) and any(c.isalpha() for c in text)
+
+
 def value_looks_personal(value: Any) -> bool:
     if isinstance(value, str):
         if EMAIL.search(value) or TOKEN_PREFIX.search(value) or _looks_like_ip(value):
             return True
-        if SECRET_LIKE.match(value) and not UUID_OR_HEX.match(value):
-            # Long opaque strings with letters and digits mixed read as keys or tokens.
-            return any(c.isdigit() for c in value) and any(c.isalpha() for c in value)
-        return False
+        # Long opaque strings with letters and digits mixed read as keys or tokens (checked per path segment, so
+        # a path like /projects/12/entries/345/ stays while /hooks/<token>/ goes).
+        return any(_secret_like(segment) for segment in value.split("/"))
     if isinstance(value, (list, tuple)):
         return any(value_looks_personal(v) for v in value)
     if isinstance(value, dict):

@@ -35,8 +35,17 @@ POISON = {
     "opaque": "Zm9vYmFyYmF6cXV4MTIzNDU2Nzg5MGFiY2RlZg",
     "ipv6": "2001:db8::1",
     "tags": ["fine", "bob@example.net"],
+    "hook": "/webhooks/slack/T0k3nAbCdEfGhIjKlMnOpQrSt/",
 }
-SAFE = {"project_id": 4, "source": "web", "duration_seconds": 1800, "app_version": "0.1.0", "$current_url": "/timer/"}
+SAFE = {
+    "project_id": 4,
+    "source": "web",
+    "duration_seconds": 1800,
+    "app_version": "0.1.0",
+    "$current_url": "/projects/12/entries/345/activity-widget/",
+    "request_uuid": "0f4c6e0e-2b5c-4a0e-9a43-1d1f0c9d2a11",
+    "platform": "linux-x86_64",
+}
 
 
 def test_before_send_drops_every_personal_looking_property_and_keeps_the_rest():
