@@ -1,10 +1,10 @@
 """Feature flags from PostHog.
 
-`flag_enabled`, `flag_payload` and `all_flags` ask PostHog once per request (the answer is cached on the request)
-under the user's pseudonymous id. PostHog off, the user opted out, or PostHog unreachable → the defaults, fast:
-after a failed request flags are not asked for again for POSTHOG_FLAGS_BACKOFF_SECONDS. With POSTHOG_SECRET_KEY the
-SDK evaluates flags locally from their definitions, and only then are opted-out users evaluated too (nothing about
-them leaves the server).
+`flag_enabled`, `flag_payload` and `all_flags` ask PostHog once per request under the user's pseudonymous id; the
+answer is cached on the request, and for POSTHOG_FLAGS_CACHE_SECONDS in the cache. PostHog off, the user opted out,
+or PostHog unreachable → the defaults, fast: after a failed request flags are not asked for again for
+POSTHOG_FLAGS_BACKOFF_SECONDS. With POSTHOG_SECRET_KEY the SDK evaluates flags locally from their definitions, and
+only then are opted-out users evaluated too (nothing about them leaves the server).
 """
 
 from __future__ import annotations
@@ -17,6 +17,7 @@ from functools import wraps
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.http import Http404
 
 from accounts.models import Role
@@ -41,6 +42,15 @@ _EMPTY: tuple[dict, dict] = ({}, {})
 _backoff_lock = threading.Lock()
 _unavailable_until = 0.0
 _CACHE_ATTR = "_analytics_feature_flags"
+
+
+def _cache_key(user_id: int) -> str:
+    return f"analytics:flags:{user_id}"
+
+
+def forget_flags(user_id: int) -> None:
+    """Drop the user's cached flags (after their opt-out changed)."""
+    cache.delete(_cache_key(user_id))
 
 
 def _mark_unavailable() -> None:
@@ -78,7 +88,7 @@ def _fetch(user) -> tuple[dict, dict]:
             answer = client.get_all_flags_and_payloads(
                 ident, person_properties=_person_properties(user), only_evaluate_locally=opted_out
             )
-            return answer.get("featureFlags") or {}, answer.get("featureFlagPayloads") or {}
+            return _remember(user, (answer.get("featureFlags") or {}, answer.get("featureFlagPayloads") or {}))
         from posthog.types import to_flags_and_payloads
 
         decision = client.get_flags_decision(ident, person_properties=_person_properties(user))
@@ -91,22 +101,31 @@ def _fetch(user) -> tuple[dict, dict]:
         _mark_unavailable()
         return _EMPTY
     answer = to_flags_and_payloads(decision)
-    return answer.get("featureFlags") or {}, answer.get("featureFlagPayloads") or {}
+    return _remember(user, (answer.get("featureFlags") or {}, answer.get("featureFlagPayloads") or {}))
+
+
+def _remember(user, result: tuple[dict, dict]) -> tuple[dict, dict]:
+    """Keep a real answer for POSTHOG_FLAGS_CACHE_SECONDS, so pages do not each wait for PostHog."""
+    if settings.POSTHOG_FLAGS_CACHE_SECONDS > 0:
+        cache.set(_cache_key(user.pk), result, settings.POSTHOG_FLAGS_CACHE_SECONDS)
+    return result
 
 
 def _evaluate(user, request=None) -> tuple[dict, dict]:
     if user is None or not getattr(user, "is_authenticated", False):
         return _EMPTY
     request = request if request is not None else current_request()
-    cache = getattr(request, _CACHE_ATTR, None) if request is not None else None
-    if cache is not None and user.pk in cache:
-        return cache[user.pk]
-    result = _fetch(user)
+    per_request = getattr(request, _CACHE_ATTR, None) if request is not None else None
+    if per_request is not None and user.pk in per_request:
+        return per_request[user.pk]
+    result = cache.get(_cache_key(user.pk)) if settings.POSTHOG_FLAGS_CACHE_SECONDS > 0 else None
+    if result is None:
+        result = _fetch(user)
     if request is not None:
-        if cache is None:
-            cache = {}
-            setattr(request, _CACHE_ATTR, cache)
-        cache[user.pk] = result
+        if per_request is None:
+            per_request = {}
+            setattr(request, _CACHE_ATTR, per_request)
+        per_request[user.pk] = result
     return result
 
 

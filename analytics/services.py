@@ -53,6 +53,9 @@ def analytics_preference_get(*, user) -> AnalyticsPreference:
 def analytics_preference_set(*, user, opted_out: bool) -> AnalyticsPreference:
     """A person's own choice; nobody else sets it."""
     preference, _created = AnalyticsPreference.objects.update_or_create(user=user, defaults={"opted_out": opted_out})
+    from .flags import forget_flags
+
+    transaction.on_commit(lambda: forget_flags(user.pk))
     return preference
 
 

@@ -162,6 +162,8 @@ POSTHOG_SYNC_MODE = env.bool("POSTHOG_SYNC_MODE", default=False)
 POSTHOG_FLAGS_TIMEOUT = env.float("POSTHOG_FLAGS_TIMEOUT", default=2.0)
 # After a failed flag request, flags answer their defaults without asking PostHog for this many seconds.
 POSTHOG_FLAGS_BACKOFF_SECONDS = env.int("POSTHOG_FLAGS_BACKOFF_SECONDS", default=60)
+# A user's flags are kept this long in the cache, so pages do not each wait for PostHog (0: ask on every request).
+POSTHOG_FLAGS_CACHE_SECONDS = env.int("POSTHOG_FLAGS_CACHE_SECONDS", default=30)
 # Secret for the pseudonymous distinct ids (HMAC of the user's primary key); defaults to one derived from SECRET_KEY.
 ANALYTICS_ID_SECRET = env.str("ANALYTICS_ID_SECRET", default="")
 TELEMETRY_ENABLED = env.bool("TELEMETRY_ENABLED", default=False)

@@ -48,6 +48,7 @@ def posthog(settings, posthog_server):
     settings.POSTHOG_SECRET_KEY = ""
     settings.POSTHOG_SYNC_MODE = True
     settings.POSTHOG_FLAGS_TIMEOUT = 2.0
+    settings.POSTHOG_FLAGS_CACHE_SECONDS = 0  # tests change the flags between requests
     return posthog_server
 
 
@@ -61,4 +62,5 @@ def posthog_down(settings):
     settings.POSTHOG_HOST = url
     settings.POSTHOG_SECRET_KEY = ""
     settings.POSTHOG_SYNC_MODE = True
+    settings.POSTHOG_FLAGS_CACHE_SECONDS = 0
     return url

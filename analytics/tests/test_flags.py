@@ -194,3 +194,41 @@ def test_with_a_secret_key_flags_are_evaluated_locally_even_for_opted_out_users(
     definitions = [r for r in posthog.requests if r.path.startswith("/flags/definitions")]
     assert definitions and definitions[0].headers["Authorization"] == "Bearer phs_testsecret"
     assert posthog.flag_requests() == []  # nothing about the user left the server
+
+
+@pytest.mark.django_db
+def test_flags_are_kept_in_the_cache_between_requests_and_forgotten_when_the_user_opts_out(
+    posthog, settings, member, django_capture_on_commit_callbacks
+):
+    from django.core.cache import cache
+
+    from analytics.services import analytics_preference_set
+
+    cache.clear()
+    settings.POSTHOG_FLAGS_CACHE_SECONDS = 30
+    posthog.flags = {WIDGET: True}
+    assert flag_enabled(member, WIDGET, request=request_for(member)) is True
+    posthog.flags = {WIDGET: False}
+    assert flag_enabled(member, WIDGET, request=request_for(member)) is True
+    assert len(posthog.flag_requests()) == 1
+
+    with django_capture_on_commit_callbacks(execute=True):
+        analytics_preference_set(user=member, opted_out=True)
+
+    assert flag_enabled(member, WIDGET, request=request_for(member)) is False
+    assert len(posthog.flag_requests()) == 1
+
+
+@pytest.mark.django_db
+def test_failed_answers_are_not_kept_in_the_cache(posthog, settings, member):
+    from django.core.cache import cache
+
+    cache.clear()
+    settings.POSTHOG_FLAGS_CACHE_SECONDS = 30
+    settings.POSTHOG_FLAGS_BACKOFF_SECONDS = 0
+    posthog.status = 503
+    assert flag_enabled(member, WIDGET) is False
+    posthog.status = 200
+    posthog.flags = {WIDGET: True}
+
+    assert flag_enabled(member, WIDGET) is True
