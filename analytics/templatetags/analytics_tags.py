@@ -13,7 +13,7 @@ from django.utils.html import json_script
 from django.utils.safestring import mark_safe
 
 from ..flags import FeatureFlags, all_flags, flag_enabled, flag_payload
-from ..selectors import activity_recent_for
+from ..selectors import activity_page_allowed, activity_recent_for
 
 register = template.Library()
 
@@ -57,7 +57,12 @@ def activity_widget(context) -> dict:
         limit = max(1, min(int(limit), 20))
     except (TypeError, ValueError):
         limit = 5
-    return {"show": True, "items": activity_recent_for(user, limit=limit), "flag": FeatureFlags.ACTIVITY_WIDGET}
+    return {
+        "show": True,
+        "items": activity_recent_for(user, limit=limit),
+        "flag": FeatureFlags.ACTIVITY_WIDGET,
+        "link_to_activity": activity_page_allowed(user),
+    }
 
 
 @register.filter

@@ -149,10 +149,16 @@ def test_the_flagged_activity_widget_appears_only_when_its_flag_is_on(posthog, c
     posthog.flags = {WIDGET: False}
     assert "Your recent activity" not in client.get("/activity/").content.decode()
 
+    from analytics.models import ActivityLog, Verb
+
+    for _ in range(4):
+        ActivityLog.objects.create(verb=Verb.LOGIN, actor=admin_user, owner=admin_user)
     posthog.flags = {WIDGET: True}
     posthog.payloads = {WIDGET: {"limit": 2}}
     page = client.get("/activity/").content.decode()
     assert "Your recent activity" in page
+    widget = page.split('class="card activity-widget"')[1].split("</section>")[0]
+    assert widget.count("<li") == 2  # the payload's remote configuration
     assert 'data-feature-flag="activity-widget"' in page
     assert '"activity-widget": true' in page  # window.featureFlags for front-end code
 
