@@ -72,7 +72,7 @@ def test_distinct_id_is_stable_pseudonymous_and_the_same_for_events_and_flags(po
 
 
 @pytest.mark.django_db
-def test_the_django_login_view_alone_sends_nothing_analytics_listens_only_to_the_domain_signal(posthog, client, member):
+def test_djangos_own_login_signal_sends_nothing_analytics_listens_only_to_the_domain_signal(posthog, client, member):
     client.force_login(member)  # django.contrib.auth's own signal, not accounts.signals.user_logged_in
 
     assert posthog.requests == []
