@@ -248,3 +248,24 @@ if OIDC_SERVER_URL:
     )
 # More providers: OIDC_EXTRA_PROVIDERS holds a JSON list of apps in allauth's format (see sso-oidc.md).
 SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] += env.json("OIDC_EXTRA_PROVIDERS", default=[])
+
+# --- Analytics (issue 8: PostHog, feature flags, telemetry, activity log) --------------------------------------------
+# Everything is off unless POSTHOG_API_KEY is set; see docs/admin/monitoring/analytics.md.
+POSTHOG_API_KEY = env.str("POSTHOG_API_KEY", default="")
+POSTHOG_HOST = env.str("POSTHOG_HOST", default="https://us.i.posthog.com")
+POSTHOG_SECRET_KEY = env.str("POSTHOG_SECRET_KEY", default="")
+# Synchronous sends (one HTTP request per call, no background thread): for tests and scripts only.
+POSTHOG_SYNC_MODE = env.bool("POSTHOG_SYNC_MODE", default=False)
+POSTHOG_FLAGS_TIMEOUT = env.float("POSTHOG_FLAGS_TIMEOUT", default=2.0)
+# After a failed flag request, flags answer their defaults without asking PostHog for this many seconds.
+POSTHOG_FLAGS_BACKOFF_SECONDS = env.int("POSTHOG_FLAGS_BACKOFF_SECONDS", default=60)
+# A user's flags are kept this long in the cache, so pages do not each wait for PostHog (0: ask on every request).
+POSTHOG_FLAGS_CACHE_SECONDS = env.int("POSTHOG_FLAGS_CACHE_SECONDS", default=30)
+# Secret for the pseudonymous distinct ids (HMAC of the user's primary key); defaults to one derived from SECRET_KEY.
+ANALYTICS_ID_SECRET = env.str("ANALYTICS_ID_SECRET", default="")
+TELEMETRY_ENABLED = env.bool("TELEMETRY_ENABLED", default=False)
+DEPLOYMENT_METHOD = env.str("DEPLOYMENT_METHOD", default="")  # docker / native; detected when empty
+ENVIRONMENT_NAME = env.str("ENVIRONMENT_NAME", default="development" if DEBUG else "production")
+ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
+MIDDLEWARE += ["analytics.middleware.AnalyticsRequestMiddleware"]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["analytics.context_processors.feature_flags"]

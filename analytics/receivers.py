@@ -1,0 +1,187 @@
+"""Receivers of the domain signals: each records the activity line and hands the analytics event to a task.
+
+Connected in AnalyticsConfig.ready() with an explicit sender and dispatch_uid. Nothing here talks to the network:
+track_event enqueues a Celery task, activity_record writes one local row.
+"""
+
+from . import services
+from .client import shutdown_client
+from .events import (
+    AUTH_LOGOUT,
+    EXPORT_EVENTS,
+    INTEGRATION_CONNECTED,
+    INTEGRATION_FAILED,
+    INTEGRATION_SYNCED,
+    PROJECT_CREATED,
+    REPORT_VIEWED,
+    TIME_ENTRY_EVENTS,
+    TIMER_STARTED,
+    TIMER_STOPPED,
+    Prop,
+)
+from .models import Verb
+
+record = services.activity_record
+track = services.track_event
+
+
+# --- accounts ------------------------------------------------------------------------------------------------------
+def on_user_logged_in(sender, user_id, method, **kwargs):
+    services.track_login(user_id, method)
+    record(Verb.LOGIN, actor_id=user_id, owner_id=user_id, metadata={"method": method})
+
+
+def on_user_logged_out(sender, user_id, **kwargs):
+    track(user_id, AUTH_LOGOUT)
+    record(Verb.LOGOUT, actor_id=user_id, owner_id=user_id)
+
+
+def on_user_role_changed(sender, user_id, actor_id, old_role, new_role, **kwargs):
+    record(
+        Verb.ROLE_CHANGED,
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="accounts.user",
+        object_id=user_id,
+        metadata={"old_role": old_role, "new_role": new_role},
+    )
+
+
+def on_user_erased(sender, user_id, actor_id, **kwargs):
+    services.analytics_preference_set(user=sender(pk=user_id), opted_out=True)  # nothing more about them leaves
+    record(Verb.USER_ERASED, actor_id=actor_id, owner_id=user_id, object_type="accounts.user", object_id=user_id)
+
+
+# --- tracking ------------------------------------------------------------------------------------------------------
+def on_timer_started(sender, entry_id, user_id, project_id, actor_id=None, source="", **kwargs):
+    track(actor_id or user_id, TIMER_STARTED, {Prop.SOURCE: source, Prop.PROJECT_ID: project_id})
+    record(
+        Verb.TIMER_STARTED,
+        actor_id=actor_id or user_id,
+        owner_id=user_id,
+        object_type="tracking.timeentry",
+        object_id=entry_id,
+        metadata={"project_id": project_id, "source": source},
+    )
+
+
+def on_timer_stopped(sender, entry_id, user_id, project_id, actor_id=None, source="", duration_seconds=0, **kwargs):
+    track(
+        actor_id or user_id,
+        TIMER_STOPPED,
+        {Prop.SOURCE: source, Prop.PROJECT_ID: project_id, Prop.DURATION_SECONDS: duration_seconds},
+    )
+    record(
+        Verb.TIMER_STOPPED,
+        actor_id=actor_id or user_id,
+        owner_id=user_id,
+        object_type="tracking.timeentry",
+        object_id=entry_id,
+        metadata={"project_id": project_id, "source": source, "duration_seconds": duration_seconds},
+    )
+
+
+def on_time_entry_changed(sender, entry_id, user_id, project_id, actor_id, action, source="", **kwargs):
+    track(
+        actor_id or user_id,
+        TIME_ENTRY_EVENTS[action],
+        {
+            Prop.SOURCE: source,
+            Prop.PROJECT_ID: project_id,
+            Prop.ENTRY_ID: entry_id,
+            Prop.BY_OTHER_USER: bool(actor_id and actor_id != user_id),
+        },
+    )
+    record(
+        f"time_entry.{action}",
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="tracking.timeentry",
+        object_id=entry_id,
+        metadata={"project_id": project_id, "source": source},
+    )
+
+
+def on_project_changed(sender, project_id, actor_id, action, **kwargs):
+    if action == "created":
+        track(actor_id, PROJECT_CREATED, {Prop.PROJECT_ID: project_id})
+    record(f"project.{action}", actor_id=actor_id, object_type="tracking.project", object_id=project_id)
+
+
+def on_client_changed(sender, client_id, actor_id, action, **kwargs):
+    record(f"client.{action}", actor_id=actor_id, object_type="tracking.client", object_id=client_id)
+
+
+def on_report_viewed(sender, user_id, group_by="", then_by="", interface="", **kwargs):
+    track(user_id, REPORT_VIEWED, {Prop.GROUP_BY: group_by, Prop.THEN_BY: then_by, Prop.INTERFACE: interface})
+
+
+def on_report_exported(sender, user_id, format, row_count=0, interface="", **kwargs):  # noqa: A002 - the signal's kwarg
+    if format in EXPORT_EVENTS:
+        track(user_id, EXPORT_EVENTS[format], {Prop.ROW_COUNT: row_count, Prop.INTERFACE: interface})
+
+
+# --- integrations ------------------------------------------------------------------------------------------------
+def on_integration_connected(sender, integration_id, provider, user_id=None, actor_id=None, **kwargs):
+    track(actor_id or user_id, INTEGRATION_CONNECTED, {Prop.PROVIDER: provider})
+    record(
+        Verb.INTEGRATION_CONNECTED,
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="integrations.integration",
+        object_id=integration_id,
+        metadata={"provider": provider},
+    )
+
+
+def on_integration_synced(sender, integration_id, provider, counts=None, **kwargs):
+    services.track_installation_event(INTEGRATION_SYNCED, {Prop.PROVIDER: provider, Prop.COUNTS: counts or {}})
+
+
+def on_integration_failed(sender, integration_id, provider, error_code="", **kwargs):
+    services.track_installation_event(INTEGRATION_FAILED, {Prop.PROVIDER: provider, Prop.ERROR_CODE: error_code})
+    record(
+        Verb.INTEGRATION_FAILED,
+        actor_id=None,
+        object_type="integrations.integration",
+        object_id=integration_id,
+        metadata={"provider": provider, "error_code": error_code},
+    )
+
+
+# --- process lifecycle --------------------------------------------------------------------------------------------
+def on_worker_shutdown(**kwargs):
+    shutdown_client()
+
+
+def connect() -> None:
+    from celery.signals import worker_process_shutdown, worker_shutdown
+    from django.contrib.auth import get_user_model
+
+    from accounts import signals as accounts_signals
+    from integrations import signals as integration_signals
+    from tracking import signals as tracking_signals
+    from tracking.models import Client, Project, TimeEntry
+
+    user = get_user_model()
+    pairs = [
+        (accounts_signals.user_logged_in, on_user_logged_in, user),
+        (accounts_signals.user_logged_out, on_user_logged_out, user),
+        (accounts_signals.user_role_changed, on_user_role_changed, user),
+        (accounts_signals.user_erased, on_user_erased, user),
+        (tracking_signals.timer_started, on_timer_started, TimeEntry),
+        (tracking_signals.timer_stopped, on_timer_stopped, TimeEntry),
+        (tracking_signals.time_entry_changed, on_time_entry_changed, TimeEntry),
+        (tracking_signals.project_changed, on_project_changed, Project),
+        (tracking_signals.client_changed, on_client_changed, Client),
+        (tracking_signals.report_viewed, on_report_viewed, TimeEntry),
+        (tracking_signals.report_exported, on_report_exported, TimeEntry),
+        # The Integration model belongs to the integrations app; any sender of these signals is an integration.
+        (integration_signals.integration_connected, on_integration_connected, None),
+        (integration_signals.integration_synced, on_integration_synced, None),
+        (integration_signals.integration_failed, on_integration_failed, None),
+    ]
+    for signal, receiver, sender in pairs:
+        signal.connect(receiver, sender=sender, dispatch_uid=f"analytics.{receiver.__name__}")
+    worker_shutdown.connect(on_worker_shutdown, dispatch_uid="analytics.worker_shutdown", weak=False)
+    worker_process_shutdown.connect(on_worker_shutdown, dispatch_uid="analytics.worker_process_shutdown", weak=False)

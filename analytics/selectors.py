@@ -1,0 +1,54 @@
+"""Reads of the activity log, scoped by the access policy.
+
+Who sees the Activity page: administrators (everything) and managers (activity by or about the people
+`accounts.policy.visible` lets them see — their teams). Everyone sees their own recent activity in the widget.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from accounts import policy
+from accounts.models import Role
+
+from .models import ActivityLog
+
+
+def activity_page_allowed(viewer) -> bool:
+    return policy.is_admin(viewer) or (getattr(viewer, "is_authenticated", False) and viewer.role == Role.MANAGER)
+
+
+def activity_visible_users(viewer) -> QuerySet:
+    return policy.visible(viewer, get_user_model().objects.all())
+
+
+def activity_list(
+    *, viewer, user_id: int | None = None, verb: str = "", date_from: date | None = None, date_to: date | None = None
+) -> QuerySet:
+    qs = ActivityLog.objects.select_related("actor", "owner")
+    if not activity_page_allowed(viewer):
+        return qs.none()
+    if not policy.is_admin(viewer):
+        users = activity_visible_users(viewer).values("pk")
+        qs = qs.filter(Q(actor__in=users) | Q(owner__in=users))
+    if user_id:
+        qs = qs.filter(Q(actor_id=user_id) | Q(owner_id=user_id))
+    if verb:
+        qs = qs.filter(verb=verb)
+    tz = viewer.tzinfo
+    if date_from:
+        qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(date_from, time.min), tz))
+    if date_to:
+        qs = qs.filter(created_at__lt=timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), tz))
+    return qs
+
+
+def activity_recent_for(user, *, limit: int = 5) -> list[ActivityLog]:
+    """The user's own latest activity (what they did, and what others did to their data)."""
+    if not getattr(user, "is_authenticated", False):
+        return []
+    return list(ActivityLog.objects.select_related("actor", "owner").filter(Q(actor=user) | Q(owner=user))[:limit])

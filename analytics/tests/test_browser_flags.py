@@ -1,0 +1,69 @@
+"""In a real browser (headless Chromium): front-end code reads window.featureFlags and the flagged widget shows."""
+
+from pathlib import Path
+
+import pytest
+from django.conf import settings as django_settings
+
+from analytics.flags import FeatureFlags
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),
+    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"),
+]
+
+
+@pytest.fixture
+def admin_cookie(client, admin_user):
+    """A signed-in session, made before the browser starts (Playwright's event loop forbids ORM calls after)."""
+    client.force_login(admin_user)
+    cookie = client.cookies[django_settings.SESSION_COOKIE_NAME]
+    return {"name": cookie.key, "value": cookie.value}
+
+
+@pytest.fixture
+def signed_in_page(admin_cookie, live_server):
+    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
+    with sync_api.sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            context = browser.new_context()
+            context.set_default_timeout(15_000)
+            context.add_cookies([{**admin_cookie, "url": live_server.url}])
+            yield context.new_page()
+        finally:
+            browser.close()
+
+
+def test_front_end_code_sees_the_flags_and_the_widget_appears_when_the_flag_is_on(posthog, live_server, signed_in_page):
+    posthog.flags = {FeatureFlags.ACTIVITY_WIDGET: True, "new-reports": "compact"}
+    page = signed_in_page
+
+    page.goto(f"{live_server.url}/activity/")
+
+    assert page.evaluate("window.featureFlags") == {"activity-widget": True, "new-reports": "compact"}
+    assert page.get_by_role("heading", name="Your recent activity").is_visible()
+    page.get_by_role("link", name="See all activity").click()
+    page.wait_for_url("**/activity/?ref=activity-widget")
+    [interaction] = posthog.events_named("feature_interaction")
+    assert interaction["properties"]["$browser"].startswith(("Chrome", "HeadlessChrome", "Chromium"))
+    assert interaction["properties"]["$current_url"] == "/activity/"
+
+
+def test_the_widget_is_absent_and_flags_default_when_posthog_is_down(posthog_down, live_server, signed_in_page):
+    page = signed_in_page
+
+    page.goto(f"{live_server.url}/activity/")
+
+    assert page.evaluate("window.featureFlags") == {"activity-widget": False}
+    assert page.get_by_role("heading", name="Your recent activity").count() == 0
+    assert page.get_by_role("heading", name="Activity").is_visible()
