@@ -9,7 +9,11 @@ Every interface (web UI, API, admin, Slack, reports) asks here. Rules by role:
 - viewer: read-only; sees the entries of the teams they belong to. Never writes anything.
 
 A project is open to a user when it is public, or when the user (or one of the user's teams) is listed on it.
-This module lives in `accounts` and must not import `tracking`: models are resolved lazily by label.
+Integrations: an organisation-wide connector (no owner) is managed by admins, its status visible to everyone;
+a personal connector is its owner's alone; webhook deliveries are for admins.
+
+This module lives in `accounts` and must not import `tracking` or `integrations`: models are resolved lazily by
+label.
 """
 
 from __future__ import annotations
@@ -163,6 +167,17 @@ def can(user: User, action: str, obj: Any = None) -> bool:
 
     if label == "accounts.Team":
         return action == VIEW
+
+    if label == "integrations.Integration":
+        # Organisation-wide connectors (no owner) are managed by admins and their status is visible to everyone;
+        # a personal connector belongs to its owner alone.
+        if isinstance(obj, type):
+            return action == VIEW or (action == CREATE and _writes(user))
+        if action == VIEW:
+            return obj.owner_id is None or obj.owner_id == user.pk
+        return action in (CREATE, CHANGE, DELETE) and _writes(user) and obj.owner_id == user.pk
+
+    # integrations.WebhookDelivery (payloads from outside) and anything unknown: admins only.
     return False
 
 
@@ -207,6 +222,8 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
         return queryset
     if label == "accounts.User":
         return queryset.filter(Q(pk=user.pk) | Q(pk__in=_team_scope_user_ids(user)))
+    if label == "integrations.Integration":
+        return queryset.filter(Q(owner__isnull=True) | Q(owner=user))
     return queryset.none()
 
 
