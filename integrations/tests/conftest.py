@@ -183,3 +183,9 @@ def fake_github(settings):
     with FakeGitHub() as fake:
         settings.GITHUB_API_URL = fake.url
         yield fake
+
+
+@pytest.fixture
+def in_process_tasks(settings):
+    """Run Celery tasks in-process (the embedded default) even when REDIS_URL points at a broker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = True

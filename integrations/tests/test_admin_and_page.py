@@ -191,7 +191,7 @@ def test_page_shows_validation_errors_with_400(client, admin_user):
     assert not Integration.objects.exists()
 
 
-def test_page_test_and_sync_buttons_report_results(client, admin_user, github, fake_github):
+def test_page_test_and_sync_buttons_report_results(client, admin_user, github, fake_github, in_process_tasks):
     fake_github.issue(7, "Seven")
     client.force_login(admin_user)
     tested = client.post("/integrations/", {"provider": "github", "scope": "organisation", "action": "test"})

@@ -142,7 +142,7 @@ def test_anonymous_requests_are_refused(client, github):
     assert client.post(f"{URL}sync").status_code in (401, 403)
 
 
-def test_sync_through_the_api_runs_and_reports_counts(client, admin_user, github, fake_github):
+def test_sync_through_the_api_runs_and_reports_counts(client, admin_user, github, fake_github, in_process_tasks):
     fake_github.issue(1, "One")
     client.force_login(admin_user)
     response = client.post(f"{URL}sync")

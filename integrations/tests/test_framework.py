@@ -45,7 +45,9 @@ def echo_registered():
     base._REGISTRY.pop("echo")
 
 
-def test_a_new_connector_works_through_the_api_without_framework_changes(echo_registered, client, member):
+def test_a_new_connector_works_through_the_api_without_framework_changes(
+    echo_registered, client, member, in_process_tasks
+):
     client.force_login(member)
     response = client.put(
         "/api/integrations/echo/config",
