@@ -6,7 +6,6 @@ with ids. Secrets never appear in a return value except the freshly generated on
 
 from __future__ import annotations
 
-import json
 import logging
 import secrets as secrets_module
 from datetime import timedelta
@@ -218,9 +217,7 @@ def webhook_receive(*, provider: str, request) -> WebhookOutcome:
         return WebhookOutcome(Status.REJECTED, "", 401, {"error": "Invalid or missing signature"})
 
     try:
-        payload = json.loads(request.body)
-        if not isinstance(payload, dict):
-            raise ValueError("not an object")
+        payload = cls.webhook_parse(request)
     except ValueError:
         WebhookDelivery.objects.create(
             provider=provider,

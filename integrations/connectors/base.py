@@ -12,6 +12,7 @@ timer, exports and reports keep working.
 
 from __future__ import annotations
 
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
@@ -152,6 +153,14 @@ class Connector:
     def webhook_verify(self, request) -> bool:
         """True when the raw body is signed by this integration's secret. Must not parse the body."""
         return False
+
+    @classmethod
+    def webhook_parse(cls, request) -> dict:
+        """The payload of an authenticated delivery; raise ValueError when the body is not one."""
+        payload = json.loads(request.body)
+        if not isinstance(payload, dict):
+            raise ValueError("not a JSON object")
+        return payload
 
     # -- hooks for subclasses --------------------------------------------------------------------------------------
     def do_test_connection(self) -> dict:

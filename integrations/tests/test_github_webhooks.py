@@ -226,3 +226,21 @@ def test_webhook_secret_is_never_logged(github, deliver, caplog, codertocat):
         deliver(payload(name), "issues")
     deliver(payload("issues.opened"), "issues", signature="sha256=" + "0" * 64)
     assert WEBHOOK_SECRET not in caplog.text
+
+
+def test_form_encoded_deliveries_are_accepted_too(github):
+    from urllib.parse import urlencode
+
+    from django.test import Client
+
+    body = urlencode({"payload": payload("issues.opened").decode()}).encode()
+    response = Client(enforce_csrf_checks=True).post(
+        "/api/integrations/github/webhook",
+        data=body,
+        content_type="application/x-www-form-urlencoded",
+        HTTP_X_GITHUB_EVENT="issues",
+        HTTP_X_GITHUB_DELIVERY="form-1",
+        HTTP_X_HUB_SIGNATURE_256=sign(body),
+    )
+    assert response.status_code == 200, response.content
+    assert Task.objects.filter(external_ref=REF).exists()

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import re
+from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError
 
@@ -97,6 +99,19 @@ class GitHubConnector(Connector):
         return webhooks.signature_valid(
             self.secret("webhook_secret"), request.body, request.headers.get("X-Hub-Signature-256", "")
         )
+
+    @classmethod
+    def webhook_parse(cls, request) -> dict:
+        # GitHub's "Content type" may be application/x-www-form-urlencoded: the JSON is then the `payload` field.
+        if request.content_type == "application/x-www-form-urlencoded":
+            fields = parse_qs(request.body.decode("utf-8", "replace"))
+            if "payload" not in fields:
+                raise ValueError("no payload field")
+            payload = json.loads(fields["payload"][0])
+            if not isinstance(payload, dict):
+                raise ValueError("not a JSON object")
+            return payload
+        return super().webhook_parse(request)
 
     def do_handle_webhook(self, event, payload, delivery):
         return webhooks.handle(self, event, payload)
