@@ -6,6 +6,8 @@ django-celery-beat registers its own admin for the periodic tasks (Periodic task
 from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.template.response import TemplateResponse
+from django.urls import reverse
 from django.utils.html import format_html_join
 
 from accounts import policy
@@ -98,8 +100,29 @@ class IntegrationAdmin(admin.ModelAdmin):
         )
         obj.pk = saved.pk
         obj._state.adding = False
-        for name, value in generated.items():
-            messages.warning(request, f"Generated {name} (copy it now, it is not shown again): {value}")
+        # Shown on the very next page and nowhere else: not through the messages framework, whose cookie or
+        # session would hold the secret in plaintext.
+        request._integration_generated_secrets = generated
+
+    def _show_generated_once(self, request, obj, default):
+        generated = getattr(request, "_integration_generated_secrets", None)
+        if not generated:
+            return default
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Copy the new secret",
+            "integration": obj,
+            "generated": generated,
+            "opts": self.model._meta,
+            "continue_url": reverse("admin:integrations_integration_change", args=[obj.pk]),
+        }
+        return TemplateResponse(request, "integrations/admin_secret_once.html", context)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        return self._show_generated_once(request, obj, super().response_add(request, obj, post_url_continue))
+
+    def response_change(self, request, obj):
+        return self._show_generated_once(request, obj, super().response_change(request, obj))
 
     def has_module_permission(self, request):
         return policy.is_admin(request.user)

@@ -137,15 +137,15 @@ def integration_record_sync(integration: Integration, result: dict) -> Integrati
     )
     integration.refresh_from_db()
     if sync_status == SyncStatus.FAILED:
-        signals.integration_failed.send(
-            sender=Integration,
+        _on_commit(
+            signals.integration_failed,
             integration_id=integration.pk,
             provider=integration.provider,
             error_code=result.get("error_code", "sync_failed"),
         )
     else:
-        signals.integration_synced.send(
-            sender=Integration, integration_id=integration.pk, provider=integration.provider, counts=counts
+        _on_commit(
+            signals.integration_synced, integration_id=integration.pk, provider=integration.provider, counts=counts
         )
     return integration
 
@@ -271,13 +271,11 @@ def _handle(delivery: WebhookDelivery, integration: Integration, event: str, pay
     if outcome.status == Status.FAILED:
         delivery.error = outcome.detail[:2000]
         delivery.detail = ""
-        transaction.on_commit(
-            lambda: signals.integration_failed.send(
-                sender=Integration,
-                integration_id=integration.pk,
-                provider=integration.provider,
-                error_code="webhook_failed",
-            )
+        _on_commit(
+            signals.integration_failed,
+            integration_id=integration.pk,
+            provider=integration.provider,
+            error_code="webhook_failed",
         )
     else:
         delivery.error = ""

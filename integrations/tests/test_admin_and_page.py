@@ -200,3 +200,21 @@ def test_page_test_and_sync_buttons_report_results(client, admin_user, github, f
     assert synced.status_code == 200
     card = _card(synced.content.decode(), "github", "organisation")
     assert "created: 1" in card
+
+
+def test_admin_adds_an_integration_and_sees_the_generated_secret_once(client, admin_user, project):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/integrations/integration/add/",
+        {
+            "provider": "github",
+            "is_active": "on",
+            "config": json.dumps({"repository": "octo/site", "default_project": project.pk}),
+        },
+        follow=True,
+    )
+    assert response.status_code == 200
+    integration = Integration.objects.get(provider="github", owner=None)
+    secret = integration.secrets["webhook_secret"]
+    assert secret in response.content.decode()  # the one time it is shown
+    assert secret not in client.get(f"/admin/integrations/integration/{integration.pk}/change/").content.decode()

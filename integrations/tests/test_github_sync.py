@@ -91,7 +91,9 @@ def test_sync_waits_for_a_rate_limit_that_resets_now(github, five_issues):
     assert result["error"] == ""
 
 
-def test_sync_failure_is_recorded_and_announced_without_raising(github, fake_github, settings):
+def test_sync_failure_is_recorded_and_announced_without_raising(
+    github, fake_github, django_capture_on_commit_callbacks
+):
     failures = []
 
     def receiver(sender, **kwargs):
@@ -100,7 +102,8 @@ def test_sync_failure_is_recorded_and_announced_without_raising(github, fake_git
     integration_failed.connect(receiver, dispatch_uid="test-sync-failed")
     fake_github.fail_status = 500
     try:
-        result = services.integration_sync(integration_id=github.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            result = services.integration_sync(integration_id=github.pk)
     finally:
         integration_failed.disconnect(dispatch_uid="test-sync-failed")
     assert result["ok"] is False
@@ -122,11 +125,12 @@ def test_sync_against_an_unreachable_server_records_the_error(github, settings):
     assert "ConnectionError" in github.last_error
 
 
-def test_successful_sync_sends_integration_synced_with_counts(github, five_issues):
+def test_successful_sync_sends_integration_synced_with_counts(github, five_issues, django_capture_on_commit_callbacks):
     seen = []
     integration_synced.connect(lambda sender, **kw: seen.append(kw), dispatch_uid="test-synced", weak=False)
     try:
-        services.integration_sync(integration_id=github.pk)
+        with django_capture_on_commit_callbacks(execute=True):
+            services.integration_sync(integration_id=github.pk)
     finally:
         integration_synced.disconnect(dispatch_uid="test-synced")
     assert seen and seen[0]["integration_id"] == github.pk and seen[0]["counts"]["created"] == 4
