@@ -20,6 +20,7 @@ from accounts import policy
 from . import crypto, signals
 from .connectors.base import (
     ORGANISATION,
+    PERSONAL,
     WebhookOutcome,
     connector_for,
     get_connector_class,
@@ -74,6 +75,9 @@ def integration_configure(
     cls = get_connector_class(provider)
     if cls is None:
         raise UnknownProvider(provider)
+    scope = ORGANISATION if owner is None else PERSONAL
+    if scope not in cls.scopes:
+        raise ValidationError({"owner": f"{cls.name} can be set up as: {', '.join(cls.scopes)} (not {scope})."})
     integration = Integration.objects.select_for_update().filter(provider=provider, owner=owner).first() or Integration(
         provider=provider, owner=owner, secrets=SealedSecrets()
     )
