@@ -89,7 +89,8 @@ def integration_configure(
     clean_config, given_secrets = cls.validate_config(merged_config, secrets or {}, is_active=active)
 
     current = integration.secrets
-    if isinstance(current, SealedSecrets) and current.unreadable and given_secrets:
+    unreadable = isinstance(current, SealedSecrets) and current.unreadable
+    if unreadable and given_secrets:
         raise ValidationError(
             {
                 "secrets": "The stored secrets cannot be decrypted with the configured keys; "
@@ -98,7 +99,8 @@ def integration_configure(
         )
     new_secrets = dict(current or {})
     generated = {}
-    for spec in cls.secret_fields:
+    # Secrets no key can open are left exactly as stored (the right key may come back), and none is generated.
+    for spec in () if unreadable else cls.secret_fields:
         if spec.name in given_secrets:
             value = given_secrets[spec.name].strip()
             if not value and spec.generate:
@@ -113,9 +115,13 @@ def integration_configure(
 
     integration.config = clean_config
     integration.is_active = active
-    if not (isinstance(current, SealedSecrets) and current.unreadable and not given_secrets):
+    if not unreadable:
         integration.secrets = SealedSecrets(new_secrets)
-    integration.save()
+    try:
+        with transaction.atomic():
+            integration.save()
+    except IntegrityError as exc:  # created at the same moment by another request
+        raise ValidationError("This integration was just set up by someone else; reload and try again.") from exc
     if active and (creating or not was_active or given_secrets):
         _on_commit(
             signals.integration_connected,
