@@ -310,10 +310,14 @@ def webhook_delivery_replay(*, actor, delivery: WebhookDelivery) -> WebhookOutco
 
 
 def webhook_deliveries_prune(*, now=None) -> int:
-    """Drop the payloads of deliveries older than WEBHOOK_PAYLOAD_RETENTION_DAYS; the rows stay as the log."""
+    """Past WEBHOOK_PAYLOAD_RETENTION_DAYS: drop the payloads of accepted deliveries (their rows stay as the log
+    and keep delivery ids unique) and delete rejected and duplicate rows, which anyone on the internet can cause.
+    Returns the number of payloads dropped."""
     days = settings.WEBHOOK_PAYLOAD_RETENTION_DAYS
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    return WebhookDelivery.objects.filter(received_at__lt=cutoff, payload__isnull=False).update(payload=None)
+    old = WebhookDelivery.objects.filter(received_at__lt=cutoff)
+    old.filter(status__in=[Status.REJECTED, Status.DUPLICATE]).delete()
+    return old.filter(payload__isnull=False).update(payload=None)
 
 
 def integration_secrets_rotate() -> tuple[int, int]:
