@@ -15,7 +15,11 @@ viewers the members of their teams; both see only their own teams. CHANGE on one
 fields only, never the role.
 
 A project is open to a user when it is public, or when the user (or one of the user's teams) is listed on it.
-This module lives in `accounts` and must not import `tracking`: models are resolved lazily by label.
+Integrations: an organisation-wide connector (no owner) is managed by admins, its status visible to everyone;
+a personal connector is its owner's alone; webhook deliveries are for admins.
+
+This module lives in `accounts` and must not import `tracking` or `integrations`: models are resolved lazily by
+label.
 """
 
 from __future__ import annotations
@@ -173,6 +177,17 @@ def can(user: User, action: str, obj: Any = None) -> bool:
         if isinstance(obj, type) or user.role == Role.MANAGER:
             return True  # managers pick teams when they restrict a project
         return obj.pk is not None and _own_teams(user).filter(pk=obj.pk).exists()
+
+    if label == "integrations.Integration":
+        # Organisation-wide connectors (no owner) are managed by admins and their status is visible to everyone;
+        # a personal connector belongs to its owner alone.
+        if isinstance(obj, type):
+            return action == VIEW or (action == CREATE and _writes(user))
+        if action == VIEW:
+            return obj.owner_id is None or obj.owner_id == user.pk
+        return action in (CREATE, CHANGE, DELETE) and _writes(user) and obj.owner_id == user.pk
+
+    # integrations.WebhookDelivery (payloads from outside) and anything unknown: admins only.
     return False
 
 
@@ -219,6 +234,8 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
         return queryset if user.role == Role.MANAGER else queryset.filter(pk__in=_own_teams(user).values("pk"))
     if label == "accounts.User":
         return queryset.filter(Q(pk=user.pk) | Q(pk__in=_team_scope_user_ids(user)))
+    if label == "integrations.Integration":
+        return queryset.filter(Q(owner__isnull=True) | Q(owner=user))
     return queryset.none()
 
 

@@ -7,3 +7,8 @@ class IntegrationsConfig(AppConfig):
     name = "integrations"
     verbose_name = "Integrations"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from .connectors import load
+
+        load()

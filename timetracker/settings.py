@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django_celery_beat",
+    "rest_framework",
     "accounts",
     "tracking",
     "integrations",
@@ -269,3 +270,17 @@ ENVIRONMENT_NAME = env.str("ENVIRONMENT_NAME", default="development" if DEBUG el
 ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
 MIDDLEWARE += ["analytics.middleware.AnalyticsRequestMiddleware"]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["analytics.context_processors.feature_flags"]
+
+# --- Integrations (connectors, encrypted secrets, webhooks) -----------------------------------------------------------
+# Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
+# rotating SECRET_KEY then needs the old derived key listed here. See docs/admin/security/secrets.md.
+TT_ENCRYPTION_KEYS = env.list("TT_ENCRYPTION_KEYS", default=[])
+GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
+# During a sync, wait at most this many seconds for GitHub's rate limit to reset; longer, stop and resume next time.
+GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
+WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
+# The API's authentication; kept if another part of the settings already defines it (API tokens add theirs).
+REST_FRAMEWORK = globals().get("REST_FRAMEWORK") or {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}

@@ -16,5 +16,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("analytics.urls")),
+    path("api/integrations/", include("integrations.api.urls")),
+    path("integrations/", include("integrations.urls")),
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]

@@ -1,0 +1,128 @@
+"""The uniform integrations API used by the settings page and scripts.
+
+GET/PUT /api/integrations/<provider>/config, GET .../status, POST .../test, POST .../sync, and the webhook
+endpoint POST .../webhook (CSRF-exempt, authenticated by the provider's signature, not a session).
+`?scope=organisation|personal` picks the integration; the default is the connector's first scope.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import ValidationError
+from django.http import JsonResponse
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from rest_framework import status as http
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.policy import PolicyDenied
+
+from .. import services
+from ..connectors.base import get_connector_class, not_configured
+from ..selectors import integration_get
+from .serializers import ConfigInputSerializer, integration_payload
+
+
+def _errors(exc: ValidationError) -> dict:
+    if hasattr(exc, "error_dict"):
+        return {"ok": False, "errors": {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}}
+    return {"ok": False, "error": " ".join(exc.messages)}
+
+
+class IntegrationApi(APIView):
+    permission_classes = [IsAuthenticated]
+
+    def resolve(self, request, provider):
+        """(connector class, scope, owner) or a Response to return."""
+        cls = get_connector_class(provider)
+        if cls is None:
+            return Response({"ok": False, "error": f"There is no connector called “{provider}”."}, status=404)
+        scope = request.query_params.get("scope") or cls.scopes[0]
+        try:
+            owner = services.owner_for_scope(request.user, provider, scope)
+        except ValidationError as exc:
+            return Response(_errors(exc), status=400)
+        return cls, scope, owner
+
+    def handle_exception(self, exc):
+        if isinstance(exc, PolicyDenied):
+            return Response({"ok": False, "error": str(exc)}, status=http.HTTP_403_FORBIDDEN)
+        if isinstance(exc, ValidationError):
+            return Response(_errors(exc), status=http.HTTP_400_BAD_REQUEST)
+        return super().handle_exception(exc)
+
+
+class IntegrationConfigApi(IntegrationApi):
+    def get(self, request, provider):
+        resolved = self.resolve(request, provider)
+        if isinstance(resolved, Response):
+            return resolved
+        cls, scope, owner = resolved
+        return Response(
+            integration_payload(cls, integration_get(viewer=request.user, provider=provider, owner=owner), scope)
+        )
+
+    def put(self, request, provider):
+        resolved = self.resolve(request, provider)
+        if isinstance(resolved, Response):
+            return resolved
+        cls, scope, owner = resolved
+        serializer = ConfigInputSerializer(data=request.data)
+        if not serializer.is_valid():
+            return Response({"ok": False, "errors": serializer.errors}, status=400)
+        integration, generated = services.integration_configure(
+            actor=request.user, provider=provider, owner=owner, **serializer.validated_data
+        )
+        body = integration_payload(cls, integration, scope)
+        if generated:
+            # Shown this once, for the person to copy into the provider's settings; never again.
+            body["generated_secrets"] = generated
+        return Response(body)
+
+
+class IntegrationStatusApi(IntegrationApi):
+    def get(self, request, provider):
+        resolved = self.resolve(request, provider)
+        if isinstance(resolved, Response):
+            return resolved
+        cls, _, owner = resolved
+        integration = integration_get(viewer=request.user, provider=provider, owner=owner)
+        return Response(integration_payload(cls, integration, _)["status"])
+
+
+class IntegrationTestApi(IntegrationApi):
+    def post(self, request, provider):
+        resolved = self.resolve(request, provider)
+        if isinstance(resolved, Response):
+            return resolved
+        _, _, owner = resolved
+        integration = integration_get(viewer=request.user, provider=provider, owner=owner)
+        result = services.integration_test(actor=request.user, integration=integration, provider=provider)
+        return Response(result, status=200 if result.get("ok") else _failure_status(result))
+
+
+class IntegrationSyncApi(IntegrationApi):
+    def post(self, request, provider):
+        resolved = self.resolve(request, provider)
+        if isinstance(resolved, Response):
+            return resolved
+        _, _, owner = resolved
+        integration = integration_get(viewer=request.user, provider=provider, owner=owner)
+        result = services.integration_sync_request(actor=request.user, integration=integration)
+        if result.get("queued"):
+            return Response(result, status=202)
+        return Response(result, status=200 if result.get("ok") else _failure_status(result))
+
+
+def _failure_status(result: dict) -> int:
+    if result.get("error") == not_configured()["error"]:
+        return 409
+    return 502 if result.get("error_code") == "network" else 400
+
+
+@csrf_exempt
+@require_POST
+def webhook_view(request, provider):
+    outcome = services.webhook_receive(provider=provider, request=request)
+    return JsonResponse(outcome.body, status=outcome.http_status)

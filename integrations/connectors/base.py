@@ -1,0 +1,229 @@
+"""The connector interface and the registry of connectors.
+
+A connector is a class in `integrations/connectors/<provider>/connector.py` decorated with `@register`. The
+framework (API, web page, admin, tasks, webhook endpoint) only ever talks to this interface, so adding a
+provider is adding a folder: no `if provider == ...` anywhere.
+
+Every public method returns a small dict `{"ok": bool, ...}`. A connector built for a missing or inactive
+integration answers `{"ok": false, "error": "Integration not configured"}` instead of raising, and network
+errors (`requests.RequestException`) are caught and recorded in `last_error`: whatever a connector does, the
+timer, exports and reports keep working.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+import requests
+from django.core.exceptions import ValidationError
+
+logger = logging.getLogger(__name__)
+
+NOT_CONFIGURED = "Integration not configured"
+
+ORGANISATION = "organisation"
+PERSONAL = "personal"
+
+
+def not_configured() -> dict:
+    return {"ok": False, "error": NOT_CONFIGURED}
+
+
+@dataclass(frozen=True)
+class ConfigField:
+    """One setting shown on the Integrations page and accepted by the config API."""
+
+    name: str
+    label: str
+    kind: str = "text"  # text | bool | list | project
+    help: str = ""
+    required: bool = False
+
+
+@dataclass(frozen=True)
+class SecretField:
+    name: str
+    label: str
+    help: str = ""
+    generate: bool = False  # generated when left blank, and shown once
+
+
+@dataclass
+class WebhookOutcome:
+    """What handling one webhook delivery did. status is one of WebhookDelivery.Status' values."""
+
+    status: str
+    detail: str = ""
+    http_status: int = 200
+    body: dict = field(default_factory=dict)
+
+
+class WebhookRejected(Exception):
+    """The delivery is not authentic (unsigned or forged): answer 401, process nothing."""
+
+
+class Connector:
+    """Base class. Subclasses set the class attributes and implement the `do_*` hooks."""
+
+    provider: ClassVar[str] = ""
+    name: ClassVar[str] = ""
+    description: ClassVar[str] = ""
+    docs_path: ClassVar[str] = ""
+    scopes: ClassVar[tuple[str, ...]] = (ORGANISATION,)  # the first is the default
+    config_fields: ClassVar[tuple[ConfigField, ...]] = ()
+    secret_fields: ClassVar[tuple[SecretField, ...]] = ()
+    accepts_webhooks: ClassVar[bool] = False
+    can_sync: ClassVar[bool] = False
+    # crontab fields for the periodic sync created by `setup_periodic_tasks`; None for no periodic sync.
+    sync_schedule: ClassVar[dict | None] = None
+
+    def __init__(self, integration=None):
+        self.integration = integration
+
+    # -- state -----------------------------------------------------------------------------------------------------
+    @property
+    def configured(self) -> bool:
+        return self.integration is not None and self.integration.pk is not None and self.integration.is_active
+
+    @property
+    def config(self) -> dict:
+        return dict(self.integration.config or {}) if self.integration is not None else {}
+
+    def secret(self, name: str) -> str:
+        if self.integration is None:
+            return ""
+        return (self.integration.secrets or {}).get(name) or ""
+
+    # -- the interface ---------------------------------------------------------------------------------------------
+    @classmethod
+    def validate_config(cls, config: dict, secrets: dict, *, is_active: bool) -> tuple[dict, dict]:
+        """Clean the config and the secrets given by a person; raise ValidationError({field: message})."""
+        known = {f.name for f in cls.config_fields}
+        unknown = set(config) - known
+        if unknown:
+            raise ValidationError({"config": f"Unknown settings: {', '.join(sorted(unknown))}."})
+        known_secrets = {f.name for f in cls.secret_fields}
+        unknown = set(secrets) - known_secrets
+        if unknown:
+            raise ValidationError({"secrets": f"Unknown secrets: {', '.join(sorted(unknown))}."})
+        return cls.clean_config(dict(config), is_active=is_active), {k: str(v or "") for k, v in secrets.items()}
+
+    @classmethod
+    def clean_config(cls, config: dict, *, is_active: bool) -> dict:
+        """Provider-specific cleaning; override."""
+        return config
+
+    def status(self) -> dict:
+        if self.integration is None or self.integration.pk is None:
+            return not_configured() | {"provider": self.provider, "is_active": False}
+        i = self.integration
+        return {
+            "ok": i.is_active and i.last_sync_status != "failed",
+            "provider": self.provider,
+            "is_active": i.is_active,
+            "last_sync_at": i.last_sync_at.isoformat() if i.last_sync_at else None,
+            "last_sync_status": i.last_sync_status,
+            "last_sync_counts": i.last_sync_counts,
+            "last_error": i.last_error,
+            **({} if i.is_active else {"error": NOT_CONFIGURED}),
+        }
+
+    def test_connection(self) -> dict:
+        return self._guarded("test", self.do_test_connection)
+
+    def sync(self) -> dict:
+        if not self.can_sync:
+            return {"ok": False, "error": f"{self.name} has nothing to sync."}
+        return self._guarded("sync", self.do_sync)
+
+    def handle_webhook(self, event: str, payload: dict, delivery) -> WebhookOutcome:
+        if not self.configured:
+            return WebhookOutcome("ignored", NOT_CONFIGURED, 202, not_configured())
+        return self.do_handle_webhook(event, payload, delivery)
+
+    # -- webhook authentication (called before the body is parsed) -------------------------------------------------
+    @classmethod
+    def webhook_delivery_info(cls, request) -> tuple[str, str]:
+        """(delivery id, event name) from the request headers."""
+        return "", ""
+
+    def webhook_verify(self, request) -> bool:
+        """True when the raw body is signed by this integration's secret. Must not parse the body."""
+        return False
+
+    @classmethod
+    def webhook_parse(cls, request) -> dict:
+        """The payload of an authenticated delivery; raise ValueError when the body is not one."""
+        payload = json.loads(request.body)
+        if not isinstance(payload, dict):
+            raise ValueError("not a JSON object")
+        return payload
+
+    # -- hooks for subclasses --------------------------------------------------------------------------------------
+    def do_test_connection(self) -> dict:
+        return {"ok": True, "message": "Nothing to test."}
+
+    def do_sync(self) -> dict:
+        return {"ok": True, "counts": {}}
+
+    def do_handle_webhook(self, event: str, payload: dict, delivery) -> WebhookOutcome:
+        return WebhookOutcome("ignored", f"{event} is not handled", 202, {"status": "ignored"})
+
+    # -- helpers ---------------------------------------------------------------------------------------------------
+    def _guarded(self, what: str, call) -> dict:
+        if not self.configured:
+            return not_configured()
+        try:
+            return call()
+        except requests.RequestException as exc:
+            message = describe_request_error(exc)
+            logger.warning("%s %s failed: %s", self.provider, what, message)
+            return {"ok": False, "error": message, "error_code": "network"}
+
+
+def describe_request_error(exc: requests.RequestException) -> str:
+    """A message safe to store and show: never the request headers (they hold tokens), never a URL's query."""
+    response = getattr(exc, "response", None)
+    if response is not None:
+        return f"{response.status_code} {response.reason or ''} from {response.url.split('?')[0]}".strip()
+    return f"{type(exc).__name__}: could not reach the provider"
+
+
+_REGISTRY: dict[str, type[Connector]] = {}
+
+
+def register(cls: type[Connector]) -> type[Connector]:
+    if not cls.provider:
+        raise ValueError(f"{cls.__name__} has no provider key")
+    if cls.provider in _REGISTRY and _REGISTRY[cls.provider] is not cls:
+        raise ValueError(f"two connectors registered for {cls.provider!r}")
+    _REGISTRY[cls.provider] = cls
+    return cls
+
+
+def get_connector_class(provider: str) -> type[Connector] | None:
+    return _REGISTRY.get(provider)
+
+
+def connector_classes() -> list[type[Connector]]:
+    return [_REGISTRY[key] for key in sorted(_REGISTRY)]
+
+
+def connector_for(integration) -> Connector:
+    cls = _REGISTRY[integration.provider]
+    return cls(integration)
+
+
+def describe(cls: type[Connector]) -> dict[str, Any]:
+    return {
+        "provider": cls.provider,
+        "name": cls.name,
+        "scopes": list(cls.scopes),
+        "config_fields": [f.__dict__ for f in cls.config_fields],
+        "secret_fields": [f.__dict__ for f in cls.secret_fields],
+        "accepts_webhooks": cls.accepts_webhooks,
+        "can_sync": cls.can_sync,
+    }

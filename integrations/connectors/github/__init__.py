@@ -1,0 +1,1 @@
+"""The GitHub connector: issues become tasks (webhooks and a manual or periodic sync), assignment starts timers."""

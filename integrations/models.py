@@ -1,0 +1,101 @@
+"""Integrations (one row per configured connector) and the log of webhook deliveries.
+
+No per-provider tables: a connector keeps its settings in `config` (plain JSON that may be shown) and its
+credentials in `secrets` (encrypted at rest, never shown, logged or returned by an API).
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from .fields import EncryptedJSONField
+
+
+class SyncStatus(models.TextChoices):
+    NEVER = "", _("Never synced")
+    OK = "ok", _("OK")
+    PARTIAL = "partial", _("Partial")
+    FAILED = "failed", _("Failed")
+
+
+class Integration(models.Model):
+    provider = models.CharField(max_length=32, db_index=True, help_text=_("Connector key, e.g. github."))
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="integrations",
+        help_text=_("The user of a personal connector; empty for an organisation-wide one managed by admins."),
+    )
+    is_active = models.BooleanField(default=False)
+    config = models.JSONField(default=dict, blank=True)
+    secrets = EncryptedJSONField()
+    last_sync_at = models.DateTimeField(null=True, blank=True)
+    last_sync_status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER, blank=True)
+    last_sync_counts = models.JSONField(default=dict, blank=True)
+    last_error = models.TextField(blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["provider", "owner_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "owner"], name="integration_one_per_provider_owner"),
+            models.UniqueConstraint(
+                fields=["provider"], condition=Q(owner__isnull=True), name="integration_one_org_wide_per_provider"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        whose = f"{self.owner}" if self.owner_id else "organisation"
+        return f"{self.provider} ({whose})"
+
+    @property
+    def is_personal(self) -> bool:
+        return self.owner_id is not None
+
+    def secret_names_set(self) -> dict[str, bool]:
+        return {name: bool(value) for name, value in (self.secrets or {}).items()}
+
+
+class WebhookDelivery(models.Model):
+    class Status(models.TextChoices):
+        RECEIVED = "received", _("Received")
+        PROCESSED = "processed", _("Processed")
+        IGNORED = "ignored", _("Ignored")
+        DUPLICATE = "duplicate", _("Duplicate")
+        FAILED = "failed", _("Failed")
+        REJECTED = "rejected", _("Rejected")
+
+    # Deliveries that were accepted; a rejected (forged) or duplicate row never blocks the genuine delivery id.
+    ACCEPTED = (Status.RECEIVED, Status.PROCESSED, Status.IGNORED, Status.FAILED)
+
+    provider = models.CharField(max_length=32, db_index=True)
+    integration = models.ForeignKey(
+        Integration, null=True, blank=True, on_delete=models.SET_NULL, related_name="deliveries"
+    )
+    delivery_id = models.CharField(max_length=128, blank=True)
+    event = models.CharField(max_length=64, blank=True)
+    action = models.CharField(max_length=64, blank=True)
+    received_at = models.DateTimeField(auto_now_add=True, db_index=True)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.RECEIVED, db_index=True)
+    detail = models.TextField(blank=True, help_text=_("What was done, or why nothing was."))
+    error = models.TextField(blank=True)
+    payload = models.JSONField(null=True, blank=True, help_text=_("Kept for WEBHOOK_PAYLOAD_RETENTION_DAYS days."))
+    attempts = models.PositiveSmallIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-received_at", "-pk"]
+        verbose_name_plural = "webhook deliveries"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "delivery_id"],
+                condition=Q(status__in=["received", "processed", "ignored", "failed"]) & ~Q(delivery_id=""),
+                name="webhook_delivery_unique_accepted",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event} {self.delivery_id or '-'} ({self.status})"

@@ -1,0 +1,25 @@
+"""Celery tasks of the integrations app. They take ids and call services."""
+
+from celery import shared_task
+
+from . import services
+from .models import Integration
+
+
+@shared_task(name="integrations.sync")
+def integration_sync_task(integration_id: int) -> dict:
+    return services.integration_sync(integration_id=integration_id)
+
+
+@shared_task(name="integrations.sync_provider")
+def integrations_sync_provider_task(provider: str) -> int:
+    """The periodic job of one provider: sync each of its active integrations in its own task."""
+    ids = list(Integration.objects.filter(provider=provider, is_active=True).values_list("pk", flat=True))
+    for integration_id in ids:
+        integration_sync_task.delay(integration_id)
+    return len(ids)
+
+
+@shared_task(name="integrations.prune_webhook_payloads")
+def webhook_deliveries_prune_task() -> int:
+    return services.webhook_deliveries_prune()
