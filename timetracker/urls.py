@@ -1,7 +1,7 @@
 """Top-level URL routes."""
 
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 from django.views.generic import RedirectView
 
 admin.site.site_header = "TimeTracker administration"
@@ -10,5 +10,6 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]
