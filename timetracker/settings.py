@@ -181,6 +181,7 @@ SPECTACULAR_SETTINGS = {
     "`Authorization: Bearer tt_...`. Errors: {detail, code} plus errors per field for bad input.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the schema describes, it holds no data
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the drf-spectacular-sidecar package: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.exceptions import InvalidParameters
-from accounts.api.views import ApiViewMixin
+from accounts.api.views import ApiViewMixin, object_id
 
 from .. import selectors, services
 from ..models import Source, Task, TimeEntry
@@ -80,7 +80,7 @@ class CatalogViewSet(ApiViewMixin, viewsets.GenericViewSet):
     instance_kwarg = ""
     filter_fields = staticmethod(dict)
     m2m_fields: tuple[str, ...] = ()
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"  # non-ids get a JSON 404 from object_id()
 
     @property
     def query_params(self):
@@ -93,7 +93,7 @@ class CatalogViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return type(self).selector(viewer=self.request.user, filters=filters)
 
     def get_object(self):
-        obj = type(self).selector(viewer=self.request.user).filter(pk=self.kwargs["pk"]).first()
+        obj = type(self).selector(viewer=self.request.user).filter(pk=object_id(self.kwargs["pk"])).first()
         if obj is None:
             raise NotFound("Not found.")
         return obj
@@ -275,7 +275,7 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = s.TimeEntrySerializer
     scope_resource = "time_entries"
     query_params = tuple(_entry_filters())
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"  # non-ids get a JSON 404 from object_id()
 
     def get_queryset(self):
         filters = parse_params(self.request, _entry_filters()) if self.action == "list" else {}
@@ -284,7 +284,7 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return entries.order_by(ordering, "id" if ordering == "start" else "-id")
 
     def get_object(self):
-        entry = selectors.time_entry_list(viewer=self.request.user).filter(pk=self.kwargs["pk"]).first()
+        entry = selectors.time_entry_list(viewer=self.request.user).filter(pk=object_id(self.kwargs["pk"])).first()
         if entry is None:
             raise NotFound("Not found.")
         return entry
