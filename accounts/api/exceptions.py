@@ -22,7 +22,7 @@ class InvalidParameters(exceptions.ValidationError):
 
     default_code = "invalid_filter"
 
-    def __init__(self, errors: dict, detail: str = "Unknown or invalid query parameters."):
+    def __init__(self, errors: dict, detail: str | None = None):
         super().__init__(errors)
         self.message = detail
 

@@ -59,7 +59,10 @@ class ApiViewMixin:
     def check_query_params(self, request) -> None:
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
-            raise InvalidParameters({name: ["Unknown query parameter."] for name in unknown})
+            raise InvalidParameters(
+                {name: ["Unknown query parameter."] for name in unknown},
+                detail=f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
+            )
         if "page_size" in request.query_params:
             _positive_int(request.query_params["page_size"], "page_size", MAX_PAGE_SIZE)
         if "page" in request.query_params:

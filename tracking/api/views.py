@@ -36,7 +36,7 @@ def parse_params(request, fields: dict[str, serializers.Field]) -> dict:
         data={k: v for k, v in request.query_params.items() if k in fields}
     )
     if not serializer.is_valid():
-        raise InvalidParameters(serializer.errors, detail="Invalid query parameters.")
+        raise InvalidParameters(serializer.errors)
     return {k: v for k, v in serializer.validated_data.items() if v is not None}
 
 
@@ -395,7 +395,7 @@ class ReportSummaryApi(ApiViewMixin, APIView):
     def get(self, request):
         query = s.ReportQuerySerializer(data=request.query_params)
         if not query.is_valid():
-            raise InvalidParameters(query.errors, detail="Invalid report parameters.")
+            raise InvalidParameters(query.errors)
         params = dict(query.validated_data)
         start, end, group_by = params.pop("start"), params.pop("end"), params.pop("group_by")
         then_by = params.pop("then_by", None)
