@@ -266,9 +266,17 @@ def _entry_filters():
 @extend_schema_view(
     list=extend_schema(parameters=_openapi_params(_entry_filters()), summary="List time entries"),
     retrieve=extend_schema(summary="Get one time entry"),
-    create=extend_schema(request=s.TimeEntryWriteSerializer, summary="Log a time entry"),
-    update=extend_schema(request=s.TimeEntryWriteSerializer, summary="Replace a time entry"),
-    partial_update=extend_schema(request=s.TimeEntryWriteSerializer, summary="Change some fields of a time entry"),
+    create=extend_schema(
+        request=s.TimeEntryWriteSerializer, responses={201: s.TimeEntrySerializer}, summary="Log a time entry"
+    ),
+    update=extend_schema(
+        request=s.TimeEntryWriteSerializer, responses=s.TimeEntrySerializer, summary="Replace a time entry"
+    ),
+    partial_update=extend_schema(
+        request=s.TimeEntryWriteSerializer,
+        responses=s.TimeEntrySerializer,
+        summary="Change some fields of a time entry",
+    ),
     destroy=extend_schema(summary="Delete a time entry", responses={204: None}),
 )
 class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
@@ -283,6 +291,12 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
         entries = selectors.time_entry_list(viewer=self.request.user, filters=filters)
         return entries.order_by(ordering, "id" if ordering == "start" else "-id")
 
+    def get_serializer_class(self):
+        # The browsable API renders its forms from this (with the method of the form), so writes get input fields.
+        if self.request is not None and self.request.method in ("POST", "PUT", "PATCH"):
+            return s.TimeEntryWriteSerializer
+        return s.TimeEntrySerializer
+
     def get_object(self):
         entry = selectors.time_entry_list(viewer=self.request.user).filter(pk=object_id(self.kwargs["pk"])).first()
         if entry is None:
@@ -295,10 +309,10 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(s.TimeEntrySerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(s.TimeEntrySerializer(self.get_object()).data)
 
     def create(self, request, *args, **kwargs):
         serializer = s.TimeEntryWriteSerializer(data=request.data, context=self.get_serializer_context())
