@@ -67,6 +67,9 @@ class TestAuthentication:
         assert response.status_code == 200
         assert b"<html" in response.content and member.username.encode() in response.content
 
+    def test_there_is_no_api_password_login_that_would_skip_the_sign_in_page(self, client):
+        assert client.get("/api/auth/login/").status_code == 404
+
     def test_session_writes_need_the_csrf_token(self, member, project):
         client = APIClient(enforce_csrf_checks=True)
         client.force_login(member)
