@@ -279,8 +279,40 @@ GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rst
 # During a sync, wait at most this many seconds for GitHub's rate limit to reset; longer, stop and resume next time.
 GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
 WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
-# The API's authentication; kept if another part of the settings already defines it (API tokens add theirs).
-REST_FRAMEWORK = globals().get("REST_FRAMEWORK") or {
-    "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+
+# --- REST API (issue 4): DRF, OpenAPI schema, tokens, throttling, idempotency -------------------------------------
+INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]  # rest_framework is in the list above
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per token (or signed-in user); "600/minute" style, empty to switch throttling off.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# How long a POST's Idempotency-Key is remembered.
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TimeTracker API",
+    "DESCRIPTION": "REST API v1 of TimeTracker. Authenticate with a personal API token: "
+    "`Authorization: Bearer tt_...`. Errors: {detail, code} plus errors per field for bad input.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the schema describes, it holds no data
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the drf-spectacular-sidecar package: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"SourceEnum": "tracking.models.Source"},
 }

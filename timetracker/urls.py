@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("analytics.urls")),
     path("api/integrations/", include("integrations.api.urls")),
     path("integrations/", include("integrations.urls")),
+    path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
 ]

@@ -12,10 +12,10 @@ from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from rest_framework import status as http
-from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.api.permissions import HasTokenScope
 from accounts.policy import PolicyDenied
 
 from .. import services
@@ -31,7 +31,9 @@ def _errors(exc: ValidationError) -> dict:
 
 
 class IntegrationApi(APIView):
-    permission_classes = [IsAuthenticated]
+    # A token needs read:integrations / write:integrations; sessions (the Integrations page) need nothing more.
+    permission_classes = [HasTokenScope]
+    scope_resource = "integrations"
 
     def resolve(self, request, provider):
         """(connector class, scope, owner) or a Response to return."""
