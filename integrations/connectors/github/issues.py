@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
 from tracking import services as tracking
@@ -66,9 +67,10 @@ def upsert_task(*, issue: dict, repository: str, project_id: int) -> tuple[Task,
                 **wanted,
             )
             return task, "created"
-        except IntegrityError:
-            # Another delivery for the same issue created it a moment ago (the unique external_ref says so):
-            # update that task instead.
+        except (IntegrityError, ValidationError):
+            # Another delivery for the same issue created it a moment ago: the unique external_ref says so, either
+            # in the service's constraint check (ValidationError) or in the database (IntegrityError). Update that
+            # task instead; anything else is a real error and is raised again.
             task = find_task(repository, issue["number"])
             if task is None:
                 raise
