@@ -376,3 +376,23 @@ def test_a_person_sees_only_their_own_google_integration(client, google, other_m
     config = client.get("/api/integrations/google/config").json()
     assert config["configured"] is False
     assert Integration.objects.filter(provider="google").count() == 1
+
+
+def test_a_sync_refreshes_a_token_about_to_expire_before_calling_the_calendar(google, fake_google):
+    old = google.secrets["access_token"]
+    secrets = dict(google.secrets)
+    secrets["token_expiry"] = (timezone.now() + timedelta(minutes=2)).isoformat()
+    google.secrets = secrets
+    google.save()
+    fake_google.add_event("Standup", yesterday(9), yesterday(9, 30))
+    assert sync(google)["ok"]
+    assert google.secrets["access_token"] != old
+    used = {r["auth"] for r in fake_google.api_requests}
+    assert used == {f"Bearer {google.secrets['access_token']}"}
+
+
+def test_test_connection_names_the_calendar(client, google, member):
+    client.force_login(member)
+    response = client.post("/api/integrations/google/test")
+    assert response.status_code == 200, response.content
+    assert response.json()["message"] == "Connected to the calendar “Work”."
