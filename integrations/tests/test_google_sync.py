@@ -53,6 +53,8 @@ def test_import_turns_timed_events_into_entries_and_ignores_all_day_running_and_
     fake_google.add_event("Running now", timezone.now() - timedelta(minutes=10), timezone.now() + timedelta(hours=1))
     cancelled = fake_google.add_event("Dropped", yesterday(15), yesterday(16))
     fake_google.cancel_event(cancelled["id"])
+    declined = fake_google.add_event("Not for me", yesterday(17), yesterday(18))
+    declined["attendees"] = [{"email": "me@example.com", "self": True, "responseStatus": "declined"}]
 
     result = sync(google)
 
@@ -67,6 +69,7 @@ def test_import_turns_timed_events_into_entries_and_ignores_all_day_running_and_
     assert counts["ignored_all_day"] == 1
     assert counts["ignored_own"] == 1
     assert counts["ignored_outside_window"] == 1
+    assert counts["ignored_declined"] == 1
     assert google.last_sync_status == "ok"
     first = fake_google.list_requests()[0]["query"]
     assert first["singleEvents"] == "true" and "timeMin" in first and "syncToken" not in first

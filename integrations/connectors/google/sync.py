@@ -6,7 +6,8 @@ title, billable from the project). The first sync — and any sync after Google 
 the window [now − days_back, now]; later syncs ask for the changes since the last `nextSyncToken`, plus the events
 that ended since the previous sync (an unchanged meeting that was still ahead last time is not a "change").
 
-- all-day events, cancelled events never imported, and events this connector exported are ignored;
+- all-day events, declined invitations, cancelled events never imported, and events this connector exported are
+  ignored;
 - an event that overlaps an existing entry is skipped and counted (`skipped`);
 - an imported event that moved or was renamed: its entry follows; cancelled (or gone from a full listing): its
   entry is deleted; either way only if nobody edited the entry since the sync last wrote it — otherwise the entry
@@ -93,6 +94,11 @@ def _event_time(value: dict | None) -> datetime | None:
 
 def is_all_day(event: dict) -> bool:
     return "date" in (event.get("start") or {}) and "dateTime" not in (event.get("start") or {})
+
+
+def declined(event: dict) -> bool:
+    """The calendar's owner declined the invitation (the event still shows as confirmed)."""
+    return any(a.get("self") and a.get("responseStatus") == "declined" for a in event.get("attendees") or [])
 
 
 def is_ours(event: dict) -> bool:
@@ -255,6 +261,9 @@ class Importer:
             return
         if is_all_day(event):
             sync.count("ignored_all_day")
+            return
+        if declined(event):
+            sync.count("ignored_declined")
             return
         start, end = _event_time(event.get("start")), _event_time(event.get("end"))
         if start is None or end is None or end <= start:
