@@ -399,3 +399,13 @@ def test_test_connection_names_the_calendar(client, google, member):
     response = client.post("/api/integrations/google/test")
     assert response.status_code == 200, response.content
     assert response.json()["message"] == "Connected to the calendar “Work”."
+
+
+def test_an_access_token_refused_before_its_expiry_is_refreshed_at_the_next_sync(google, fake_google):
+    fake_google.access_tokens.pop(google.secrets["access_token"])  # revoked at Google, not expired here
+    fake_google.add_event("Standup", yesterday(9), yesterday(9, 30))
+    first = sync(google)
+    assert "401" in first["error"]
+    second = sync(google)
+    assert second["ok"] and second["counts"]["imported"] == 1
+    assert [r for r in fake_google.token_requests if r["grant_type"] == "refresh_token"]

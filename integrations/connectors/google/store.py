@@ -183,6 +183,15 @@ def access_token(integration: Integration) -> str:
     return body["access_token"]
 
 
+def expire_access_token(integration: Integration) -> None:
+    """Make the next call refresh the access token first (Google refused it before its expiry)."""
+    with transaction.atomic():
+        row = _locked(integration.pk)
+        row.secrets = SealedSecrets({k: v for k, v in (row.secrets or {}).items() if k != "token_expiry"})
+        row.save(update_fields=["secrets", "updated_at"])
+    integration.secrets = row.secrets
+
+
 def google_disconnect(*, actor, integration: Integration) -> dict:
     """Revoke the authorisation at Google, then wipe every stored token whatever Google answered."""
     policy.require(actor, policy.CHANGE, integration)

@@ -178,6 +178,11 @@ def _part(sync: Run, name: str, call) -> bool:
     try:
         return call(sync)
     except requests.RequestException as exc:
+        response = getattr(exc, "response", None)
+        if response is not None and response.status_code == 401:
+            # Google no longer takes the access token although it has not expired: refresh it next time, which
+            # also finds out whether the authorisation was revoked (invalid_grant → needs reconnect).
+            store.expire_access_token(sync.integration)
         sync.errors.append(f"{name} stopped: {describe_request_error(exc)}.")
         logger.warning("Google Calendar %s of integration %s failed: %s", name, sync.integration.pk, exc)
         return False
