@@ -204,6 +204,15 @@ def test_import_without_a_default_project_says_what_to_do(fake_google, member):
     assert not calendar_entries(member).exists()
 
 
+def test_import_into_an_archived_default_project_stops_with_a_clear_error(google, fake_google, member, project):
+    project.archived = True
+    project.save(update_fields=["archived"])
+    fake_google.add_event("Standup", yesterday(9), yesterday(9, 30))
+    result = sync(google)
+    assert "is archived; choose another" in result["error"]
+    assert not calendar_entries(member).exists()
+
+
 # -- export --------------------------------------------------------------------------------------------------------
 
 

@@ -196,6 +196,9 @@ def import_events(sync: Run) -> bool:
     if project is None:
         sync.errors.append("Import skipped: choose a default project for imported events.")
         return False
+    if project.archived:
+        sync.errors.append(f"Import skipped: the default project “{project}” is archived; choose another.")
+        return False
     state = store.state_of(sync.integration)
     calendar_id = sync.config["calendar_id"]
     token = state.get("sync_token") if state.get("sync_calendar") == calendar_id else ""
