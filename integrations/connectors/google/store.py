@@ -14,7 +14,7 @@ import logging
 from datetime import UTC, datetime, timedelta
 
 import requests
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import policy
@@ -103,8 +103,16 @@ def google_connect(*, actor, tokens: dict, default_config: dict) -> Integration:
     integration = Integration.objects.select_for_update().filter(provider=PROVIDER, owner=actor).first()
     creating = integration is None
     if creating:
-        integration = Integration(provider=PROVIDER, owner=actor, config=dict(default_config), secrets=SealedSecrets())
-    policy.require(actor, policy.CREATE if creating else policy.CHANGE, integration)
+        policy.require(actor, policy.CREATE, Integration(provider=PROVIDER, owner=actor))
+        try:
+            with transaction.atomic():
+                Integration.objects.create(
+                    provider=PROVIDER, owner=actor, config=dict(default_config), secrets=SealedSecrets()
+                )
+        except IntegrityError:
+            pass  # connected at the same moment from another tab: both write to the one row
+        integration = Integration.objects.select_for_update().get(provider=PROVIDER, owner=actor)
+    policy.require(actor, policy.CHANGE, integration)
     old = integration.secrets or {}
     refresh_token = tokens.get("refresh_token") or old.get("refresh_token") or ""
     integration.secrets = SealedSecrets(
