@@ -115,6 +115,17 @@ def test_the_second_sync_is_incremental_and_never_duplicates(google, fake_google
     assert second_run["syncToken"] == token and "timeMin" not in second_run
 
 
+def test_an_incremental_sync_follows_pages_and_keeps_the_last_pages_sync_token(google, fake_google, member):
+    sync(google)
+    for hour in (8, 10, 12):
+        fake_google.add_event(f"Meeting {hour}", yesterday(hour), yesterday(hour, 30))
+    result = sync(google)
+    assert result["counts"]["imported"] == 3
+    incremental = [r["query"] for r in fake_google.list_requests()[1:3]]
+    assert "syncToken" in incremental[0] and "pageToken" in incremental[1]
+    assert store.state_of(google)["sync_token"] == f"s{fake_google.seq}"
+
+
 def test_a_moved_and_renamed_event_moves_and_renames_its_entry(google, fake_google, member):
     event = fake_google.add_event("Standup", yesterday(9), yesterday(9, 30))
     sync(google)
