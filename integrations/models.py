@@ -99,3 +99,41 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event} {self.delivery_id or '-'} ({self.status})"
+
+
+class EntryLink(models.Model):
+    """A time entry paired with an object at a provider (a calendar event, say), per integration.
+
+    `imported`: the entry was created from the external object; `exported`: the external object was created from
+    the entry. The unique constraints are what make a sync safe to repeat: one external object per entry and one
+    entry per external object. When the entry is deleted the link stays with `time_entry` empty, so the next sync
+    can delete the exported object (or knows not to import the object again). `fingerprint` is a digest of the
+    entry as the sync last wrote or sent it, so a change made by a person since then can be told apart.
+    """
+
+    class Direction(models.TextChoices):
+        IMPORTED = "imported", _("Imported")
+        EXPORTED = "exported", _("Exported")
+
+    integration = models.ForeignKey(Integration, on_delete=models.CASCADE, related_name="entry_links")
+    time_entry = models.ForeignKey(
+        "tracking.TimeEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    external_id = models.CharField(max_length=255)
+    direction = models.CharField(max_length=16, choices=Direction.choices)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    synced_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["integration_id", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["integration", "external_id"], name="entry_link_one_per_external_id"),
+            models.UniqueConstraint(
+                fields=["integration", "time_entry"],
+                condition=Q(time_entry__isnull=False),
+                name="entry_link_one_per_entry",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.integration} {self.direction} {self.external_id} ↔ entry {self.time_entry_id or '-'}"

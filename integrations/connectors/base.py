@@ -79,6 +79,10 @@ class Connector:
     can_sync: ClassVar[bool] = False
     # crontab fields for the periodic sync created by `setup_periodic_tasks`; None for no periodic sync.
     sync_schedule: ClassVar[dict | None] = None
+    # Optional extras for connectors with their own web flow (e.g. OAuth): a URL module mounted at
+    # /integrations/<provider>/ and a template included in the connector's card on the Integrations page.
+    urls: ClassVar[str] = ""
+    card_template: ClassVar[str] = ""
 
     def __init__(self, integration=None):
         self.integration = integration
