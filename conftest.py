@@ -4,7 +4,12 @@ import pytest
 
 from accounts.models import Role
 from accounts.tests.factories import TeamFactory, UserFactory
+from timetracker.celery import app as celery_app
 from tracking.tests.factories import ProjectFactory
+
+# Celery snapshots Django's settings the first time its configuration is read. Read it now, from the real
+# settings, so a test that overrides CELERY_* settings cannot leave its values behind for the rest of the run.
+celery_app.conf.task_always_eager  # noqa: B018
 
 
 @pytest.fixture

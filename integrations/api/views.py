@@ -24,10 +24,19 @@ from ..selectors import integration_get
 from .serializers import ConfigInputSerializer, integration_payload
 
 
+def _failure(detail: str, code: str, errors: dict | None = None) -> dict:
+    """The API's error shape ({detail, code, errors}) plus the connectors' {ok: false, error}."""
+    body = {"ok": False, "error": detail, "detail": detail, "code": code}
+    if errors:
+        body["errors"] = errors
+    return body
+
+
 def _errors(exc: ValidationError) -> dict:
     if hasattr(exc, "error_dict"):
-        return {"ok": False, "errors": {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}}
-    return {"ok": False, "error": " ".join(exc.messages)}
+        errors = {k: [str(m) for e in v for m in e.messages] for k, v in exc.error_dict.items()}
+        return _failure("Some values are not valid.", "invalid", errors)
+    return _failure(" ".join(exc.messages), "invalid")
 
 
 class IntegrationApi(APIView):
@@ -39,7 +48,7 @@ class IntegrationApi(APIView):
         """(connector class, scope, owner) or a Response to return."""
         cls = get_connector_class(provider)
         if cls is None:
-            return Response({"ok": False, "error": f"There is no connector called “{provider}”."}, status=404)
+            return Response(_failure(f"There is no connector called “{provider}”.", "not_found"), status=404)
         scope = request.query_params.get("scope") or cls.scopes[0]
         try:
             owner = services.owner_for_scope(request.user, provider, scope)
@@ -49,7 +58,7 @@ class IntegrationApi(APIView):
 
     def handle_exception(self, exc):
         if isinstance(exc, PolicyDenied):
-            return Response({"ok": False, "error": str(exc)}, status=http.HTTP_403_FORBIDDEN)
+            return Response(_failure(str(exc), "permission_denied"), status=http.HTTP_403_FORBIDDEN)
         if isinstance(exc, ValidationError):
             return Response(_errors(exc), status=http.HTTP_400_BAD_REQUEST)
         return super().handle_exception(exc)
@@ -72,7 +81,7 @@ class IntegrationConfigApi(IntegrationApi):
         cls, scope, owner = resolved
         serializer = ConfigInputSerializer(data=request.data)
         if not serializer.is_valid():
-            return Response({"ok": False, "errors": serializer.errors}, status=400)
+            return Response(_failure("Some values are not valid.", "invalid", serializer.errors), status=400)
         integration, generated = services.integration_configure(
             actor=request.user, provider=provider, owner=owner, **serializer.validated_data
         )
@@ -101,7 +110,7 @@ class IntegrationTestApi(IntegrationApi):
         _, _, owner = resolved
         integration = integration_get(viewer=request.user, provider=provider, owner=owner)
         result = services.integration_test(actor=request.user, integration=integration, provider=provider)
-        return Response(result, status=200 if result.get("ok") else _failure_status(result))
+        return _result_response(result)
 
 
 class IntegrationSyncApi(IntegrationApi):
@@ -114,13 +123,21 @@ class IntegrationSyncApi(IntegrationApi):
         result = services.integration_sync_request(actor=request.user, integration=integration)
         if result.get("queued"):
             return Response(result, status=202)
-        return Response(result, status=200 if result.get("ok") else _failure_status(result))
+        return _result_response(result)
+
+
+def _result_response(result: dict) -> Response:
+    if result.get("ok"):
+        return Response(result)
+    status = _failure_status(result)
+    code = "not_configured" if status == http.HTTP_409_CONFLICT else "connector_failed"
+    return Response({**result, "detail": result.get("error") or "The connector failed.", "code": code}, status=status)
 
 
 def _failure_status(result: dict) -> int:
     if result.get("error") == not_configured()["error"]:
-        return 409
-    return 502 if result.get("error_code") == "network" else 400
+        return http.HTTP_409_CONFLICT
+    return http.HTTP_502_BAD_GATEWAY if result.get("error_code") == "network" else http.HTTP_400_BAD_REQUEST
 
 
 @csrf_exempt

@@ -199,8 +199,8 @@ def in_process_tasks(settings):
     """Run Celery tasks in-process (the embedded default) even when REDIS_URL points at a broker."""
     from timetracker.celery import app
 
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)  # read before overriding settings
     settings.CELERY_TASK_ALWAYS_EAGER = True
-    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield
     app.conf.task_always_eager, app.conf.task_eager_propagates = before

@@ -361,7 +361,8 @@ def _end(event: dict) -> datetime:
 
 
 @pytest.fixture
-def fake_google(settings):
+def fake_google(settings, in_process_tasks):
+    # in_process_tasks: "Sync now" and the fan-out run in-process, answering with the outcome, even with a broker.
     with FakeGoogle() as fake:
         settings.GOOGLE_CLIENT_ID = CLIENT_ID
         settings.GOOGLE_CLIENT_SECRET = CLIENT_SECRET
@@ -370,7 +371,6 @@ def fake_google(settings):
         settings.GOOGLE_OAUTH_REVOKE_URL = f"{fake.url}/revoke"
         settings.GOOGLE_CALENDAR_API_URL = f"{fake.url}/calendar/v3"
         settings.SITE_URL = "http://testserver"
-        settings.CELERY_TASK_ALWAYS_EAGER = True  # "Sync now" answers with the outcome, even when a broker is set
         yield fake
 
 

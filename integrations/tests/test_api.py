@@ -115,15 +115,22 @@ def test_not_configured_integration_answers_409_with_the_uniform_error(client, a
     for action in ("sync", "test"):
         response = client.post(f"{URL}{action}")
         assert response.status_code == 409
-        assert response.json() == {"ok": False, "error": "Integration not configured"}
+        assert response.json() == {
+            "ok": False,
+            "error": "Integration not configured",
+            "detail": "Integration not configured",
+            "code": "not_configured",
+        }
     status = client.get(f"{URL}status").json()
     assert status["ok"] is False and status["error"] == "Integration not configured"
 
 
 def test_unknown_provider_and_scope_are_clear_errors(client, admin_user):
     client.force_login(admin_user)
-    assert client.get("/api/integrations/nope/config").status_code == 404
-    assert client.get(f"{URL}config?scope=galaxy").status_code == 400
+    response = client.get("/api/integrations/nope/config")
+    assert response.status_code == 404 and response.json()["code"] == "not_found"
+    response = client.get(f"{URL}config?scope=galaxy")
+    assert response.status_code == 400 and response.json()["code"] == "invalid"
 
 
 def test_anonymous_requests_are_refused(client, github):
