@@ -99,3 +99,13 @@ class WebhookDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event} {self.delivery_id or '-'} ({self.status})"
+
+
+# Tables of individual connectors live in integrations/connectors/<provider>/models.py.
+def _load_connector_models() -> None:
+    from .connectors import load_models
+
+    load_models()
+
+
+_load_connector_models()

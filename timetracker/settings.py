@@ -166,3 +166,9 @@ REST_FRAMEWORK = globals().get("REST_FRAMEWORK") or {
     "DEFAULT_AUTHENTICATION_CLASSES": ["rest_framework.authentication.SessionAuthentication"],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
+
+# --- Slack connector ----------------------------------------------------------------------------------------------
+# Slack's Web API (the real client is pointed at a local server in tests). See docs/integrations/SLACK.md.
+SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
+# Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
+SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)

@@ -61,6 +61,15 @@ class WebhookOutcome:
     body: dict = field(default_factory=dict)
 
 
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A beat entry a connector needs besides its sync (created by `setup_periodic_tasks`)."""
+
+    name: str  # shown in the admin's Periodic tasks, e.g. "slack: daily summaries"
+    task: str  # the registered Celery task name
+    schedule: dict  # crontab fields, e.g. {"minute": "*/5"}
+
+
 class WebhookRejected(Exception):
     """The delivery is not authentic (unsigned or forged): answer 401, process nothing."""
 
@@ -79,9 +88,15 @@ class Connector:
     can_sync: ClassVar[bool] = False
     # crontab fields for the periodic sync created by `setup_periodic_tasks`; None for no periodic sync.
     sync_schedule: ClassVar[dict | None] = None
+    # Other periodic jobs of the connector (e.g. Slack's daily summaries), created by `setup_periodic_tasks`.
+    periodic_jobs: ClassVar[tuple[PeriodicJob, ...]] = ()
 
     def __init__(self, integration=None):
         self.integration = integration
+
+    @classmethod
+    def ready(cls) -> None:
+        """Called once at start-up (IntegrationsConfig.ready): connect signal receivers here."""
 
     # -- state -----------------------------------------------------------------------------------------------------
     @property
