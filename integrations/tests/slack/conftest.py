@@ -38,6 +38,7 @@ class FakeSlack:
         self.mode: str | None = None
         self.error_code = "channel_not_found"
         self.delay = 2.0
+        self.fail_times = 0  # answer the next N Web API calls with ok=false, then recover
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -108,7 +109,10 @@ class FakeSlack:
                     return
                 if self.headers.get("Authorization") != f"Bearer {BOT_TOKEN}":
                     return self._json(200, {"ok": False, "error": "invalid_auth"})
-                if fake.mode == "error":
+                with fake.lock:
+                    failing = fake.fail_times > 0
+                    fake.fail_times -= failing
+                if fake.mode == "error" or failing:
                     return self._json(200, {"ok": False, "error": fake.error_code})
                 if method == "chat.postMessage":
                     with fake.lock:
