@@ -131,7 +131,8 @@ def preferences_view(request):
                     )
                 message = "Saved."
             except ValidationError as exc:
-                for field, errors in getattr(exc, "error_dict", {"__all__": exc.error_list}).items():
+                by_field = exc.error_dict if hasattr(exc, "error_dict") else {"__all__": exc.error_list}
+                for field, errors in by_field.items():
                     form.add_error(field if field in form.fields else None, [m for e in errors for m in e.messages])
         if form.errors:
             status = 400
