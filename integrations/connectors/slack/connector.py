@@ -40,9 +40,10 @@ class SlackConnector(Connector):
 
     @classmethod
     def ready(cls) -> None:
-        from . import receivers
+        from . import admin, receivers
 
         receivers.connect()
+        admin.register()
 
     @classmethod
     def clean_config(cls, config: dict, *, is_active: bool) -> dict:

@@ -179,6 +179,12 @@ def linked(member):
     return member
 
 
+def midday_timezone() -> str:
+    """A time zone where it is now around midday, so "today" tests never straddle a local midnight."""
+    offset = 12 - time.gmtime().tm_hour  # -11 .. +12; Etc/GMT signs are inverted (Etc/GMT-5 is UTC+5)
+    return "Etc/GMT" if offset == 0 else f"Etc/GMT{-offset:+d}"
+
+
 def signed_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int | None = None) -> dict:
     timestamp = str(int(time.time()) if timestamp is None else timestamp)
     signature = SignatureVerifier(secret).generate_signature(timestamp=timestamp, body=body)

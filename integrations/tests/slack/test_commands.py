@@ -14,7 +14,7 @@ from tracking import services as tracking
 from tracking.models import TimeEntry
 from tracking.tests.factories import ClientFactory, ProjectFactory, TimeEntryFactory
 
-from .conftest import SLACK_USER
+from .conftest import SLACK_USER, midday_timezone
 
 
 @pytest.fixture
@@ -171,6 +171,8 @@ def test_today_totals_per_project_and_grand_total_in_the_users_time_zone(tt, lin
 
 
 def test_today_counts_the_running_timer(tt, linked, website):
+    linked.timezone = midday_timezone()
+    linked.save(update_fields=["timezone"])
     entry = tracking.timer_start(user=linked, project=website)
     TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(minutes=20))
     text = tt("today")

@@ -184,3 +184,14 @@ def test_the_page_says_when_slack_is_not_set_up(client, member):
     html = client.get(PAGE).content.decode()
     assert "Slack is not set up" in html
     assert "link_by_email" not in html
+
+
+def test_admins_see_the_summary_ledger_and_preferences_read_only(client, admin_user, linked, slack, fake_slack):
+    from integrations.connectors.slack.tasks import slack_summary_send_task
+
+    slack_summary_send_task(linked.pk, "2026-01-05")
+    client.force_login(admin_user)
+    listing = client.get("/admin/integrations/slacksummarysent/")
+    assert listing.status_code == 200 and "Jan. 5, 2026" in listing.content.decode()
+    assert client.get("/admin/integrations/slacksummarysent/add/").status_code == 403
+    assert client.get("/admin/integrations/slackuserpreference/").status_code == 200
