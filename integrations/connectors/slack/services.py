@@ -118,7 +118,7 @@ def slack_user_link_from_slack(*, slack_user_id: str):
     users = list(get_user_model().objects.filter(email__iexact=email, is_active=True, slack_user_id="")[:2])
     if len(users) != 1:
         return None
-    # The person did not act here; Slack vouched for the email, so the link is made as the system.
+    # Made in the person's own name: they ran the command, and Slack vouched for the email.
     return slack_user_link(actor=users[0], user=users[0], slack_user_id=slack_user_id)
 
 

@@ -237,3 +237,12 @@ def test_an_inactive_users_slack_account_counts_as_unlinked(tt, linked, website)
     linked.save()
     assert "not linked" in tt("start web")
     assert not TimeEntry.objects.exists()
+
+
+def test_a_start_answers_with_a_bounded_number_of_queries(tt, linked, website, django_assert_max_num_queries):
+    for n in range(20):
+        ProjectFactory(name=f"Other {n}")
+    with django_assert_max_num_queries(25):
+        tt("start web: quick")
+    with django_assert_max_num_queries(15):
+        tt("today")
