@@ -20,6 +20,7 @@ from accounts import policy
 from . import crypto, signals
 from .connectors.base import (
     ORGANISATION,
+    PERSONAL,
     WebhookOutcome,
     connector_for,
     get_connector_class,
@@ -74,6 +75,9 @@ def integration_configure(
     cls = get_connector_class(provider)
     if cls is None:
         raise UnknownProvider(provider)
+    scope = ORGANISATION if owner is None else PERSONAL
+    if scope not in cls.scopes:
+        raise ValidationError({"owner": f"{cls.name} can be set up as: {', '.join(cls.scopes)} (not {scope})."})
     integration = Integration.objects.select_for_update().filter(provider=provider, owner=owner).first() or Integration(
         provider=provider, owner=owner, secrets=SealedSecrets()
     )
@@ -85,7 +89,8 @@ def integration_configure(
     clean_config, given_secrets = cls.validate_config(merged_config, secrets or {}, is_active=active)
 
     current = integration.secrets
-    if isinstance(current, SealedSecrets) and current.unreadable and given_secrets:
+    unreadable = isinstance(current, SealedSecrets) and current.unreadable
+    if unreadable and given_secrets:
         raise ValidationError(
             {
                 "secrets": "The stored secrets cannot be decrypted with the configured keys; "
@@ -94,7 +99,8 @@ def integration_configure(
         )
     new_secrets = dict(current or {})
     generated = {}
-    for spec in cls.secret_fields:
+    # Secrets no key can open are left exactly as stored (the right key may come back), and none is generated.
+    for spec in () if unreadable else cls.secret_fields:
         if spec.name in given_secrets:
             value = given_secrets[spec.name].strip()
             if not value and spec.generate:
@@ -109,9 +115,13 @@ def integration_configure(
 
     integration.config = clean_config
     integration.is_active = active
-    if not (isinstance(current, SealedSecrets) and current.unreadable and not given_secrets):
+    if not unreadable:
         integration.secrets = SealedSecrets(new_secrets)
-    integration.save()
+    try:
+        with transaction.atomic():
+            integration.save()
+    except IntegrityError as exc:  # created at the same moment by another request
+        raise ValidationError("This integration was just set up by someone else; reload and try again.") from exc
     if active and (creating or not was_active or given_secrets):
         _on_commit(
             signals.integration_connected,
@@ -300,10 +310,14 @@ def webhook_delivery_replay(*, actor, delivery: WebhookDelivery) -> WebhookOutco
 
 
 def webhook_deliveries_prune(*, now=None) -> int:
-    """Drop the payloads of deliveries older than WEBHOOK_PAYLOAD_RETENTION_DAYS; the rows stay as the log."""
+    """Past WEBHOOK_PAYLOAD_RETENTION_DAYS: drop the payloads of accepted deliveries (their rows stay as the log
+    and keep delivery ids unique) and delete rejected and duplicate rows, which anyone on the internet can cause.
+    Returns the number of payloads dropped."""
     days = settings.WEBHOOK_PAYLOAD_RETENTION_DAYS
     cutoff = (now or timezone.now()) - timedelta(days=days)
-    return WebhookDelivery.objects.filter(received_at__lt=cutoff, payload__isnull=False).update(payload=None)
+    old = WebhookDelivery.objects.filter(received_at__lt=cutoff)
+    old.filter(status__in=[Status.REJECTED, Status.DUPLICATE]).delete()
+    return old.filter(payload__isnull=False).update(payload=None)
 
 
 def integration_secrets_rotate() -> tuple[int, int]:

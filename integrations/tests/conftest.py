@@ -96,6 +96,7 @@ class FakeGitHub:
         self.requests: list[dict] = []
         self.rate_limit_remaining_after_page: dict[int, tuple[int, int]] = {}  # page -> (remaining, reset)
         self.fail_status: int | None = None
+        self.fail_next: list[int] = []  # statuses answered to the next requests, one each, before normal service
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
@@ -135,6 +136,8 @@ class FakeGitHub:
                 parts = urlsplit(self.path)
                 query = parse_qs(parts.query)
                 fake.requests.append({"path": parts.path, "query": query, "headers": dict(self.headers)})
+                if fake.fail_next:
+                    return self._json(fake.fail_next.pop(0), {"message": "Server Error"})
                 if fake.fail_status:
                     return self._json(fake.fail_status, {"message": "Server Error"})
                 if self.headers.get("Authorization") not in (None, f"Bearer {ACCESS_TOKEN}"):
@@ -146,6 +149,12 @@ class FakeGitHub:
                 if parts.path == f"{repo_path}/issues":
                     return self._issues(query)
                 return self._json(404, {"message": "Not Found"})
+
+            def do_POST(self):
+                fake.requests.append({"path": self.path, "method": "POST", "headers": dict(self.headers)})
+                self.rfile.read(int(self.headers.get("Content-Length") or 0))
+                status = fake.fail_next.pop(0) if fake.fail_next else 201
+                return self._json(status, {})
 
             def _issues(self, query):
                 items = [i for i in fake.issues if i["state"] == query.get("state", ["open"])[0]]
@@ -188,4 +197,10 @@ def fake_github(settings):
 @pytest.fixture
 def in_process_tasks(settings):
     """Run Celery tasks in-process (the embedded default) even when REDIS_URL points at a broker."""
+    from timetracker.celery import app
+
     settings.CELERY_TASK_ALWAYS_EAGER = True
+    before = (app.conf.task_always_eager, app.conf.task_eager_propagates)
+    app.conf.task_always_eager = app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager, app.conf.task_eager_propagates = before

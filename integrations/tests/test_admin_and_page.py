@@ -104,11 +104,18 @@ def test_pruning_drops_old_payloads_but_keeps_the_log(github, deliver, settings)
 
     deliver(payload("ping"), "ping", delivery="old")
     deliver(payload("ping"), "ping", delivery="new")
-    WebhookDelivery.objects.filter(delivery_id="old").update(received_at=timezone.now() - timedelta(days=31))
+    deliver(payload("ping"), "ping", delivery="old-forged", signature="sha256=" + "0" * 64)
+    deliver(payload("ping"), "ping", delivery="new-forged", signature="sha256=" + "0" * 64)
+    WebhookDelivery.objects.filter(delivery_id__startswith="old").update(
+        received_at=timezone.now() - timedelta(days=31)
+    )
     settings.WEBHOOK_PAYLOAD_RETENTION_DAYS = 30
     assert webhook_deliveries_prune() == 1
     assert WebhookDelivery.objects.get(delivery_id="old").payload is None
     assert WebhookDelivery.objects.get(delivery_id="new").payload is not None
+    assert set(WebhookDelivery.objects.filter(status="rejected").values_list("delivery_id", flat=True)) == {
+        "new-forged"
+    }
 
 
 def _card(html: str, provider: str, scope: str) -> str:

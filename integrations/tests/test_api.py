@@ -103,22 +103,11 @@ def test_members_see_the_organisation_status_without_secrets(client, member, git
     assert WEBHOOK_SECRET not in response.content.decode()
 
 
-def test_a_member_manages_their_own_personal_integration(client, member, other_member, project):
+def test_github_has_no_personal_scope(client, member, project):
     client.force_login(member)
-    response = put(
-        client,
-        {"is_active": True, "config": {"repository": "me/mine", "default_project": project.pk}},
-        scope="?scope=personal",
-    )
-    assert response.status_code == 200, response.content
-    assert Integration.objects.get(provider="github", owner=member)
-    client.force_login(other_member)
-    assert client.get(f"{URL}config?scope=personal").json()["configured"] is False
-
-
-def test_viewers_cannot_create_personal_integrations(client, viewer):
-    client.force_login(viewer)
-    assert put(client, {"config": {}}, scope="?scope=personal").status_code == 403
+    response = put(client, {"is_active": True, "config": {"repository": "me/mine"}}, scope="?scope=personal")
+    assert response.status_code == 400
+    assert not Integration.objects.exists()
 
 
 def test_not_configured_integration_answers_409_with_the_uniform_error(client, admin_user):

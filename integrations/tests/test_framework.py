@@ -70,3 +70,29 @@ def test_two_connectors_cannot_claim_one_provider():
 
     with pytest.raises(ValueError, match="two connectors"):
         register(Other)
+
+
+def test_personal_integrations_are_their_owners_alone(echo_registered, client, member, other_member):
+    client.force_login(member)
+    body = {"is_active": True, "config": {"greeting": "hi"}, "secrets": {"api_key": "secret-value-123"}}
+    assert client.put("/api/integrations/echo/config", body, content_type="application/json").status_code == 200
+    client.force_login(other_member)
+    assert client.get("/api/integrations/echo/config").json()["configured"] is False
+    assert client.post("/api/integrations/echo/sync").status_code == 409
+    assert Integration.objects.get(provider="echo").owner == member
+
+
+def test_viewers_cannot_create_personal_integrations(echo_registered, client, viewer):
+    client.force_login(viewer)
+    response = client.put("/api/integrations/echo/config", {"config": {}}, content_type="application/json")
+    assert response.status_code == 403
+    assert not Integration.objects.exists()
+
+
+def test_an_organisation_only_connector_refuses_an_owner(db, member):
+    from django.core.exceptions import ValidationError
+
+    from integrations.services import integration_configure
+
+    with pytest.raises(ValidationError, match="organisation"):
+        integration_configure(actor=member, provider="github", owner=member, config={})

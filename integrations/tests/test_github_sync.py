@@ -164,3 +164,28 @@ def test_sync_of_an_inactive_integration_does_nothing(github, five_issues):
     assert result == {"ok": False, "error": "Integration not configured"}
     assert five_issues.requests == []
     assert not Task.objects.exists()
+
+
+def test_idempotent_requests_are_retried_after_a_transient_error(github, five_issues):
+    five_issues.fail_next = [503, 502]
+    result = services.integration_sync(integration_id=github.pk)
+    assert result["ok"] and result["error"] == ""
+    assert result["counts"]["created"] == 4
+
+
+def test_a_post_is_never_sent_twice(fake_github):
+    from integrations.http import ProviderClient
+
+    fake_github.fail_next = [503]
+    client = ProviderClient(fake_github.url, "tok")
+    assert client.request("POST", "/anything", json={"a": 1}).status_code == 503
+    assert len([r for r in fake_github.requests if r.get("method") == "POST"]) == 1
+
+
+def test_the_periodic_job_syncs_every_active_github_integration(github, five_issues, in_process_tasks):
+    from integrations.tasks import integrations_sync_provider_task
+
+    assert integrations_sync_provider_task("github") == 1
+    github.refresh_from_db()
+    assert github.last_sync_status == "ok"
+    assert len(refs()) == 4

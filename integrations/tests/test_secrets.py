@@ -99,3 +99,22 @@ def test_mask_shows_only_a_short_prefix():
     assert crypto.mask(ACCESS_TOKEN) == "ghp_ab…"
     assert crypto.mask("short") == "s…"  # never more than a quarter of the value
     assert crypto.mask("") == ""
+
+
+def test_saving_config_while_secrets_are_unreadable_keeps_them_and_generates_nothing(github, admin_user, settings):
+    old = crypto.derive_key(settings.SECRET_KEY).decode()
+    settings.TT_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    integration, generated = services.integration_configure(
+        actor=admin_user, provider="github", owner=None, config={"label_filter": ["bug"]}
+    )
+    assert generated == {}
+    settings.TT_ENCRYPTION_KEYS = [old]
+    assert Integration.objects.get(pk=github.pk).secrets["webhook_secret"] == WEBHOOK_SECRET
+
+
+def test_setting_a_secret_while_stored_ones_are_unreadable_is_refused(github, admin_user, settings):
+    from django.core.exceptions import ValidationError
+
+    settings.TT_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
+    with pytest.raises(ValidationError, match="cannot be decrypted"):
+        services.integration_configure(actor=admin_user, provider="github", owner=None, secrets={"access_token": "x"})

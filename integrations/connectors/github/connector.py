@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 
 from tracking.models import Project
 
-from ..base import ORGANISATION, PERSONAL, ConfigField, Connector, SecretField, register
+from ..base import ORGANISATION, ConfigField, Connector, SecretField, register
 from . import sync, webhooks
 from .client import GitHubClient
 
@@ -24,7 +24,8 @@ class GitHubConnector(Connector):
     name = "GitHub"
     description = "Issues become tasks; assigning an issue can start the assignee's timer."
     docs_path = "docs/integrations/GITHUB.md"
-    scopes = (ORGANISATION, PERSONAL)
+    # Organisation-wide only: its tasks land in shared projects, which only managers and admins may shape.
+    scopes = (ORGANISATION,)
     config_fields = (
         ConfigField("repository", "Repository", help="owner/name, e.g. octo-org/website", required=True),
         ConfigField(

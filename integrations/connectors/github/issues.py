@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from django.db import IntegrityError
+
 from tracking import services as tracking
 from tracking.exceptions import InvalidEntry
 from tracking.models import Project, Source, Task
@@ -42,7 +44,6 @@ def upsert_task(*, issue: dict, repository: str, project_id: int) -> tuple[Task,
     Writes go through tracking.services with actor=None (the system). The status follows the issue's state
     without undoing work in progress: closed → done; open → todo only when the task was done.
     """
-    task = find_task(repository, issue["number"])
     closed = issue.get("state") == "closed"
     wanted = {
         "name": (issue.get("title") or f"Issue #{issue['number']}")[:300],
@@ -50,19 +51,27 @@ def upsert_task(*, issue: dict, repository: str, project_id: int) -> tuple[Task,
         "priority": priority_for(issue),
         "external_url": (issue.get("html_url") or "")[:500],
     }
+    task = find_task(repository, issue["number"])
     if task is None:
         project = Project.objects.filter(pk=project_id).first()
         if project is None:
             raise InvalidEntry("The GitHub integration's default project no longer exists; choose another.")
-        task = tracking.task_create(
-            actor=None,
-            project=project,
-            source=Source.GITHUB,
-            external_ref=external_ref(repository, issue["number"]),
-            status=Task.Status.DONE if closed else Task.Status.TODO,
-            **wanted,
-        )
-        return task, "created"
+        try:
+            task = tracking.task_create(
+                actor=None,
+                project=project,
+                source=Source.GITHUB,
+                external_ref=external_ref(repository, issue["number"]),
+                status=Task.Status.DONE if closed else Task.Status.TODO,
+                **wanted,
+            )
+            return task, "created"
+        except IntegrityError:
+            # Another delivery for the same issue created it a moment ago (the unique external_ref says so):
+            # update that task instead.
+            task = find_task(repository, issue["number"])
+            if task is None:
+                raise
     if closed:
         wanted["status"] = Task.Status.DONE
     elif task.status == Task.Status.DONE:
