@@ -41,6 +41,7 @@ class ConfigField:
     kind: str = "text"  # text | bool | list | project
     help: str = ""
     required: bool = False
+    default: Any = None  # shown in the form while the integration has no value for it
 
 
 @dataclass(frozen=True)

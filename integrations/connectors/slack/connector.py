@@ -29,8 +29,12 @@ class SlackConnector(Connector):
             "Default channel",
             help="Channel ID (e.g. C0123ABCD) for start/stop notices; invite the app to it.",
         ),
-        ConfigField("notify_on_start", "Post when a timer starts", kind="bool", help="People may turn theirs off."),
-        ConfigField("notify_on_stop", "Post when a timer stops", kind="bool", help="People may turn theirs off."),
+        ConfigField(
+            "notify_on_start", "Post when a timer starts", kind="bool", help="People may turn theirs off.", default=True
+        ),
+        ConfigField(
+            "notify_on_stop", "Post when a timer stops", kind="bool", help="People may turn theirs off.", default=True
+        ),
     )
     secret_fields = (
         SecretField("signing_secret", "Signing secret", help="Slack app → Basic Information → App Credentials."),

@@ -135,10 +135,9 @@ def test_no_summaries_while_slack_is_not_configured(db, fake_slack, linked, due_
 
 
 @pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL), as CI does")
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_senders_on_postgresql_send_one_summary(slack, fake_slack, linked, due_now):
-    if connection.vendor != "postgresql":
-        pytest.skip("needs PostgreSQL (set DATABASE_URL) for truly concurrent transactions")
     workers = 6
     barrier = threading.Barrier(workers)
     outcomes = []
