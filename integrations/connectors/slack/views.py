@@ -13,7 +13,7 @@ from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.http import JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.csrf import csrf_exempt
@@ -53,7 +53,9 @@ def profile_url() -> str:
     return settings.SITE_URL + reverse("slack_preferences")
 
 
-def _slash_command(request) -> JsonResponse:
+def _slash_command(request) -> HttpResponse:
+    if request.POST.get("ssl_check"):  # Slack checking the certificate of the request URL
+        return HttpResponse(status=200)
     slack_user_id = request.POST.get("user_id", "")
     user = services.user_for_slack_id(slack_user_id)
     if user is None:
@@ -86,7 +88,9 @@ def events_view(request):
     """The Events API (url_verification; events are acknowledged). Slash commands posted here work too."""
     if not _authentic(request):
         return _rejected()
-    if request.content_type == "application/x-www-form-urlencoded" and "command" in request.POST:
+    if request.content_type == "application/x-www-form-urlencoded" and (
+        "command" in request.POST or "ssl_check" in request.POST
+    ):
         return _slash_command(request)
     try:
         payload = json.loads(request.body)

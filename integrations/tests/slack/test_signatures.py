@@ -152,3 +152,10 @@ def test_the_events_url_also_runs_slash_commands(tt, linked, project):
     text = tt(f"start {project.code}", path="events")
     assert "Started your timer" in text
     assert TimeEntry.objects.get().source == "slack"
+
+
+@pytest.mark.parametrize("path", ["commands", "events"])
+def test_slacks_signed_ssl_check_is_answered_with_an_empty_200(slack, path):
+    body = b"ssl_check=1&token=legacy-verification-token"
+    response = SlackPoster().post(path, body, "application/x-www-form-urlencoded", signed_headers(body))
+    assert response.status_code == 200 and response.content == b""
