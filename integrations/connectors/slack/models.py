@@ -4,6 +4,8 @@ They belong to the integrations app (accounts.User only holds `slack_user_id`); 
 per person and local date, and its unique constraint is what makes a daily summary go out exactly once.
 """
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -20,7 +22,7 @@ class SlackUserPreference(models.Model):
     notify_on_start = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.CHANNEL)
     notify_on_stop = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.CHANNEL)
     daily_summary = models.BooleanField(default=False)
-    summary_time = models.TimeField(default="18:00", help_text=_("Local time (HH:MM) in your time zone."))
+    summary_time = models.TimeField(default=datetime.time(18, 0), help_text=_("Local time (HH:MM) in your time zone."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
