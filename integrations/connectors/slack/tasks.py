@@ -15,10 +15,9 @@ from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from tracking.models import TimeEntry
-from tracking.utils import format_duration
 
-from . import client, commands, selectors, services
-from .models import Delivery, SlackSummarySent
+from . import client, commands, notices, selectors, services
+from .models import SlackSummarySent
 
 logger = logging.getLogger(__name__)
 
@@ -39,33 +38,6 @@ def _may_retry(task) -> bool:
 # -- timer notices ----------------------------------------------------------------------------------------------------
 
 
-def _notice(entry: TimeEntry, event: str, dm: bool, duration_seconds: int | None) -> str:
-    who = f"<@{entry.user.slack_user_id}>"
-    project = f"*{commands.escape(entry.project)}*"
-    if event == "started":
-        text = f"{'You' if dm else who} started the timer on {project}"
-        if dm and entry.notes:
-            text += f" — {commands.escape(entry.notes)}"
-        return f":stopwatch: {text}."
-    duration = format_duration(entry.duration_seconds if duration_seconds is None else duration_seconds)
-    return f":white_check_mark: {'You' if dm else who} stopped the timer on {project} after *{duration}*."
-
-
-def notice_target(entry: TimeEntry, event: str, config: dict) -> str:
-    """Where a notice about `entry` goes: the default channel, the person's DM, or "" for nowhere."""
-    if not entry.user.slack_user_id or not entry.user.is_active:
-        return ""
-    if not config.get(f"notify_on_{'start' if event == 'started' else 'stop'}", True):
-        return ""
-    preference = services.preference_get(entry.user)
-    choice = preference.notify_on_start if event == "started" else preference.notify_on_stop
-    if choice == Delivery.DM:
-        return entry.user.slack_user_id
-    if choice == Delivery.CHANNEL:
-        return config.get("default_channel") or ""
-    return ""
-
-
 @shared_task(bind=True, name="integrations.slack.notify_timer", max_retries=MAX_RETRIES)
 def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: int | None = None) -> str:
     """Post a start ("started") or stop ("stopped") notice for the entry, if the settings ask for one."""
@@ -76,10 +48,10 @@ def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: i
     entry = TimeEntry.objects.select_related("user", "project", "project__client").filter(pk=entry_id).first()
     if entry is None:
         return "entry gone"
-    channel = notice_target(entry, event, integration.config or {})
+    channel = notices.notice_target(entry, event, integration.config or {})
     if not channel:
         return "not wanted"
-    text = _notice(entry, event, channel == entry.user.slack_user_id, duration_seconds)
+    text = notices.notice_text(entry, event, dm=channel == entry.user.slack_user_id, duration_seconds=duration_seconds)
     try:
         client.post_message(token, channel=channel, text=text)
     except client.SLACK_ERRORS as exc:
@@ -110,13 +82,6 @@ def slack_daily_summaries_task() -> int:
     return len(due)
 
 
-def summary_text(user, day: date) -> str:
-    totals = selectors.day_totals(user=user, day=day)
-    return commands.totals_text(
-        f"Your TimeTracker day, {day:%a %d %b}", totals, empty="Nothing tracked that day. Tomorrow is a fresh start."
-    )
-
-
 @shared_task(bind=True, name="integrations.slack.summary_send", max_retries=MAX_RETRIES)
 def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None = None) -> str:
     """Send `user_id`'s summary of `day` (ISO date) as a DM, once: the first call claims it; its retries carry the
@@ -135,7 +100,7 @@ def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None =
         if claim is None:
             return "already handled"
     try:
-        client.post_message(token, channel=user.slack_user_id, text=summary_text(user, claim.date))
+        client.post_message(token, channel=user.slack_user_id, text=notices.summary_text(user, claim.date))
     except client.SLACK_ERRORS as exc:
         error = client.describe_error(exc)
         if _may_retry(self):
