@@ -137,3 +137,13 @@ class EntryLink(models.Model):
 
     def __str__(self) -> str:
         return f"{self.integration} {self.direction} {self.external_id} ↔ entry {self.time_entry_id or '-'}"
+
+
+# Tables of individual connectors live in integrations/connectors/<provider>/models.py.
+def _load_connector_models() -> None:
+    from .connectors import load_models
+
+    load_models()
+
+
+_load_connector_models()

@@ -19,7 +19,7 @@ def _field_rows(cls, integration, projects) -> list[dict]:
     config = integration.config if integration else {}
     rows = []
     for spec in cls.config_fields:
-        value = config.get(spec.name)
+        value = config.get(spec.name, spec.default)
         if spec.kind == "list":
             value = ", ".join(value or [])
         rows.append({"spec": spec, "value": "" if value is None else value, "projects": projects})

@@ -328,3 +328,9 @@ GOOGLE_OAUTH_REVOKE_URL = env.str("GOOGLE_OAUTH_REVOKE_URL", default="https://oa
 GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://www.googleapis.com/calendar/v3").rstrip(
     "/"
 )
+
+# --- Slack connector ----------------------------------------------------------------------------------------------
+# Slack's Web API (the real client is pointed at a local server in tests). See docs/integrations/SLACK.md.
+SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
+# Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
+SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)

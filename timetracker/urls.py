@@ -16,7 +16,9 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("analytics.urls")),
+    path("api/integrations/slack/", include("integrations.connectors.slack.urls")),
     path("api/integrations/", include("integrations.api.urls")),
+    path("integrations/slack/", include("integrations.connectors.slack.page_urls")),
     path("integrations/", include("integrations.urls")),
     path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
     path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),

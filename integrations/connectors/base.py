@@ -41,6 +41,7 @@ class ConfigField:
     kind: str = "text"  # text | bool | list | project
     help: str = ""
     required: bool = False
+    default: Any = None  # shown in the form while the integration has no value for it
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,15 @@ class WebhookOutcome:
     detail: str = ""
     http_status: int = 200
     body: dict = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A beat entry a connector needs besides its sync (created by `setup_periodic_tasks`)."""
+
+    name: str  # shown in the admin's Periodic tasks, e.g. "slack: daily summaries"
+    task: str  # the registered Celery task name
+    schedule: dict  # crontab fields, e.g. {"minute": "*/5"}
 
 
 class WebhookRejected(Exception):
@@ -83,9 +93,15 @@ class Connector:
     # /integrations/<provider>/ and a template included in the connector's card on the Integrations page.
     urls: ClassVar[str] = ""
     card_template: ClassVar[str] = ""
+    # Other periodic jobs of the connector (e.g. Slack's daily summaries), created by `setup_periodic_tasks`.
+    periodic_jobs: ClassVar[tuple[PeriodicJob, ...]] = ()
 
     def __init__(self, integration=None):
         self.integration = integration
+
+    @classmethod
+    def ready(cls) -> None:
+        """Called once at start-up (IntegrationsConfig.ready): connect signal receivers here."""
 
     # -- state -----------------------------------------------------------------------------------------------------
     @property

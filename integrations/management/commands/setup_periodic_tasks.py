@@ -1,8 +1,8 @@
 """`manage.py setup_periodic_tasks`: the beat entries of the integrations (idempotent; run by quickstart).
 
-One crontab entry per connector that can sync, plus the daily pruning of old webhook payloads. Entries are rows
-of django-celery-beat's DatabaseScheduler: an admin may change their schedule or disable them; running this
-again keeps such changes.
+One crontab entry per connector that can sync, each connector's other `periodic_jobs`, plus the daily pruning of
+old webhook payloads. Entries are rows of django-celery-beat's DatabaseScheduler: an admin may change their
+schedule or disable them; running this again keeps such changes.
 """
 
 import json
@@ -30,6 +30,7 @@ class Command(BaseCommand):
             for cls in connector_classes()
             if cls.can_sync and cls.sync_schedule
         ]
+        wanted += [(job.name, job.task, [], job.schedule) for cls in connector_classes() for job in cls.periodic_jobs]
         wanted.append(
             ("integrations: prune webhook payloads", "integrations.prune_webhook_payloads", [], PRUNE_SCHEDULE)
         )

@@ -1,0 +1,173 @@
+"""The `/tt` grammar: parse the text of a slash command, act through tracking.services, answer in Slack mrkdwn.
+
+`run()` only touches the database, so the answer fits in Slack's 3-second budget. Every write goes through
+tracking.services with source "slack", so the web UI, the API and analytics see the same timer.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from accounts import policy
+from tracking import services as tracking
+from tracking.exceptions import NoRunningTimer, TimerAlreadyRunning
+from tracking.models import Source, TimeEntry
+from tracking.utils import format_duration
+
+from . import selectors
+
+COMMANDS = ("start", "stop", "status", "today", "week", "help")
+
+
+def escape(text: str) -> str:
+    """Slack mrkdwn treats &, < and > as control characters."""
+    return str(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def ephemeral(text: str) -> dict:
+    return {"response_type": "ephemeral", "text": text}
+
+
+def help_text(command: str = "/tt") -> str:
+    c = escape(command or "/tt")
+    return "\n".join(
+        [
+            "*TimeTracker in Slack*",
+            f"`{c} start <project>[: notes]` — start your timer; the project is its id, its code or part of its name",
+            f"`{c} stop` — stop your timer and see how long it ran",
+            f"`{c} status` — what is running, since when",
+            f"`{c} today` — your time today, per project",
+            f"`{c} week` — your time this week (Monday to Sunday), per project",
+            f"`{c} help` — this list",
+        ]
+    )
+
+
+def unlinked_text(profile_url: str) -> str:
+    return (
+        "Your Slack account is not linked to TimeTracker yet. "
+        f"Link it on your profile: <{profile_url}|open your TimeTracker profile>, then try again."
+    )
+
+
+def _local(user, moment) -> str:
+    return timezone.localtime(moment, user.tzinfo).strftime("%H:%M")
+
+
+def _project_label(project) -> str:
+    code = f" ({project.code})" if project.code else ""
+    return f"*{escape(project)}*{escape(code)}"
+
+
+def run(*, user, text: str, command: str = "/tt") -> dict:
+    """Run one `/tt` command for `user` and return the ephemeral answer."""
+    verb, _, rest = (text or "").strip().partition(" ")
+    verb = verb.lower()
+    if verb not in COMMANDS or verb == "help":
+        prefix = "" if verb in ("", "help") else f"I don't know “{escape(verb)}”.\n"
+        return ephemeral(prefix + help_text(command))
+    try:
+        return ephemeral(globals()[f"_{verb}"](user, rest.strip(), command))
+    except ValidationError as exc:  # a rule of the tracking services, in their words
+        return ephemeral(" ".join(exc.messages))
+
+
+def _start(user, rest: str, command: str) -> str:
+    if not policy.can(user, policy.CREATE, TimeEntry):
+        return "Viewers have read-only access and cannot track time."
+    project_text, _, notes = rest.partition(":")
+    project_text, notes = project_text.strip(), notes.strip()
+    c = escape(command)
+    if not project_text:
+        return f"Which project? `{c} start <project>[: notes]`.\n" + _some_projects(user)
+    running = tracking.timer_status(user=user)
+    if running is not None:
+        return _already_running(user, running, command)
+    matches = selectors.project_match(user=user, text=project_text)
+    if not matches:
+        return f"No project you can track on matches “{escape(project_text)}”.\n" + _some_projects(user)
+    if len(matches) > 1:
+        shown = matches[: selectors.MAX_CHOICES]
+        lines = [f"Several projects match “{escape(project_text)}”; say which one:"]
+        lines += [f"• {_project_label(p)} — `{c} start {escape(p.code or p.pk)}`" for p in shown]
+        if len(matches) > len(shown):
+            lines.append("…and more: type more of the name.")
+        return "\n".join(lines)
+    project = matches[0]
+    try:
+        entry = tracking.timer_start(user=user, project=project, notes=notes, source=Source.SLACK)
+    except TimerAlreadyRunning as exc:  # started elsewhere a moment ago
+        if exc.entry is not None:
+            return _already_running(user, exc.entry, command)
+        raise
+    suffix = f" — {escape(notes)}" if notes else ""
+    return (
+        f":stopwatch: Started your timer on {_project_label(project)} at {_local(user, entry.start)}{suffix}.\n"
+        f"Stop it with `{c} stop`."
+    )
+
+
+def _already_running(user, entry, command: str) -> str:
+    elapsed = format_duration(int((timezone.now() - entry.start).total_seconds()))
+    return (
+        f"Your timer is already running on {_project_label(entry.project)} since {_local(user, entry.start)} "
+        f"({elapsed}). Stop it first with `{escape(command)} stop`."
+    )
+
+
+def _some_projects(user) -> str:
+    projects = list(policy.trackable_projects(user).select_related("client").order_by("name")[:8])
+    if not projects:
+        return "There is no project you may track on yet; ask a manager to open one to you."
+    return "Your projects include: " + ", ".join(
+        f"{escape(p)} ({escape(p.code)})" if p.code else f"{escape(p)} (#{p.pk})" for p in projects
+    )
+
+
+def _stop(user, rest: str, command: str) -> str:
+    try:
+        entry = tracking.timer_stop(user=user, source=Source.SLACK)
+    except NoRunningTimer:
+        return f"No timer is running. Start one with `{escape(command)} start <project>`."
+    return (
+        f":white_check_mark: Stopped your timer on {_project_label(entry.project)} after "
+        f"*{format_duration(entry.duration_seconds)}* ({_local(user, entry.start)}–{_local(user, entry.end)})."
+    )
+
+
+def _status(user, rest: str, command: str) -> str:
+    entry = tracking.timer_status(user=user)
+    if entry is None:
+        return f"No timer is running. Start one with `{escape(command)} start <project>`."
+    elapsed = format_duration(int((timezone.now() - entry.start).total_seconds()))
+    notes = f" — {escape(entry.notes)}" if entry.notes else ""
+    return (
+        f":stopwatch: Running on {_project_label(entry.project)} since {_local(user, entry.start)} ({elapsed}){notes}."
+    )
+
+
+def totals_text(title: str, totals: selectors.Totals, *, empty: str) -> str:
+    if not totals.rows:
+        return f"*{title}*\n{empty}"
+    lines = [f"*{title}*"]
+    for name, seconds in totals.rows:
+        running = " (running)" if name == totals.running_project else ""
+        lines.append(f"• {escape(name)} — {format_duration(seconds)}{running}")
+    lines.append(f"*Total: {format_duration(totals.total_seconds)}*")
+    return "\n".join(lines)
+
+
+def _today(user, rest: str, command: str) -> str:
+    day = selectors.local_today(user)
+    totals = selectors.day_totals(user=user, day=day)
+    return totals_text(f"Today, {day:%a %d %b}", totals, empty="Nothing tracked today yet.")
+
+
+def _week(user, rest: str, command: str) -> str:
+    totals = selectors.week_totals(user=user)
+    first = timezone.localtime(totals.start, user.tzinfo).date()
+    last = first + timedelta(days=6)
+    return totals_text(f"This week, {first:%a %d %b} – {last:%a %d %b}", totals, empty="Nothing tracked this week yet.")

@@ -1,0 +1,150 @@
+"""Start/stop notices: any source's timer reaches Slack by chat.postMessage; Slack failing never touches the timer."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from celery import current_app
+from django.utils import timezone
+
+from integrations import signals
+from integrations.connectors.slack import services as slack_services
+from integrations.connectors.slack.models import Delivery
+from integrations.connectors.slack.tasks import slack_notify_timer_task
+from tracking import services as tracking
+from tracking.models import TimeEntry
+from tracking.tests.factories import ClientFactory, ProjectFactory
+
+from .conftest import BOT_TOKEN, SLACK_USER, TEAM_CHANNEL
+
+
+@pytest.fixture
+def as_a_worker(settings, monkeypatch):
+    """Run a task as a worker would (retries allowed), Celery's apply() running each retry at once instead of
+    after its countdown; a retry's failure stays inside Celery as on a worker."""
+    settings.CELERY_TASK_ALWAYS_EAGER = False
+    monkeypatch.setitem(current_app.conf, "task_eager_propagates", False)
+
+
+@pytest.fixture
+def website(db):
+    return ProjectFactory(name="Website", code="WEB", client=ClientFactory(name="Acme"))
+
+
+def _run_timer(user, project, minutes=45, source="web"):
+    entry = tracking.timer_start(user=user, project=project, notes="private notes", source=source)
+    TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(minutes=minutes))
+    return tracking.timer_stop(user=user, source=source)
+
+
+def test_start_and_stop_from_the_web_are_posted_to_the_team_channel(
+    slack, fake_slack, linked, website, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_timer(linked, website)
+    assert [(p["channel"], p["text"]) for p in fake_slack.posted] == [
+        (TEAM_CHANNEL, f":stopwatch: <@{SLACK_USER}> started the timer on *Acme / Website*."),
+        (TEAM_CHANNEL, f":white_check_mark: <@{SLACK_USER}> stopped the timer on *Acme / Website* after *45m*."),
+    ]
+    assert all("private notes" not in p["text"] for p in fake_slack.posted)
+    assert {c["auth"] for c in fake_slack.calls} == {f"Bearer {BOT_TOKEN}"}
+
+
+def test_a_timer_started_by_slash_command_is_announced_too(
+    tt, fake_slack, linked, website, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tt("start web")
+    assert [p["channel"] for p in fake_slack.posted] == [TEAM_CHANNEL]
+
+
+def test_a_person_may_take_their_notices_to_a_direct_message(
+    slack, fake_slack, linked, website, django_capture_on_commit_callbacks
+):
+    slack_services.preference_update(actor=linked, user=linked, notify_on_start=Delivery.DM, notify_on_stop=Delivery.DM)
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_timer(linked, website)
+    assert [p["channel"] for p in fake_slack.posted] == [SLACK_USER, SLACK_USER]
+    assert fake_slack.posted[0]["text"] == ":stopwatch: You started the timer on *Acme / Website* — private notes."
+
+
+def test_a_person_may_turn_their_notices_off(slack, fake_slack, linked, website, django_capture_on_commit_callbacks):
+    slack_services.preference_update(actor=linked, user=linked, notify_on_start=Delivery.OFF)
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_timer(linked, website)
+    assert [p["text"][:18] for p in fake_slack.posted] == [":white_check_mark:"]
+
+
+def test_the_organisation_may_turn_start_notices_off(
+    slack, fake_slack, linked, website, admin_user, django_capture_on_commit_callbacks
+):
+    from integrations import services
+
+    services.integration_configure(actor=admin_user, provider="slack", config={"notify_on_start": False})
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_timer(linked, website)
+    assert [p["text"][:18] for p in fake_slack.posted] == [":white_check_mark:"]
+
+
+def test_unlinked_people_are_not_announced(slack, fake_slack, member, website, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_timer(member, website)
+    assert fake_slack.calls == []
+
+
+def test_nothing_is_posted_when_slack_is_not_configured(
+    db, fake_slack, linked, website, in_process_tasks, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        _run_timer(linked, website)
+    assert fake_slack.calls == []
+
+
+@pytest.mark.parametrize("mode", ["error", "http500", "slow"])
+def test_slack_failing_leaves_the_timer_alone_and_records_the_failure(
+    slack, fake_slack, linked, website, mode, django_capture_on_commit_callbacks
+):
+    fake_slack.mode = mode
+    fake_slack.delay = 2.5  # longer than SLACK_API_TIMEOUT (1 s in tests)
+    failures = []
+    signals.integration_failed.connect(lambda **kw: failures.append(kw["error_code"]), weak=False, dispatch_uid="t")
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            entry = tracking.timer_start(user=linked, project=website)
+        assert TimeEntry.objects.get(pk=entry.pk).end is None
+        with django_capture_on_commit_callbacks(execute=True):
+            stopped = tracking.timer_stop(user=linked)
+    finally:
+        signals.integration_failed.disconnect(dispatch_uid="t")
+    assert stopped.end is not None
+    assert fake_slack.posted == []
+    slack.refresh_from_db()
+    expected = {
+        "error": "Slack answered 200: channel_not_found",
+        "http500": "Slack answered 500",
+        "slow": "Slack did not answer in time",
+    }[mode]
+    assert "the stopped notice for entry" in slack.last_error and expected in slack.last_error
+    assert BOT_TOKEN not in slack.last_error
+    assert failures == ["notify_failed", "notify_failed"]
+
+
+def test_a_failing_notice_is_retried_with_backoff_then_recorded(slack, fake_slack, linked, website, as_a_worker):
+    entry = tracking.timer_start(user=linked, project=website)  # its on-commit notice never runs in this test
+    fake_slack.mode = "error"
+    result = slack_notify_timer_task.apply(args=(entry.pk, "started"), throw=False)
+    assert result.get() == "failed: Slack answered 200: channel_not_found"
+    attempts = [c for c in fake_slack.calls if c["method"] == "chat.postMessage"]
+    assert len(attempts) == 1 + slack_notify_timer_task.max_retries
+    slack.refresh_from_db()
+    assert "the started notice" in slack.last_error
+
+
+def test_a_notice_that_succeeds_on_retry_records_nothing(slack, fake_slack, linked, website, as_a_worker):
+    entry = tracking.timer_start(user=linked, project=website)
+    fake_slack.fail_times = 2
+    assert slack_notify_timer_task.apply(args=(entry.pk, "started"), throw=False).get() == "posted"
+    assert len(fake_slack.posted) == 1
+    slack.refresh_from_db()
+    assert slack.last_error == ""
