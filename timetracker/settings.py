@@ -151,3 +151,15 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Web UI (issue 5) -----------------------------------------------------------------------------------------------
+# htmx requests (django-htmx), each page in the signed-in user's timezone, the running timer in every page's header.
+INSTALLED_APPS += ["django_htmx"]
+MIDDLEWARE += [
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.middleware.UserTimezoneMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["tracking.context_processors.running_timer"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "account_login"

@@ -1,8 +1,8 @@
 """Top-level URL routes."""
 
+from django.conf import settings
 from django.contrib import admin
-from django.urls import path
-from django.views.generic import RedirectView
+from django.urls import include, path
 
 admin.site.site_header = "TimeTracker administration"
 admin.site.site_title = "TimeTracker admin"
@@ -10,5 +10,14 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    # --- Web UI (issue 5): the dashboard is the home page ---
+    path("", include("tracking.urls")),
+    path("", include("accounts.urls")),
 ]
+
+# --- Web UI (issue 5): Django's own sign-in pages while django-allauth is not installed ---
+if "allauth" not in settings.INSTALLED_APPS:
+    urlpatterns.append(path("accounts/", include("accounts.fallback_auth_urls")))
+
+handler403 = "tracking.views.pages.permission_denied"
+handler404 = "tracking.views.pages.page_not_found"
