@@ -31,6 +31,7 @@ def entry_list(request):
     filters = filters_form.selector_filters(viewer.tzinfo) if filters_form.is_bound else {}
     entries = time_entry_list(viewer=viewer, filters=filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    _mark_changeable(viewer, page.object_list)
     totals = ui_selectors.totals_for(viewer=viewer, entries=entries)
     context = {
         "filters": filters_form,
@@ -108,14 +109,25 @@ def entry_edit(request, pk: int):
                 add_service_error(form, exc)
             else:
                 if inline:
-                    entry = ui_selectors.visible_entry(viewer=request.user, pk=entry.pk)
-                    return render(request, "tracking/_entry_row.html", {"entry": entry, "show_user": True})
+                    return _row(request, ui_selectors.visible_entry(viewer=request.user, pk=entry.pk))
                 messages.success(request, "Entry saved.")
                 return back(request, "entry_list")
         return render(request, template, {"form": form, "entry": entry}, status=400)
     if request.GET.get("cancel") and inline:
-        return render(request, "tracking/_entry_row.html", {"entry": entry, "show_user": True})
+        return _row(request, entry)
     return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
+
+
+def _mark_changeable(viewer, entries) -> None:
+    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete."""
+    ids = policy.correctable_user_ids(viewer)
+    for entry in entries:
+        entry.may_change = ids is None or entry.user_id in ids
+
+
+def _row(request, entry):
+    _mark_changeable(request.user, [entry])
+    return render(request, "tracking/_entry_row.html", {"entry": entry, "show_user": request.user.role != "member"})
 
 
 def _snapshot(entry) -> dict:

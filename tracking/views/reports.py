@@ -100,18 +100,25 @@ def _run(request):
 def _chart_data(viewer, params, summary) -> dict:
     """A bar per day (per week beyond ~2 months) split billable / non-billable, and the breakdown of the first level."""
     span = (params["end"] - params["start"]).days
+    by_day = span <= 62
     over_time = report_summary(
         viewer=viewer,
         start=params["start"],
         end=params["end"],
-        group_by="day" if span <= 62 else "week",
+        group_by="day" if by_day else "week",
         filters=params["filters"],
     )
+    groups = over_time["groups"]
+    if by_day:  # every day of the range gets a bar, empty days included
+        found = {g["key"]: g for g in groups}
+        days = [params["start"] + timedelta(days=i) for i in range(span + 1)]
+        empty = {"seconds": 0, "billable_seconds": 0}
+        groups = [dict(found.get(d.isoformat(), empty), label=d.strftime("%a %d %b")) for d in days]
     return {
         "time": {
-            "labels": [g["label"] for g in over_time["groups"]],
-            "billable": [round(g["billable_seconds"] / 3600, 2) for g in over_time["groups"]],
-            "nonbillable": [round((g["seconds"] - g["billable_seconds"]) / 3600, 2) for g in over_time["groups"]],
+            "labels": [g["label"] for g in groups],
+            "billable": [round(g["billable_seconds"] / 3600, 2) for g in groups],
+            "nonbillable": [round((g["seconds"] - g["billable_seconds"]) / 3600, 2) for g in groups],
         },
         "breakdown": {
             "labels": [g["label"] for g in summary["groups"]],
