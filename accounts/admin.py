@@ -75,3 +75,82 @@ class TeamAdmin(PolicyAdminMixin, admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return policy.can(request.user, policy.MANAGE_USERS)
+
+
+# --- API tokens -----------------------------------------------------------------------------------------------------
+
+from django import forms  # noqa: E402
+from django.contrib import messages  # noqa: E402
+from django.core.exceptions import ValidationError  # noqa: E402
+
+from .models_api import SCOPES, ApiToken  # noqa: E402
+from .tokens import api_token_create, api_token_revoke, api_token_validate  # noqa: E402
+
+
+class ApiTokenAddForm(forms.ModelForm):
+    scopes = forms.MultipleChoiceField(choices=[(s, s) for s in SCOPES], widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = ApiToken
+        fields = ("owner", "name", "scopes", "expires_at")
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.errors:
+            return cleaned
+        try:
+            api_token_validate(
+                user=cleaned["owner"], name=cleaned["name"], scopes=cleaned["scopes"], expires_at=cleaned["expires_at"]
+            )
+        except ValidationError as exc:
+            for field, errors in exc.message_dict.items():
+                self.add_error(field if field in self.fields else None, errors)
+        return cleaned
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Administrators create tokens for anyone (the token is shown once, in a message) and revoke them."""
+
+    list_display = ("name", "owner", "prefix", "scope_list", "created_at", "expires_at", "last_used_at", "revoked_at")
+    list_filter = (("revoked_at", admin.EmptyFieldListFilter),)
+    search_fields = ("name", "prefix", "owner__username")
+    list_select_related = ("owner",)
+    readonly_fields = ("owner", "name", "scopes", "prefix", "created_at", "expires_at", "last_used_at", "revoked_at")
+    actions = ["revoke_tokens"]
+
+    @admin.display(description="Scopes")
+    def scope_list(self, obj):
+        return ", ".join(obj.scopes)
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        if obj is None:
+            kwargs["form"] = ApiTokenAddForm
+        return super().get_form(request, obj, change=change, **kwargs)
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.readonly_fields if obj is not None else ()
+
+    def has_add_permission(self, request, *args):
+        return policy.can(request.user, policy.MANAGE_USERS)
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # revoke instead: the row keeps the record of what the token was
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        token, raw = api_token_create(
+            user=data["owner"], name=data["name"], scopes=data["scopes"], expires_at=data.get("expires_at")
+        )
+        obj.pk = token.pk
+        obj._state.adding = False
+        messages.warning(request, f"The token for “{token.name}” is {raw} — copy it now; it is not shown again.")
+
+    @admin.action(description="Revoke selected tokens")
+    def revoke_tokens(self, request, queryset):
+        for token in queryset:
+            api_token_revoke(actor=request.user, token=token)
+        messages.success(request, f"Revoked {queryset.count()} token(s).")

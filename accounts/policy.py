@@ -177,6 +177,12 @@ def can(user: User, action: str, obj: Any = None) -> bool:
 
     if label == "accounts.Team":
         return action == VIEW
+
+    if label == "accounts.ApiToken":
+        # Everyone may hold personal tokens (their scopes never widen the role); only the owner sees or revokes one.
+        if isinstance(obj, type):
+            return action in (VIEW, CREATE)
+        return action in (VIEW, CREATE, CHANGE, DELETE) and obj.owner_id == user.pk
     return False
 
 
@@ -200,6 +206,11 @@ def require(user: User, action: str, obj: Any = None) -> None:
         raise PolicyDenied(_DENIED_MESSAGES[action].format(what=what))
 
 
+def may_list_users(user: User) -> bool:
+    """Managers (their teams) and admins (everyone) may list people; members and viewers only see themselves."""
+    return _is_manager_or_admin(user)
+
+
 def visible(user: User, queryset: QuerySet) -> QuerySet:
     """Scope `queryset` to the rows `user` may see."""
     if not _active(user):
@@ -221,6 +232,8 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
         return queryset
     if label == "accounts.User":
         return queryset.filter(Q(pk=user.pk) | Q(pk__in=_team_scope_user_ids(user)))
+    if label == "accounts.ApiToken":
+        return queryset.filter(owner=user)
     return queryset.none()
 
 

@@ -152,6 +152,41 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
 
+# --- REST API (issue 4): DRF, OpenAPI schema, tokens, throttling, idempotency -------------------------------------
+INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "accounts.api.authentication.ApiTokenAuthentication",
+        "rest_framework.authentication.SessionAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.ApiPagination",
+    "DEFAULT_RENDERER_CLASSES": [
+        "rest_framework.renderers.JSONRenderer",
+        "rest_framework.renderers.BrowsableAPIRenderer",
+    ],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "accounts.api.exceptions.exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+# Requests per token (or signed-in user); "600/minute" style, empty to switch throttling off.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# How long a POST's Idempotency-Key is remembered.
+API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
+SPECTACULAR_SETTINGS = {
+    "TITLE": "TimeTracker API",
+    "DESCRIPTION": "REST API v1 of TimeTracker. Authenticate with a personal API token: "
+    "`Authorization: Bearer tt_...`. Errors: {detail, code} plus errors per field for bad input.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the drf-spectacular-sidecar package: no CDN
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {"SourceEnum": "tracking.models.Source"},
+}
 # --- Web UI (issue 5) -----------------------------------------------------------------------------------------------
 # htmx requests (django-htmx), each page in the signed-in user's timezone, the running timer in every page's header.
 INSTALLED_APPS += ["django_htmx"]

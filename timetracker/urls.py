@@ -10,6 +10,7 @@ admin.site.index_title = "Administration"
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
     # --- Web UI (issue 5): the dashboard is the home page ---
     path("", include("tracking.urls")),
     path("", include("accounts.urls")),

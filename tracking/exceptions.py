@@ -62,3 +62,9 @@ class ArchivedProject(TrackingError):
 
 class InvalidEntry(TrackingError):
     code = "invalid"
+
+
+class InvalidFilter(TrackingError):
+    """A list or report was asked for with a filter or grouping it does not know, or dates in the wrong order."""
+
+    code = "invalid_filter"

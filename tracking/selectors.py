@@ -1,187 +1,313 @@
-"""Reads of time entries and reports, scoped by the access policy.
+"""Reads of the tracking domain, scoped by the access policy.
 
-Interim implementation written by the web UI branch against the contract of the API issue
-(`time_entry_list(*, viewer, filters)`, `report_summary(*, viewer, start, end, group_by, then_by=None, filters=None)`);
-the API branch owns this module and its version replaces this one at merge.
-
-`filters` is a dict with any of: start_after, start_before (aware datetimes), user, project, client, task, tag
-(ids), billable (bool), source (str), running (bool).
+The web UI, the API and exports call these, so "what may this person see" and "how is a report computed" have one
+answer. Every function takes the `viewer` and starts from `accounts.policy.visible`.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
-from django.db.models import DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
+from django.db.models import DecimalField, F, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
-from django.utils import timezone
 
 from accounts import policy
 
-from .models import TimeEntry
+from .exceptions import InvalidFilter
+from .models import Client, Project, Tag, Task, TimeEntry
 
-GROUP_BY = ("project", "client", "user", "task", "tag", "day", "week")
+TIME_ENTRY_FILTERS = (
+    "start_after",
+    "start_before",
+    "user",
+    "project",
+    "client",
+    "task",
+    "billable",
+    "tag",
+    "source",
+    "running",
+)
 
-_FIELDS = {
-    "project": ("project_id", "project__name"),
-    "client": ("project__client_id", "project__client__name"),
-    "user": ("user_id", "user__username"),
-    "task": ("task_id", "task__name"),
-    "tag": ("tags__id", "tags__name"),
-}
-_NONE_LABELS = {"client": "(no client)", "task": "(no task)", "tag": "(no tag)", "project": "(no project)"}
+GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
+
+CENT = Decimal("0.01")
+ZERO_AMOUNT = Decimal("0.00")
 
 
-def time_entry_list(*, viewer, filters: dict | None = None) -> QuerySet:
-    """Entries `viewer` may see, newest first, narrowed by `filters`."""
-    qs = policy.visible(viewer, TimeEntry.objects.all())
-    qs = _apply_filters(qs, filters or {})
-    return qs.select_related("user", "project", "project__client", "task").prefetch_related("tags").order_by("-start")
+# --- time entries ---------------------------------------------------------------------------------------------------
 
 
-def _apply_filters(qs: QuerySet, filters: dict) -> QuerySet:
-    if filters.get("start_after") is not None:
-        qs = qs.filter(start__gte=filters["start_after"])
-    if filters.get("start_before") is not None:
-        qs = qs.filter(start__lt=filters["start_before"])
-    for key in ("user", "project", "task"):
-        if filters.get(key):
-            qs = qs.filter(**{f"{key}_id": filters[key]})
-    if filters.get("client"):
-        qs = qs.filter(project__client_id=filters["client"])
-    if filters.get("tag"):
-        qs = qs.filter(tags__id=filters["tag"])
-    if filters.get("billable") is not None:
-        qs = qs.filter(billable=filters["billable"])
-    if filters.get("source"):
-        qs = qs.filter(source=filters["source"])
-    if filters.get("running") is not None:
-        qs = qs.filter(end__isnull=filters["running"])
+def _id(value: Any) -> Any:
+    return value.pk if isinstance(value, Model) else value
+
+
+def _in(field: str, value: Any) -> Q:
+    """`field=value`, or `field__in=values` for a list/tuple/set/queryset of ids or instances."""
+    if isinstance(value, QuerySet):
+        return Q(**{f"{field}__in": value})
+    if isinstance(value, list | tuple | set | frozenset):
+        return Q(**{f"{field}__in": [_id(v) for v in value]})
+    return Q(**{field: _id(value)})
+
+
+def _aware(value: date | datetime, tzinfo) -> datetime:
+    """A datetime as given; a date is the start of that day in the viewer's time zone."""
+    if isinstance(value, datetime):
+        return value
+    return datetime.combine(value, time.min, tzinfo=tzinfo)
+
+
+def _tag_ids(value: Any) -> QuerySet:
+    values = value if isinstance(value, list | tuple | set | frozenset) else [value]
+    ids = [v.pk for v in values if isinstance(v, Tag)]
+    ids += [v for v in values if isinstance(v, int) and not isinstance(v, bool)]
+    names = [str(v) for v in values if not isinstance(v, Tag | int)]
+    query = Q(pk__in=ids)
+    for name in names:
+        query |= Q(name__iexact=name)
+    return Tag.objects.filter(query).values("pk")
+
+
+def _apply_filters(qs: QuerySet, viewer, filters: dict | None) -> QuerySet:
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    unknown = set(filters) - set(TIME_ENTRY_FILTERS)
+    if unknown:
+        raise InvalidFilter(f"Unknown filters: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
+    tzinfo = viewer.tzinfo
+    if "start_after" in filters:
+        qs = qs.filter(start__gte=_aware(filters["start_after"], tzinfo))
+    if "start_before" in filters:
+        qs = qs.filter(start__lt=_aware(filters["start_before"], tzinfo))
+    if "user" in filters:
+        qs = qs.filter(_in("user_id", filters["user"]))
+    if "project" in filters:
+        qs = qs.filter(_in("project_id", filters["project"]))
+    if "client" in filters:
+        qs = qs.filter(_in("project__client_id", filters["client"]))
+    if "task" in filters:
+        qs = qs.filter(_in("task_id", filters["task"]))
+    if "billable" in filters:
+        qs = qs.filter(billable=bool(filters["billable"]))
+    if "tag" in filters:
+        # A subquery, not a join: an entry with two matching tags must still appear once.
+        through = TimeEntry.tags.through
+        qs = qs.filter(pk__in=through.objects.filter(tag_id__in=_tag_ids(filters["tag"])).values("timeentry_id"))
+    if "source" in filters:
+        qs = qs.filter(_in("source", filters["source"]))
+    if "running" in filters:
+        qs = qs.filter(end__isnull=bool(filters["running"]))
     return qs
 
 
-def _bounds(start: date, end: date, tz) -> tuple[datetime, datetime]:
-    """[start 00:00, end+1 00:00) in the viewer's timezone, as aware datetimes."""
-    return (
-        timezone.make_aware(datetime.combine(start, time.min), tz),
-        timezone.make_aware(datetime.combine(end + timedelta(days=1), time.min), tz),
-    )
+def time_entry_list(*, viewer, filters: dict | None = None) -> QuerySet:
+    """The entries `viewer` may see, newest first, with everything a list shows loaded in a fixed number of queries.
 
-
-def _key_expr(group: str, tz):
-    if group == "day":
-        return TruncDate("start", tzinfo=tz)
-    if group == "week":
-        return TruncWeek("start", tzinfo=tz)
-    return F(_FIELDS[group][0])
-
-
-def _label(group: str, key, names: dict) -> str:
-    if key is None:
-        return _NONE_LABELS.get(group, "—")
-    if group == "day":
-        return key.isoformat()
-    if group == "week":
-        day = key.date() if isinstance(key, datetime) else key
-        return f"Week of {day.isoformat()}"
-    return names.get((group, key), str(key))
-
-
-def report_summary(*, viewer, start: date, end: date, group_by: str, then_by: str | None = None, filters=None) -> dict:
-    """Totals of completed entries from `start` to `end` (inclusive, viewer's timezone), grouped, in the database.
-
-    Returns {"groups": [{"key", "label", "seconds", "billable_seconds", "amount", "children": [...]}], "total": {...}}.
-    The amount counts billable time at the project's rate (or its client's default rate).
+    filters (all optional; None values are ignored):
+      start_after / start_before: datetime (or date = midnight in the viewer's time zone); start >= / start <.
+      user, project, client, task: an id or instance, or a list of them.
+      billable, running: bool.  tag: a Tag, id or name (or a list).  source: a Source value (or a list).
+    Raises InvalidFilter for an unknown filter name.
     """
-    if group_by not in GROUP_BY or (then_by is not None and (then_by not in GROUP_BY or then_by == group_by)):
-        raise ValueError(f"group_by and then_by must be different values among {', '.join(GROUP_BY)}")
-    tz = viewer.tzinfo
-    start_dt, end_dt = _bounds(start, end, tz)
-    filters = dict(filters or {})
-    qs = time_entry_list(viewer=viewer, filters=filters).filter(
-        start__gte=start_dt, start__lt=end_dt, end__isnull=False
-    )
-    qs = qs.order_by().prefetch_related(None)
-    money = DecimalField(max_digits=20, decimal_places=6)
-    rate = Coalesce(F("project__hourly_rate"), F("project__client__default_hourly_rate"), Value(Decimal("0")))
-    levels = [group_by] + ([then_by] if then_by else [])
-    annotations = {f"k{i}": _key_expr(g, tz) for i, g in enumerate(levels)}
-    rows = (
-        qs.annotate(**annotations)
-        .values(*annotations)
-        .annotate(
-            seconds=Sum("duration_seconds"),
-            billable_seconds=Sum("duration_seconds", filter=Q(billable=True)),
-            money=Sum(ExpressionWrapper(F("duration_seconds") * rate, output_field=money), filter=Q(billable=True)),
+    qs = policy.visible(viewer, TimeEntry.objects.all())
+    qs = _apply_filters(qs, viewer, filters)
+    return qs.select_related("user", "project", "project__client", "task").prefetch_related("tags")
+
+
+def time_entry_get(*, viewer, pk: int) -> TimeEntry:
+    """One entry `viewer` may see; TimeEntry.DoesNotExist otherwise (an entry you may not see does not exist)."""
+    return time_entry_list(viewer=viewer).get(pk=pk)
+
+
+# --- reports --------------------------------------------------------------------------------------------------------
+
+# group name -> (fields to group on; the first is the key)
+_DIMENSIONS: dict[str, tuple[str, ...]] = {
+    "project": ("project_id", "project__name", "project__client__name"),
+    "client": ("project__client_id", "project__client__name"),
+    "user": ("user_id", "user__username", "user__full_name"),
+    "task": ("task_id", "task__name"),
+    "tag": ("tags__id", "tags__name"),
+    "day": ("_day",),
+    "week": ("_week",),
+}
+
+
+def _rate():
+    return Coalesce("project__hourly_rate", "project__client__default_hourly_rate")
+
+
+def _sums() -> dict:
+    money = DecimalField(max_digits=24, decimal_places=2)
+    return {
+        "_seconds": Coalesce(Sum("duration_seconds"), 0),
+        "_billable_seconds": Coalesce(Sum("duration_seconds", filter=Q(billable=True)), 0),
+        "_amount_x3600": Coalesce(
+            Sum(F("duration_seconds") * _rate(), filter=Q(billable=True), output_field=money),
+            Value(Decimal("0"), output_field=money),
+            output_field=money,
+        ),
+    }
+
+
+def _amount(amount_x3600) -> Decimal:
+    return (Decimal(amount_x3600 or 0) / Decimal(3600)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+def _totals(row: dict) -> dict:
+    return {
+        "seconds": int(row["_seconds"] or 0),
+        "billable_seconds": int(row["_billable_seconds"] or 0),
+        "amount": _amount(row["_amount_x3600"]),
+    }
+
+
+def _key_and_label(group_by: str, row: dict) -> tuple[Any, str, tuple]:
+    """(key, label, sort key) of one aggregated row."""
+    if group_by == "project":
+        key = row["project_id"]
+        client = row["project__client__name"]
+        label = f"{client} / {row['project__name']}" if client else row["project__name"]
+        return key, label, (0, label.lower())
+    if group_by == "client":
+        key = row["project__client_id"]
+        return key, row["project__client__name"] or "No client", (key is None, (row["project__client__name"] or ""))
+    if group_by == "user":
+        label = row["user__full_name"] or row["user__username"]
+        return row["user_id"], label, (0, label.lower())
+    if group_by == "task":
+        key = row["task_id"]
+        return key, row["task__name"] or "No task", (key is None, (row["task__name"] or "").lower())
+    if group_by == "tag":
+        key = row["tags__id"]
+        return key, row["tags__name"] or "No tag", (key is None, (row["tags__name"] or "").lower())
+    value = row["_day"] if group_by == "day" else row["_week"]
+    if isinstance(value, datetime):
+        value = value.date()
+    if group_by == "day":
+        return value.isoformat(), f"{value:%a} {value.isoformat()}", (0, value)
+    iso_year, iso_week, _ = value.isocalendar()
+    return value.isoformat(), f"Week {iso_week}, {iso_year} (from {value.isoformat()})", (0, value)
+
+
+def _grouped(qs: QuerySet, dimensions: list[str]) -> list[dict]:
+    fields = [f for d in dimensions for f in _DIMENSIONS[d]]
+    return list(qs.values(*fields).annotate(**_sums()).order_by())
+
+
+def report_summary(
+    *,
+    viewer,
+    start: date,
+    end: date,
+    group_by: str,
+    then_by: str | None = None,
+    filters: dict | None = None,
+) -> dict:
+    """Totals of the entries `viewer` may see that started between `start` and `end` (inclusive days in the
+    viewer's time zone), grouped by `group_by` and optionally within each group by `then_by`.
+
+    Aggregated in the database: one query for the grand total, one per grouping level. Amount is billable seconds
+    times the project's effective hourly rate (the project's rate, else its client's default) / 3600, rounded to
+    cents. Running timers are left out (they have no duration yet). With group_by or then_by "tag" an entry counts
+    once for each of its tags (and under "No tag" when it has none); the grand total counts it once.
+    """
+    if group_by not in GROUP_BY_CHOICES:
+        raise InvalidFilter(
+            f"group_by must be one of {', '.join(GROUP_BY_CHOICES)}; got “{group_by}”.", field="group_by"
         )
+    if then_by is not None and then_by not in GROUP_BY_CHOICES:
+        raise InvalidFilter(f"then_by must be one of {', '.join(GROUP_BY_CHOICES)}; got “{then_by}”.", field="then_by")
+    if then_by == group_by:
+        raise InvalidFilter("then_by must differ from group_by.", field="then_by")
+    if end < start:
+        raise InvalidFilter("The end date must not be before the start date.", field="end")
+    filters = dict(filters or {})
+    for name in ("start_after", "start_before", "running"):
+        if filters.pop(name, None) is not None:
+            raise InvalidFilter(f"The filter “{name}” does not apply to reports; use start and end.", field=name)
+
+    tzinfo = viewer.tzinfo
+    qs = policy.visible(viewer, TimeEntry.objects.all()).filter(
+        start__gte=_aware(start, tzinfo), start__lt=_aware(end + timedelta(days=1), tzinfo), end__isnull=False
     )
-    names = _names(levels, rows)
-    groups: dict = {}
-    for row in rows:
-        top = groups.setdefault(row["k0"], _node(levels[0], row["k0"], names))
-        _add(top, row)
-        if then_by:
-            children = top.setdefault("_children", {})
-            _add(children.setdefault(row["k1"], _node(levels[1], row["k1"], names)), row)
-    total = _node("total", "total", {})
-    total["label"] = "Total"
-    # Tags can count an entry more than once; the grand total counts each entry once.
-    totals = qs.aggregate(
-        seconds=Sum("duration_seconds"),
-        billable_seconds=Sum("duration_seconds", filter=Q(billable=True)),
-        money=Sum(ExpressionWrapper(F("duration_seconds") * rate, output_field=money), filter=Q(billable=True)),
+    qs = _apply_filters(qs, viewer, filters)
+    qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
+
+    total = qs.aggregate(**_sums())
+    levels = [group_by] + ([then_by] if then_by else [])
+
+    def node(dimension: str, row: dict) -> tuple[tuple, dict]:
+        key, label, sort_key = _key_and_label(dimension, row)
+        group = {"key": key, "label": label, **_totals(row), "children": []}
+        return sort_key, group
+
+    outer = {}
+    for row in _grouped(qs, [group_by]):
+        sort_key, group = node(group_by, row)
+        outer[group["key"]] = (sort_key, group)
+    if then_by:
+        children: dict[Any, list] = {}
+        for row in _grouped(qs, levels):
+            parent_key, _, _ = _key_and_label(group_by, row)
+            children.setdefault(parent_key, []).append(node(then_by, row))
+        for parent_key, (_, group) in outer.items():
+            group["children"] = [g for _, g in sorted(children.get(parent_key, []), key=lambda item: item[0])]
+
+    return {
+        "start": start,
+        "end": end,
+        "group_by": group_by,
+        "then_by": then_by,
+        "groups": [g for _, g in sorted(outer.values(), key=lambda item: item[0])],
+        "total": _totals(total),
+    }
+
+
+# --- clients, projects, tasks, tags ---------------------------------------------------------------------------------
+
+
+def _catalog_filters(qs: QuerySet, filters: dict | None, allowed: dict[str, str]) -> QuerySet:
+    filters = {k: v for k, v in (filters or {}).items() if v is not None}
+    unknown = set(filters) - set(allowed)
+    if unknown:
+        raise InvalidFilter(f"Unknown filters: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
+    for name, value in filters.items():
+        lookup = allowed[name]
+        qs = qs.filter(_in(lookup, value)) if not isinstance(value, bool) else qs.filter(**{lookup: value})
+    return qs
+
+
+def client_list(*, viewer, filters: dict | None = None) -> QuerySet:
+    """Clients `viewer` may see, by name. filters: archived (bool)."""
+    qs = policy.visible(viewer, Client.objects.all())
+    return _catalog_filters(qs, filters, {"archived": "archived"})
+
+
+def project_list(*, viewer, filters: dict | None = None) -> QuerySet:
+    """Projects `viewer` may see, by name. filters: client (id/instance/list), archived, billable (bool)."""
+    qs = policy.visible(viewer, Project.objects.all())
+    qs = _catalog_filters(qs, filters, {"client": "client_id", "archived": "archived", "billable": "billable"})
+    return qs.select_related("client").prefetch_related("teams", "members")
+
+
+def task_list(*, viewer, filters: dict | None = None) -> QuerySet:
+    """Tasks `viewer` may see. filters: project, assignee (ids), status (a Task.Status or list), archived (bool)."""
+    qs = policy.visible(viewer, Task.objects.all())
+    qs = _catalog_filters(
+        qs,
+        filters,
+        {"project": "project_id", "assignee": "assignee_id", "status": "status", "archived": "archived"},
     )
-    _add(total, totals)
-    result = []
-    for node in _sorted(groups.values(), group_by):
-        node["children"] = _sorted(node.pop("_children", {}).values(), then_by) if then_by else []
-        result.append(_finish(node))
-        for child in node["children"]:
-            _finish(child)
-    return {"groups": result, "total": _finish(total)}
+    return qs.select_related("project", "project__client", "assignee")
 
 
-def _names(levels, rows) -> dict:
-    from accounts.models import User
-
-    from .models import Client, Project, Tag, Task
-
-    models = {"project": Project, "client": Client, "task": Task, "tag": Tag, "user": User}
-    wanted: dict[str, set] = {}
-    for row in rows:
-        for i, group in enumerate(levels):
-            if group in models and row[f"k{i}"] is not None:
-                wanted.setdefault(group, set()).add(row[f"k{i}"])
-    names = {}
-    for group, ids in wanted.items():
-        for obj in models[group].objects.filter(pk__in=ids):
-            names[(group, obj.pk)] = getattr(obj, "display_name", None) or obj.name
-    return names
-
-
-def _node(group, key, names) -> dict:
-    return {"key": key, "label": _label(group, key, names), "seconds": 0, "billable_seconds": 0, "_money": Decimal()}
-
-
-def _add(node: dict, row: dict) -> None:
-    node["seconds"] += row["seconds"] or 0
-    node["billable_seconds"] += row["billable_seconds"] or 0
-    node["_money"] += row["money"] or Decimal()
-
-
-def _finish(node: dict) -> dict:
-    if "_money" in node:
-        node["amount"] = (node.pop("_money") / 3600).quantize(Decimal("0.01"))
-    if isinstance(node["key"], datetime):
-        node["key"] = node["key"].date()
-    if isinstance(node["key"], date):
-        node["key"] = node["key"].isoformat()
-    return node
-
-
-def _sorted(nodes, group):
-    nodes = list(nodes)
-    if group in ("day", "week"):
-        return sorted(nodes, key=lambda n: str(n["key"]))
-    return sorted(nodes, key=lambda n: (-n["seconds"], n["label"].lower()))
+def tag_list(*, viewer, filters: dict | None = None) -> QuerySet:
+    """Tags, by name. filters: name (case-insensitive, contains)."""
+    qs = policy.visible(viewer, Tag.objects.all())
+    filters = dict(filters or {})
+    name = filters.pop("name", None)
+    qs = _catalog_filters(qs, filters, {})
+    return qs.filter(name__icontains=name) if name else qs

@@ -21,6 +21,7 @@ from .entries import (
     time_entry_update,
     time_entry_validate,
 )
+from .tags import tag_create, tag_delete, tag_update
 from .timer import timer_start, timer_status, timer_stop
 
 __all__ = [
@@ -33,6 +34,9 @@ __all__ = [
     "task_archive",
     "task_create",
     "task_update",
+    "tag_create",
+    "tag_delete",
+    "tag_update",
     "time_entry_create",
     "time_entry_delete",
     "time_entry_update",

@@ -14,7 +14,8 @@ from django.shortcuts import render
 from .. import signals
 from ..forms import EntryFilterForm
 from ..models import TimeEntry
-from ..selectors import GROUP_BY, report_summary
+from ..selectors import GROUP_BY_CHOICES as GROUP_BY
+from ..selectors import report_summary
 from ..utils import format_duration
 from ._common import local_today
 

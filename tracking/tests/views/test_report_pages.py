@@ -49,13 +49,13 @@ def test_last_week_by_project_shows_hours_billable_split_and_amount(client_for, 
     assert response.status_code == 200
     summary = response.context["summary"]
     by_label = {g["label"]: g for g in summary["groups"]}
-    assert by_label["Web"]["seconds"] == 7200 and by_label["Web"]["amount"] == Decimal("200.00")
-    assert by_label["App"]["seconds"] == 7200 and by_label["App"]["billable_seconds"] == 3600
-    assert by_label["App"]["amount"] == Decimal("50.00")
+    assert by_label["Acme / Web"]["seconds"] == 7200 and by_label["Acme / Web"]["amount"] == Decimal("200.00")
+    assert by_label["Acme / App"]["seconds"] == 7200 and by_label["Acme / App"]["billable_seconds"] == 3600
+    assert by_label["Acme / App"]["amount"] == Decimal("50.00")
     assert summary["total"]["seconds"] == 14400
     chart = response.context["chart"]
     assert len(chart["time"]["labels"]) == 7 and sum(chart["time"]["billable"]) == 3.0
-    assert sorted(chart["breakdown"]["labels"]) == ["App", "Web"]
+    assert sorted(chart["breakdown"]["labels"]) == ["Acme / App", "Acme / Web"]
     assert 'id="chart-data"' in response.content.decode()
 
 
@@ -65,7 +65,7 @@ def test_second_level_groups_nest_under_the_first(client_for, member, last_week_
     )
     (acme,) = response.context["summary"]["groups"]
     assert acme["label"] == "Acme"
-    assert sorted(c["label"] for c in acme["children"]) == ["App", "Web"]
+    assert sorted(c["label"] for c in acme["children"]) == ["Acme / App", "Acme / Web"]
 
 
 def test_same_first_and_second_level_is_refused_clearly(client_for, member):

@@ -1,0 +1,71 @@
+"""OpenAPI additions shared by every API view: the error responses and the Idempotency-Key header."""
+
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter
+from rest_framework import serializers
+
+
+class ErrorSerializer(serializers.Serializer):
+    detail = serializers.CharField(help_text="A message for people.")
+    code = serializers.CharField(help_text="A stable machine code, e.g. timer_already_running.")
+    errors = serializers.DictField(
+        child=serializers.ListField(child=serializers.CharField()),
+        required=False,
+        help_text="For bad input: messages per field or query parameter.",
+    )
+
+    class Meta:
+        ref_name = "Error"
+
+
+ERROR_STATUSES = {
+    "400": "Bad input (malformed JSON, wrong types, unknown query parameters, rule refused).",
+    "401": "No, invalid, expired or revoked token.",
+    "403": "The token lacks the scope, or your role does not allow it.",
+    "404": "Not found, or not visible to you.",
+    "409": "State conflict (timer already running, no running timer, overlapping entry, Idempotency-Key reused).",
+    "429": "Too many requests; see Retry-After.",
+}
+
+
+class ApiAutoSchema(AutoSchema):
+    def _get_response_bodies(self, direction="response"):
+        responses = super()._get_response_bodies(direction)
+        if direction != "response":
+            return responses
+        for code, description in ERROR_STATUSES.items():
+            if code not in responses:
+                response = self._get_response_for_code(ErrorSerializer, code, direction=direction)
+                response["description"] = description
+                responses[code] = response
+        return responses
+
+    def get_override_parameters(self):
+        params = list(super().get_override_parameters())
+        if self.method == "POST":
+            params.append(
+                OpenApiParameter(
+                    "Idempotency-Key",
+                    OpenApiTypes.STR,
+                    OpenApiParameter.HEADER,
+                    required=False,
+                    description="Send a unique key (e.g. a UUID) to make a retried POST safe: the first response "
+                    "is replayed and nothing is created twice.",
+                )
+            )
+        return params
+
+
+class ApiTokenScheme(OpenApiAuthenticationExtension):
+    target_class = "accounts.api.authentication.ApiTokenAuthentication"
+    name = "ApiToken"
+
+    def get_security_definition(self, auto_schema):
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "bearerFormat": "tt_ followed by 40 characters",
+            "description": "A personal API token: `Authorization: Bearer tt_...` (`Token tt_...` works too).",
+        }

@@ -1,0 +1,131 @@
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken
+from accounts.tests.factories import UserFactory
+from accounts.tokens import api_token_create, api_token_revoke
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/users/me/"
+
+
+def client_with(header: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    return client
+
+
+class TestAuthentication:
+    def test_bearer_and_token_headers_both_authenticate(self, member):
+        _, raw = api_token_create(user=member, name="a", scopes="read:users")
+        for keyword in ("Bearer", "Token", "bearer"):
+            response = client_with(f"{keyword} {raw}").get(ME)
+            assert response.status_code == 200, keyword
+            assert response.json()["username"] == member.username
+
+    def test_no_credentials_is_401_with_a_bearer_challenge(self, anon_api):
+        response = anon_api.get(ME)
+        assert response.status_code == 401
+        assert response.json() == {
+            "detail": "Authentication credentials were not provided.",
+            "code": "not_authenticated",
+        }
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+    @pytest.mark.parametrize("header", ["Bearer tt_" + "x" * 40, "Bearer", "Bearer a b", "Token nonsense"])
+    def test_an_unknown_or_malformed_token_is_401(self, header):
+        response = client_with(header).get(ME)
+        assert response.status_code == 401
+        assert response.json()["code"] in ("invalid_token", "authentication_failed")
+
+    def test_expired_and_revoked_tokens_are_401(self, member):
+        expired, raw_expired = api_token_create(
+            user=member, name="a", scopes="read:users", expires_at=timezone.now() + timedelta(hours=1)
+        )
+        ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        revoked, raw_revoked = api_token_create(user=member, name="b", scopes="read:users")
+        api_token_revoke(actor=member, token=revoked)
+        for raw in (raw_expired, raw_revoked):
+            response = client_with(f"Bearer {raw}").get(ME)
+            assert response.status_code == 401
+            assert response.json()["code"] == "invalid_token"
+
+    def test_a_token_without_the_scope_is_403_naming_the_scope(self, api_as, member):
+        response = api_as(member, ["read:clients"]).get(ME)
+        assert response.status_code == 403
+        assert response.json()["code"] == "insufficient_scope"
+        assert "read:users" in response.json()["detail"]
+
+    def test_session_login_works_for_the_browsable_api(self, client, member):
+        client.force_login(member)
+        response = client.get(ME, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert b"<html" in response.content and member.username.encode() in response.content
+
+    def test_session_writes_need_the_csrf_token(self, member, project):
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(member)
+        response = client.post("/api/v1/timer/start/", {"project": project.pk}, format="json")
+        assert response.status_code == 403
+        assert "CSRF" in response.json()["detail"]
+
+    def test_requests_beyond_the_rate_are_429_per_token(self, settings, api_as, member):
+        settings.API_THROTTLE_RATE = "3/minute"
+        first, second = api_as(member, ["read:users"]), api_as(member, ["read:users"])
+        assert [first.get(ME).status_code for _ in range(3)] == [200, 200, 200]
+        limited = first.get(ME)
+        assert limited.status_code == 429
+        assert limited.json()["code"] == "throttled"
+        assert "Retry-After" in limited.headers
+        assert second.get(ME).status_code == 200
+
+
+class TestUsers:
+    def test_me_returns_your_profile(self, api_as, member):
+        body = api_as(member).get(ME).json()
+        assert body == {
+            "id": member.pk,
+            "username": member.username,
+            "full_name": member.full_name,
+            "email": member.email,
+            "role": "member",
+            "timezone": "UTC",
+            "teams": [],
+        }
+
+    def test_members_and_viewers_may_not_list_people(self, api_as, member, viewer):
+        for user in (member, viewer):
+            response = api_as(user).get("/api/v1/users/")
+            assert response.status_code == 403
+            assert response.json()["code"] == "permission_denied"
+
+    def test_managers_list_their_team_and_admins_everyone(self, api_as, team, manager, member, viewer, admin_user):
+        outsider = UserFactory()
+        names = {u["username"] for u in api_as(manager).get("/api/v1/users/").json()["results"]}
+        assert names == {manager.username, member.username, viewer.username}
+        everyone = api_as(admin_user).get("/api/v1/users/").json()
+        assert outsider.username in {u["username"] for u in everyone["results"]}
+
+    def test_a_person_you_may_not_see_is_404(self, api_as, team, manager, member):
+        outsider = UserFactory()
+        assert api_as(manager).get(f"/api/v1/users/{member.pk}/").status_code == 200
+        response = api_as(manager).get(f"/api/v1/users/{outsider.pk}/")
+        assert response.status_code == 404
+        assert response.json() == {"detail": "Not found.", "code": "not_found"}
+
+    def test_listing_people_takes_a_fixed_number_of_queries(self, api_as, admin_user, django_assert_max_num_queries):
+        for _ in range(25):
+            UserFactory()
+        api = api_as(admin_user)
+        with django_assert_max_num_queries(8):
+            response = api.get("/api/v1/users/?page_size=100")
+        assert response.json()["count"] == 26
+
+    def test_page_size_above_500_is_400(self, api_as, admin_user):
+        response = api_as(admin_user).get("/api/v1/users/?page_size=501")
+        assert response.status_code == 400
+        assert response.json()["errors"] == {"page_size": ["Must be a number between 1 and 500."]}

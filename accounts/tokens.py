@@ -1,0 +1,125 @@
+"""Personal API tokens: create, revoke, authenticate.
+
+A token is `tt_` followed by 40 random URL-safe characters. Only its SHA-256 hash is stored, so a leaked database
+does not leak usable tokens; the plaintext is returned once by api_token_create and never again.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+import string
+from collections.abc import Iterable
+from datetime import datetime, timedelta
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from . import policy
+from .models import ApiToken, Role, User
+from .models_api import SCOPE_ADMIN, SCOPES
+
+TOKEN_PREFIX = "tt_"  # noqa: S105 - the public marker of a token, not a secret
+TOKEN_RANDOM_LENGTH = 40
+_ALPHABET = string.ascii_letters + string.digits + "-_"
+PREFIX_SHOWN = len(TOKEN_PREFIX) + 8
+# Writing last_used_at on every request would turn every read into a write; once a minute is precise enough.
+LAST_USED_RESOLUTION = timedelta(minutes=1)
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+def generate_token() -> str:
+    return TOKEN_PREFIX + "".join(secrets.choice(_ALPHABET) for _ in range(TOKEN_RANDOM_LENGTH))
+
+
+def looks_like_token(raw: str) -> bool:
+    return (
+        raw.startswith(TOKEN_PREFIX)
+        and len(raw) == len(TOKEN_PREFIX) + TOKEN_RANDOM_LENGTH
+        and all(c in _ALPHABET for c in raw[len(TOKEN_PREFIX) :])
+    )
+
+
+def normalise_scopes(scopes: Iterable[str] | str) -> list[str]:
+    """Scopes as a sorted list without duplicates; accepts a comma- or space-separated string. Refuses unknown ones."""
+    if isinstance(scopes, str):
+        scopes = scopes.replace(",", " ").split()
+    result = sorted({s.strip() for s in scopes if s and s.strip()})
+    unknown = [s for s in result if s not in SCOPES]
+    if unknown:
+        raise ValidationError(
+            {"scopes": f"Unknown scopes: {', '.join(unknown)}. Known scopes: {', '.join(SCOPES)}."},
+            code="invalid_scope",
+        )
+    if not result:
+        raise ValidationError({"scopes": "Give the token at least one scope."}, code="invalid_scope")
+    return result
+
+
+def api_token_validate(
+    *, user: User, name: str, scopes: Iterable[str] | str, expires_at: datetime | None = None
+) -> tuple[str, list[str]]:
+    """The cleaned (name, scopes) of a token `user` may hold; ValidationError naming the field otherwise.
+
+    The `admin` scope is only for administrators. Other scopes never widen what the owner's role allows: the access
+    policy still decides every request.
+    """
+    scopes = normalise_scopes(scopes)
+    if SCOPE_ADMIN in scopes and user.role != Role.ADMIN:
+        raise ValidationError({"scopes": "Only administrators may hold the admin scope."}, code="invalid_scope")
+    name = (name or "").strip()
+    if not name:
+        raise ValidationError({"name": "Give the token a name, e.g. the script that uses it."}, code="required")
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": "The expiry must be in the future."}, code="invalid")
+    return name[:100], scopes
+
+
+@transaction.atomic
+def api_token_create(
+    *, user: User, name: str, scopes: Iterable[str] | str, expires_at: datetime | None = None
+) -> tuple[ApiToken, str]:
+    """Create a token for `user`; returns the token and its plaintext, which is not stored and not shown again."""
+    policy.require(user, policy.CREATE, ApiToken)
+    name, scopes = api_token_validate(user=user, name=name, scopes=scopes, expires_at=expires_at)
+    raw = generate_token()
+    token = ApiToken(
+        owner=user,
+        name=name[:100],
+        scopes=scopes,
+        prefix=raw[:PREFIX_SHOWN],
+        key_hash=hash_token(raw),
+        expires_at=expires_at,
+    )
+    token.full_clean()
+    token.save()
+    return token, raw
+
+
+@transaction.atomic
+def api_token_revoke(*, actor: User, token: ApiToken) -> ApiToken:
+    """Revoke a token (the owner, or an administrator). Revoking twice is harmless."""
+    policy.require(actor, policy.DELETE, token)
+    if token.revoked_at is None:
+        token.revoked_at = timezone.now()
+        ApiToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=token.revoked_at)
+    return token
+
+
+def api_token_authenticate(raw: str) -> ApiToken | None:
+    """The active token `raw` names (not revoked, not expired, owner active), or None."""
+    raw = (raw or "").strip()
+    if not looks_like_token(raw):
+        return None
+    token = ApiToken.objects.select_related("owner").filter(key_hash=hash_token(raw)).first()
+    if token is None or not token.is_active or not token.owner.is_active:
+        return None
+    now = timezone.now()
+    if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
+        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        token.last_used_at = now
+    return token

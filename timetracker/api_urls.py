@@ -1,0 +1,43 @@
+"""Routes under /api/: v1 resources, the OpenAPI schema, Swagger UI (served locally) and the browsable API login."""
+
+from django.urls import include, path, reverse
+from drf_spectacular.utils import extend_schema
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.api.views import ApiViewMixin
+
+
+class ApiRootView(ApiViewMixin, APIView):
+    """TimeTracker REST API v1. Authenticate with `Authorization: Bearer tt_...`; see /api/docs/."""
+
+    ENDPOINTS = {
+        "clients": "api-client-list",
+        "projects": "api-project-list",
+        "tasks": "api-task-list",
+        "tags": "api-tag-list",
+        "time-entries": "api-time-entry-list",
+        "timer": "api-timer",
+        "reports/summary": "api-report-summary",
+        "users/me": "api-user-me",
+        "users": "api-user-list",
+    }
+
+    @extend_schema(exclude=True)
+    def get(self, request):
+        return Response({name: request.build_absolute_uri(reverse(url)) for name, url in self.ENDPOINTS.items()})
+
+
+v1 = [
+    path("", ApiRootView.as_view(), name="api-root"),
+    path("", include("tracking.api.urls")),
+    path("", include("accounts.api.urls")),
+]
+
+urlpatterns = [
+    path("v1/", include(v1)),
+    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
+    path("auth/", include("rest_framework.urls")),
+]

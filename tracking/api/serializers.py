@@ -1,0 +1,251 @@
+"""Serializers of the tracking API: they validate input and shape output; they never save (the services do)."""
+
+from datetime import UTC
+
+from django.contrib.auth import get_user_model
+from django.db import models
+from rest_framework import serializers
+
+from accounts import policy
+from accounts.models import Team
+
+from ..models import Client, Project, Source, Tag, Task, TimeEntry
+from ..selectors import GROUP_BY_CHOICES
+
+
+class UtcDateTimeField(serializers.DateTimeField):
+    """ISO 8601 in UTC with an offset, whatever TIME_ZONE says; naive input is read as UTC."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("default_timezone", UTC)
+        super().__init__(*args, **kwargs)
+
+
+class ApiModelSerializer(serializers.ModelSerializer):
+    serializer_field_mapping = {
+        **serializers.ModelSerializer.serializer_field_mapping,
+        models.DateTimeField: UtcDateTimeField,
+    }
+
+
+class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
+    """A related id limited to what the requesting user may see: anything else is "does not exist"."""
+
+    def get_queryset(self):
+        queryset = super().get_queryset()
+        request = self.context.get("request")
+        if request is None:
+            return queryset.none()
+        return policy.visible(request.user, queryset)
+
+
+# --- output and input of the catalog ---------------------------------------------------------------------------------
+
+
+class ClientSerializer(ApiModelSerializer):
+    class Meta:
+        model = Client
+        fields = ("id", "name", "contact", "default_hourly_rate", "archived", "created_at", "updated_at")
+        read_only_fields = ("id", "created_at", "updated_at")
+
+
+class ProjectSerializer(ApiModelSerializer):
+    client = VisibleRelatedField(queryset=Client.objects.all(), allow_null=True, required=False)
+    teams = serializers.PrimaryKeyRelatedField(queryset=Team.objects.all(), many=True, required=False)
+    members = VisibleRelatedField(queryset=get_user_model().objects.all(), many=True, required=False)
+
+    class Meta:
+        model = Project
+        fields = (
+            "id",
+            "client",
+            "name",
+            "code",
+            "color",
+            "billable",
+            "hourly_rate",
+            "budget_hours",
+            "budget_amount",
+            "archived",
+            "is_public",
+            "teams",
+            "members",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "created_at", "updated_at")
+        # Uniqueness is checked by the service's full_clean, with the same message for every interface.
+        validators = []
+
+
+class TaskSerializer(ApiModelSerializer):
+    project = VisibleRelatedField(queryset=Project.objects.all())
+    assignee = VisibleRelatedField(queryset=get_user_model().objects.all(), allow_null=True, required=False)
+    source = serializers.ChoiceField(choices=Source.choices, read_only=True)
+
+    class Meta:
+        model = Task
+        fields = (
+            "id",
+            "project",
+            "name",
+            "description",
+            "status",
+            "priority",
+            "assignee",
+            "due_date",
+            "source",
+            "external_ref",
+            "external_url",
+            "archived",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = ("id", "source", "created_at", "updated_at")
+        validators = []
+
+
+class TagSerializer(ApiModelSerializer):
+    name = serializers.CharField(max_length=64)
+
+    class Meta:
+        model = Tag
+        fields = ("id", "name")
+        read_only_fields = ("id",)
+
+
+# --- time entries ----------------------------------------------------------------------------------------------------
+
+
+class TimeEntrySerializer(ApiModelSerializer):
+    """A time entry as the API shows it. `duration_seconds` is 0 while the entry runs."""
+
+    tags = serializers.SlugRelatedField(slug_field="name", many=True, read_only=True)
+
+    class Meta:
+        model = TimeEntry
+        fields = (
+            "id",
+            "user",
+            "project",
+            "task",
+            "start",
+            "end",
+            "duration_seconds",
+            "billable",
+            "notes",
+            "tags",
+            "source",
+            "external_ref",
+            "created_at",
+            "updated_at",
+        )
+        read_only_fields = fields
+
+
+class TimeEntryWriteSerializer(serializers.Serializer):
+    """Input of POST/PUT/PATCH /time-entries/. Omit `end` for a running entry; tags are names (new ones are created)."""
+
+    user = VisibleRelatedField(
+        queryset=get_user_model().objects.all(),
+        required=False,
+        help_text="Whose time this is (managers for their team members, admins for anyone); default: you. "
+        "Only on create.",
+    )
+    project = VisibleRelatedField(queryset=Project.objects.all())
+    task = VisibleRelatedField(queryset=Task.objects.all(), allow_null=True, required=False)
+    start = UtcDateTimeField()
+    end = UtcDateTimeField(allow_null=True, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False, max_length=10000)
+    billable = serializers.BooleanField(required=False, help_text="Default: the project's setting.")
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
+    external_ref = serializers.CharField(allow_blank=True, required=False, max_length=255)
+
+    def validate(self, attrs):
+        start = attrs.get("start", getattr(self.instance, "start", None))
+        end = attrs.get("end", getattr(self.instance, "end", None)) if "end" in attrs or self.instance else None
+        if start is not None and end is not None and end <= start:
+            raise serializers.ValidationError({"end": ["The end must be after the start."]})
+        if self.instance is not None and "user" in attrs:
+            raise serializers.ValidationError({"user": ["An entry cannot be moved to another person."]})
+        return attrs
+
+
+class TimerStateSerializer(serializers.Serializer):
+    running = serializers.BooleanField()
+    entry = TimeEntrySerializer(allow_null=True)
+
+
+class TimerStartSerializer(serializers.Serializer):
+    project = VisibleRelatedField(queryset=Project.objects.all())
+    task = VisibleRelatedField(queryset=Task.objects.all(), allow_null=True, required=False)
+    notes = serializers.CharField(allow_blank=True, required=False, max_length=10000)
+    billable = serializers.BooleanField(required=False, help_text="Default: the project's setting.")
+    tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
+
+
+# --- reports ---------------------------------------------------------------------------------------------------------
+
+
+class ReportQuerySerializer(serializers.Serializer):
+    start = serializers.DateField(help_text="First day (YYYY-MM-DD), in your time zone.")
+    end = serializers.DateField(help_text="Last day (YYYY-MM-DD), inclusive.")
+    group_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES)
+    then_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES, required=False)
+    user = serializers.IntegerField(required=False, min_value=1)
+    project = serializers.IntegerField(required=False, min_value=1)
+    client = serializers.IntegerField(required=False, min_value=1)
+    task = serializers.IntegerField(required=False, min_value=1)
+    tag = serializers.CharField(required=False, max_length=64, help_text="A tag name.")
+    billable = serializers.BooleanField(required=False, allow_null=True, default=None)
+    source = serializers.ChoiceField(choices=Source.choices, required=False)
+
+    def validate(self, attrs):
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"end": ["The end date must not be before the start date."]})
+        if (attrs["end"] - attrs["start"]).days > 366 * 5:
+            raise serializers.ValidationError({"end": ["A report covers at most five years."]})
+        if attrs.get("then_by") and attrs["then_by"] == attrs["group_by"]:
+            raise serializers.ValidationError({"then_by": ["then_by must differ from group_by."]})
+        return attrs
+
+
+class ReportTotalsSerializer(serializers.Serializer):
+    seconds = serializers.IntegerField()
+    billable_seconds = serializers.IntegerField()
+    amount = serializers.DecimalField(max_digits=20, decimal_places=2, help_text="Billable seconds × rate / 3600.")
+
+
+def _group_fields():
+    return {
+        "key": serializers.JSONField(
+            help_text="The group's id (project, client, user, task, tag; null for none) or ISO date (day, week)."
+        ),
+        "label": serializers.CharField(),
+        "seconds": serializers.IntegerField(),
+        "billable_seconds": serializers.IntegerField(),
+        "amount": serializers.DecimalField(
+            max_digits=20, decimal_places=2, help_text="Billable seconds × the project's hourly rate / 3600."
+        ),
+    }
+
+
+ReportChildSerializer = type(
+    "ReportChildSerializer",
+    (serializers.Serializer,),
+    {**_group_fields(), "children": serializers.ListField(child=serializers.DictField(), help_text="Always empty.")},
+)
+ReportGroupSerializer = type(
+    "ReportGroupSerializer",
+    (serializers.Serializer,),
+    {**_group_fields(), "children": ReportChildSerializer(many=True)},
+)
+
+
+class ReportSummarySerializer(serializers.Serializer):
+    start = serializers.DateField()
+    end = serializers.DateField()
+    group_by = serializers.CharField()
+    then_by = serializers.CharField(allow_null=True)
+    groups = ReportGroupSerializer(many=True)
+    total = ReportTotalsSerializer()
