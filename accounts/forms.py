@@ -5,21 +5,12 @@ import zoneinfo
 from django import forms
 
 from .models import User
+from .models_api import SCOPE_ADMIN, SCOPES
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 
-SCOPE_CHOICES = [
-    ("read:time_entries", "Read time entries"),
-    ("write:time_entries", "Write time entries"),
-    ("read:projects", "Read projects"),
-    ("write:projects", "Write projects"),
-    ("read:clients", "Read clients"),
-    ("write:clients", "Write clients"),
-    ("read:tasks", "Read tasks"),
-    ("write:tasks", "Write tasks"),
-    ("read:reports", "Read reports"),
-    ("read:users", "Read users"),
-]
+# The `admin` scope is left out here: administrators create such tokens with `manage.py create_api_token`.
+SCOPE_CHOICES = [(scope, scope) for scope in SCOPES if scope != SCOPE_ADMIN]
 
 
 class ProfileForm(forms.ModelForm):

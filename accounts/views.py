@@ -1,11 +1,9 @@
-"""The profile page: personal settings and API tokens (the token services come with the API, accounts.tokens)."""
+"""The profile page: personal settings and API tokens (created and revoked through accounts.tokens)."""
 
 from __future__ import annotations
 
-import importlib
 from datetime import timedelta
 
-from django.apps import apps
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,32 +12,16 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from . import tokens
 from .forms import ProfileForm, TokenForm
-from .profile import profile_update
-
-
-def _tokens_module():
-    """accounts.tokens (API tokens) when that module is installed; the page works without it."""
-    try:
-        return importlib.import_module("accounts.tokens")
-    except ImportError:
-        return None
-
-
-def _token_list(user):
-    try:
-        model = apps.get_model("accounts", "ApiToken")
-    except LookupError:
-        return None
-    return model.objects.filter(owner=user).order_by("-created_at")
+from .profile import api_token_list, profile_update
 
 
 def _render(request, form=None, token_form=None, new_token=None, status=200):
     context = {
         "form": form or ProfileForm(instance=request.user),
         "token_form": token_form or TokenForm(),
-        "tokens_available": _tokens_module() is not None,
-        "tokens": _token_list(request.user),
+        "tokens": api_token_list(viewer=request.user, owner=request.user),
         "new_token": new_token,
     }
     return render(request, "accounts/profile.html", context, status=status)
@@ -68,9 +50,6 @@ def profile(request):
 @login_required
 @require_POST
 def token_create(request):
-    tokens = _tokens_module()
-    if tokens is None:
-        raise Http404("API tokens are not available in this installation.")
     form = TokenForm(request.POST)
     if not form.is_valid():
         return _render(request, token_form=form, status=400)
@@ -82,8 +61,15 @@ def token_create(request):
             scopes=form.cleaned_data["scopes"],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
         )
-    except (ValidationError, PermissionDenied) as exc:
-        form.add_error(None, " ".join(getattr(exc, "messages", [str(exc)])))
+    except ValidationError as exc:
+        if hasattr(exc, "error_dict"):
+            for field, errors in exc.message_dict.items():
+                form.add_error(field if field in form.fields else None, errors)
+        else:
+            form.add_error(None, exc.messages)
+        return _render(request, token_form=form, status=400)
+    except PermissionDenied as exc:
+        form.add_error(None, str(exc))
         return _render(request, token_form=form, status=400)
     # Shown once, on this response only; it is stored hashed and cannot be displayed again.
     return _render(request, new_token=plaintext)
@@ -92,11 +78,7 @@ def token_create(request):
 @login_required
 @require_POST
 def token_revoke(request, pk: int):
-    tokens = _tokens_module()
-    listed = _token_list(request.user)
-    if tokens is None or listed is None:
-        raise Http404("API tokens are not available in this installation.")
-    token = listed.filter(pk=pk).first()
+    token = api_token_list(viewer=request.user, owner=request.user).filter(pk=pk).first()
     if token is None:
         raise Http404("No such token.")
     tokens.api_token_revoke(actor=request.user, token=token)

@@ -65,11 +65,23 @@ def test_manager_creates_a_client_project_and_task(client_for, manager):
     initech = Client.objects.get(name="Initech")
     response = client.post(
         reverse("project_new"),
-        {"name": "Portal", "client": initech.pk, "code": "POR", "color": "#123456", "billable": "on", "is_public": "on"},
+        {
+            "name": "Portal",
+            "client": initech.pk,
+            "code": "POR",
+            "color": "#123456",
+            "billable": "on",
+            "is_public": "on",
+        },
     )
     assert response.status_code == 302
     portal = Project.objects.get(name="Portal")
-    assert client.post(reverse("task_new"), {"name": "Login", "project": portal.pk, "status": "todo", "priority": "normal"}).status_code == 302
+    assert (
+        client.post(
+            reverse("task_new"), {"name": "Login", "project": portal.pk, "status": "todo", "priority": "normal"}
+        ).status_code
+        == 302
+    )
     assert Task.objects.filter(project=portal, name="Login").exists()
 
 
