@@ -64,7 +64,10 @@
       option.hidden = !show;
       if (show && option.value && !first) { first = option; }
     });
-    if (needle && first && (select.selectedOptions[0] || {}).hidden !== false) { select.value = first.value; select.dispatchEvent(new Event("change")); }
+    if (needle && first && (!select.value || select.selectedOptions[0].hidden)) {
+      select.value = first.value;
+      select.dispatchEvent(new Event("change"));
+    }
   }
 
   function syncTasks(select) {
