@@ -57,6 +57,7 @@ def test_manual_entry_then_an_overlapping_one_shows_the_error_next_to_the_start(
     page.click("form.stack button[type=submit]")
     page.wait_for_selector("table.entries")
     assert "1h 30m" in page.text_content("table.entries")
+    assert page.url == live_server.url + "/entries/"  # the address follows the redirect, so a reload re-posts nothing
 
     page.goto(live_server.url + "/entries/add/")
     page.select_option("#id_project", str(project.pk))

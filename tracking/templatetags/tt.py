@@ -3,7 +3,6 @@
 from django import template
 from django.urls import NoReverseMatch, reverse
 
-from accounts import policy
 from tracking.utils import format_duration
 
 register = template.Library()
@@ -48,12 +47,6 @@ def query(context, **changes) -> str:
         params.pop("page", None)
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
-
-
-@register.simple_tag
-def policy_can(user, action: str, obj) -> bool:
-    """`{% policy_can user "change" entry as may_change %}`: ask the access policy from a template."""
-    return policy.can(user, action, obj)
 
 
 @register.filter

@@ -1,8 +1,6 @@
-"""Helpers shared by the web views: policy errors to 403, "not visible" to 404, htmx-aware redirects."""
+"""Helpers shared by the web views: "not visible" is a 404, safe redirects back, the user's today."""
 
 from __future__ import annotations
-
-from functools import wraps
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
@@ -28,18 +26,3 @@ def back(request, default: str):
     if target.startswith("/") and not target.startswith("//"):
         return redirect(target)
     return redirect(default)
-
-
-def htmx_partial(template_full: str, template_partial: str):
-    """Pick the partial template for htmx requests that target a fragment, the full page otherwise."""
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(request, *args, **kwargs):
-            partial = bool(getattr(request, "htmx", False)) and not request.htmx.boosted
-            request.template_name = template_partial if partial else template_full
-            return view(request, *args, **kwargs)
-
-        return wrapper
-
-    return decorator
