@@ -154,6 +154,13 @@
         toggle.setAttribute("aria-expanded", open ? "true" : "false");
       });
     }
+    // Typing a date in a report means a custom range.
+    root.querySelectorAll(".report-form input[type=date]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var custom = input.form.querySelector("input[name=preset][value=custom]");
+        if (custom && input.value) { custom.checked = true; }
+      });
+    });
     drawCharts(root);
     tick();
   }
