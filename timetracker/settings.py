@@ -192,7 +192,7 @@ SPECTACULAR_SETTINGS = {
 INSTALLED_APPS += ["django_htmx"]
 MIDDLEWARE += [
     "django_htmx.middleware.HtmxMiddleware",
-    "accounts.middleware.UserTimezoneMiddleware",
+    "accounts.timezone_middleware.UserTimezoneMiddleware",
 ]
 TEMPLATES[0]["OPTIONS"]["context_processors"] += ["tracking.context_processors.running_timer"]
 LOGIN_URL = "account_login"

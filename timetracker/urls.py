@@ -13,7 +13,7 @@ urlpatterns = [
     path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
     # --- Web UI (issue 5): the dashboard is the home page ---
     path("", include("tracking.urls")),
-    path("", include("accounts.urls")),
+    path("", include("accounts.profile_urls")),
 ]
 
 # --- Web UI (issue 5): Django's own sign-in pages while django-allauth is not installed ---

@@ -1,8 +1,8 @@
-"""Web pages of the accounts app: the profile and its API tokens."""
+"""Web pages of the accounts app added by the web UI: personal settings and API tokens (/profile/)."""
 
 from django.urls import path
 
-from . import views
+from . import profile_views as views
 
 urlpatterns = [
     path("profile/", views.profile, name="profile"),

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from . import tokens
-from .forms import ProfileForm, TokenForm
 from .profile import api_token_list, profile_update
+from .profile_forms import ProfileForm, TokenForm
 
 
 def _render(request, form=None, token_form=None, new_token=None, status=200):
@@ -24,7 +24,7 @@ def _render(request, form=None, token_form=None, new_token=None, status=200):
         "tokens": api_token_list(viewer=request.user, owner=request.user),
         "new_token": new_token,
     }
-    return render(request, "accounts/profile.html", context, status=status)
+    return render(request, "accounts/profile_settings.html", context, status=status)
 
 
 @login_required
