@@ -44,3 +44,7 @@ def test_unknown_page_gets_the_friendly_404(client_for, member):
 def test_url_if_exists_renders_a_link_only_when_the_url_name_resolves():
     template = Template("{% load tt %}[{% url_if_exists 'no_such_page' 'help' %}][{% url_if_exists 'nope' %}]")
     assert template.render(Context({})) == "[/help/][]"
+
+
+def test_help_links_to_the_interactive_api_docs(client_for, member):
+    assert 'href="/api/docs/"' in client_for(member).get(reverse("help")).content.decode()
