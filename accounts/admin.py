@@ -1,9 +1,13 @@
 """Django admin for users and teams, and the mixin that makes every admin page ask accounts.policy."""
 
-from django.contrib import admin
+from django import forms
+from django.contrib import admin, messages
+from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.template.response import TemplateResponse
 
-from . import policy
+from . import policy, services
 from .models import Team, User
 
 
@@ -49,7 +53,124 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
     add_fieldsets = (
         (None, {"classes": ("wide",), "fields": ("username", "email", "full_name", "role", "password1", "password2")}),
     )
-    readonly_fields = ("last_login", "date_joined")
+    # Deactivation goes through the actions (recorded by who and when), not the is_active box.
+    readonly_fields = (
+        "is_active",
+        "last_login",
+        "date_joined",
+        "deactivated_at",
+        "deactivated_by",
+        "erased_at",
+        "erased_by",
+    )
+    actions = ("deactivate_users", "reactivate_users", "erase_users")
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if obj is not None:
+            fieldsets = (
+                *fieldsets,
+                ("Privacy", {"fields": ("deactivated_at", "deactivated_by", "erased_at", "erased_by")}),
+            )
+        return fieldsets
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        if obj is None:
+            return form_class
+
+        class RoleCheckedForm(form_class):
+            def clean_role(self):
+                role = self.cleaned_data["role"]
+                try:
+                    services.user_role_validate(user=obj, role=role)
+                except ValidationError as exc:
+                    raise forms.ValidationError(exc.messages) from exc
+                return role
+
+        return RoleCheckedForm
+
+    def save_model(self, request, obj, form, change):
+        # Role changes go through the service: it refuses removing the last admin and announces the change.
+        if change and "role" in form.changed_data:
+            new_role = obj.role
+            obj.role = User.objects.only("role").get(pk=obj.pk).role
+            super().save_model(request, obj, form, change)
+            services.user_role_set(actor=request.user, user=obj, role=new_role)
+        else:
+            super().save_model(request, obj, form, change)
+
+    def get_actions(self, request):
+        actions = super().get_actions(request)
+        if not policy.can(request.user, policy.MANAGE_USERS):
+            for name in ("deactivate_users", "reactivate_users", "erase_users"):
+                actions.pop(name, None)
+        return actions
+
+    def _confirmed_privacy_action(self, request, queryset, *, service, title, verb, explanation):
+        if not policy.can(request.user, policy.MANAGE_USERS):
+            raise PermissionDenied
+        if request.POST.get("confirm") != "yes":
+            context = {
+                **self.admin_site.each_context(request),
+                "title": title,
+                "users": list(queryset),
+                "explanation": explanation,
+                "verb": verb,
+                "action": request.POST.get("action"),
+                "action_checkbox_name": helpers.ACTION_CHECKBOX_NAME,
+                "opts": self.model._meta,
+            }
+            return TemplateResponse(request, "admin/accounts/user/privacy_action_confirm.html", context)
+        done = 0
+        for user in queryset:
+            try:
+                service(actor=request.user, user=user)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(
+                    request, f"{user.username}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
+                )
+        if done:
+            self.message_user(request, f"{verb.capitalize()} {done} user(s).", messages.SUCCESS)
+        return None
+
+    @admin.action(description="Deactivate selected users (keeps their time)")
+    def deactivate_users(self, request, queryset):
+        return self._confirmed_privacy_action(
+            request,
+            queryset,
+            service=services.user_deactivate,
+            title="Deactivate users",
+            verb="deactivated",
+            explanation="They can no longer sign in; their profile and time stay, and you can reactivate them later.",
+        )
+
+    @admin.action(description="Reactivate selected users")
+    def reactivate_users(self, request, queryset):
+        return self._confirmed_privacy_action(
+            request,
+            queryset,
+            service=services.user_reactivate,
+            title="Reactivate users",
+            verb="reactivated",
+            explanation="They can sign in again with their existing sign-in methods.",
+        )
+
+    @admin.action(description="Erase selected users (anonymise; keeps their time anonymously)")
+    def erase_users(self, request, queryset):
+        return self._confirmed_privacy_action(
+            request,
+            queryset,
+            service=services.user_erase,
+            title="Erase users",
+            verb="erased",
+            explanation=(
+                "Their name, username, email and connections are replaced by an anonymous placeholder; their sign-in "
+                "links, two-factor devices, API tokens and integrations are deleted. Their time entries stay in "
+                "reports under the placeholder. This cannot be undone."
+            ),
+        )
 
     def has_add_permission(self, request, *args):
         return policy.can(request.user, policy.MANAGE_USERS)
@@ -78,10 +199,6 @@ class TeamAdmin(PolicyAdminMixin, admin.ModelAdmin):
 
 
 # --- API tokens -----------------------------------------------------------------------------------------------------
-
-from django import forms  # noqa: E402
-from django.contrib import messages  # noqa: E402
-from django.core.exceptions import ValidationError  # noqa: E402
 
 from .models_api import SCOPES, ApiToken  # noqa: E402
 from .tokens import api_token_create, api_token_revoke, api_token_validate  # noqa: E402

@@ -56,6 +56,15 @@ class User(AbstractUser):
     slack_user_id = models.CharField(max_length=32, blank=True, db_index=True)
     rounding_mode = models.CharField(max_length=8, choices=RoundingMode.choices, default=RoundingMode.NONE)
     rounding_minutes = models.PositiveSmallIntegerField(choices=ROUNDING_MINUTES_CHOICES, default=15)
+    # Privacy actions are recorded by who and when (accounts.services.user_deactivate / user_erase).
+    deactivated_at = models.DateTimeField(null=True, blank=True, editable=False)
+    deactivated_by = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
+    erased_at = models.DateTimeField(null=True, blank=True, editable=False)
+    erased_by = models.ForeignKey(
+        "self", null=True, blank=True, editable=False, on_delete=models.SET_NULL, related_name="+"
+    )
 
     objects = TimeTrackerUserManager()
 
@@ -77,6 +86,10 @@ class User(AbstractUser):
             return zoneinfo.ZoneInfo(self.timezone)
         except (zoneinfo.ZoneInfoNotFoundError, ValueError):
             return zoneinfo.ZoneInfo(settings.TIME_ZONE)
+
+    @property
+    def is_erased(self) -> bool:
+        return self.erased_at is not None
 
     @property
     def is_admin_role(self) -> bool:

@@ -6,7 +6,13 @@ Every interface (web UI, API, admin, Slack, reports) asks here. Rules by role:
 - manager: manages clients, projects, tasks and tags; sees and corrects the time of members of the teams they
   manage; tracks on projects open to them.
 - member: tracks their own time on projects open to them; sees and changes only their own entries.
-- viewer: read-only; sees the entries of the teams they belong to. Never writes anything.
+- viewer: read-only; sees the entries of the teams they belong to. Never writes anything (only their own
+  profile: name, time zone, password, two-factor).
+
+Users and teams: admins manage them (MANAGE_USERS, also for roles, deactivation and erasure); a manager sees the
+members of the teams they manage and every team's name (to restrict projects to teams); members see themselves,
+viewers the members of their teams; both see only their own teams. CHANGE on one's own User covers profile
+fields only, never the role.
 
 A project is open to a user when it is public, or when the user (or one of the user's teams) is listed on it.
 This module lives in `accounts` and must not import `tracking`: models are resolved lazily by label.
@@ -145,7 +151,7 @@ def can(user: User, action: str, obj: Any = None) -> bool:
 
     if label == "tracking.Project":
         if isinstance(obj, type):
-            return action == VIEW or (action in (CREATE, CHANGE, ARCHIVE) and user.role == Role.MANAGER)
+            return action == VIEW or (action in (CREATE, CHANGE, ARCHIVE, DELETE) and user.role == Role.MANAGER)
         if action == VIEW:
             return _project_open_to(user, obj) or user.role == Role.VIEWER
         if action == TRACK:
@@ -176,7 +182,11 @@ def can(user: User, action: str, obj: Any = None) -> bool:
         return False
 
     if label == "accounts.Team":
-        return action == VIEW
+        if action != VIEW:
+            return False
+        if isinstance(obj, type) or user.role == Role.MANAGER:
+            return True  # managers pick teams when they restrict a project
+        return obj.pk is not None and _own_teams(user).filter(pk=obj.pk).exists()
 
     if label == "accounts.ApiToken":
         # Everyone may hold personal tokens (their scopes never widen the role); only the owner sees or revokes one.
@@ -228,8 +238,10 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
         if user.role in (Role.MANAGER, Role.VIEWER):
             return queryset
         return queryset.filter(project__in=_open_project_ids(user))
-    if label in ("tracking.Client", "tracking.Tag", "accounts.Team"):
+    if label in ("tracking.Client", "tracking.Tag"):
         return queryset
+    if label == "accounts.Team":
+        return queryset if user.role == Role.MANAGER else queryset.filter(pk__in=_own_teams(user).values("pk"))
     if label == "accounts.User":
         return queryset.filter(Q(pk=user.pk) | Q(pk__in=_team_scope_user_ids(user)))
     if label == "accounts.ApiToken":
@@ -247,6 +259,11 @@ def trackable_projects(user: User, queryset: QuerySet | None = None) -> QuerySet
     if is_admin(user) or user.role == Role.MANAGER:
         return qs
     return qs.filter(pk__in=_open_project_ids(user))
+
+
+def _own_teams(user: User) -> QuerySet:
+    """The teams `user` belongs to or manages."""
+    return Team.objects.filter(Q(members=user) | Q(managers=user))
 
 
 def _open_project_ids(user: User) -> QuerySet:

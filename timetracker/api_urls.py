@@ -1,4 +1,8 @@
-"""Routes under /api/: v1 resources, the OpenAPI schema, Swagger UI (served locally) and the browsable API login."""
+"""Routes under /api/: v1 resources, the OpenAPI schema and Swagger UI (served locally).
+
+The browsable API uses the site's own session: people sign in at the shared sign-in page (rate limits, two-factor,
+single sign-on). DRF's own login view is deliberately not routed, as it would be a password login that skips them.
+"""
 
 from django.urls import include, path, reverse
 from drf_spectacular.utils import extend_schema
@@ -39,5 +43,4 @@ urlpatterns = [
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("auth/", include("rest_framework.urls")),
 ]

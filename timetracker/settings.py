@@ -131,6 +131,15 @@ STORAGES = {
     },
 }
 
+if DEBUG:
+    # In development the static files are served from the apps' folders; STATIC_ROOT exists only after
+    # collectstatic, which WhiteNoise would otherwise warn about on every start.
+    import warnings
+
+    WHITENOISE_USE_FINDERS = True
+    WHITENOISE_AUTOREFRESH = True
+    warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
+
 # --- Security (hardening follows DEBUG=False) -----------------------------------------------------------------------
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
@@ -151,6 +160,94 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env.str("LOG_LEVEL", default="INFO")},
 }
+
+# --- Accounts: sign-in (django-allauth), single sign-on (OIDC), two-factor, email ------------------------------------
+# Documented in docs/admin/configuration/environment.md and docs/admin/security/sso-oidc.md.
+INSTALLED_APPS += [
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+]
+MIDDLEWARE += [
+    "allauth.account.middleware.AccountMiddleware",
+    "accounts.middleware.AdminMfaRequiredMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.sign_in")
+AUTHENTICATION_BACKENDS = [
+    "django.contrib.auth.backends.ModelBackend",
+    "allauth.account.auth_backends.AuthenticationBackend",
+]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "/"
+ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
+ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
+SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
+ACCOUNT_FORMS = {"login": "accounts.forms.LoginForm"}
+ACCOUNT_LOGIN_METHODS = {"email", "username"}
+ACCOUNT_SIGNUP_FIELDS = ["email*", "username*", "password1*", "password2*"]
+ACCOUNT_EMAIL_VERIFICATION = "none"
+ACCOUNT_UNIQUE_EMAIL = True
+ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+ACCOUNT_SESSION_REMEMBER = None  # the "remember me" box decides; otherwise the session ends with the browser
+# Open self-service sign-up is off: admins create accounts, or single sign-on provisions them.
+ACCOUNT_ALLOW_SIGNUP = env.bool("ACCOUNT_ALLOW_SIGNUP", default=False)
+# Failed logins are limited per address and per account name; password reset mails per address and per email.
+ACCOUNT_RATE_LIMITS = {
+    "login": env.str("LOGIN_RATE_LIMIT", default="30/m/ip"),
+    "login_failed": env.str("LOGIN_FAILED_RATE_LIMIT", default="10/m/ip,5/5m/key"),
+    "reset_password": "20/m/ip,5/m/key",
+    "reset_password_email": "5/m/ip,5/m/key",
+    "change_password": "5/m/user",
+}
+SESSION_EXPIRE_AT_BROWSER_CLOSE = env.bool("SESSION_EXPIRE_AT_BROWSER_CLOSE", default=False)
+SESSION_COOKIE_HTTPONLY = True
+
+# Two-factor authentication (TOTP with recovery codes). MFA_REQUIRED_FOR_ADMINS sends an admin who signed in with a
+# password and has no authenticator to the set-up page before anything else.
+MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="TimeTracker")
+MFA_REQUIRED_FOR_ADMINS = env.bool("MFA_REQUIRED_FOR_ADMINS", default=False)
+
+# Email: the console by default; EMAIL_URL configures SMTP, e.g. smtp+tls://user:password@mail.example.com:587
+EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
+vars().update(EMAIL_CONFIG)
+DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="TimeTracker <timetracker@localhost>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+
+# Single sign-on with any OpenID Connect provider. Leave OIDC_SERVER_URL unset to turn it off.
+OIDC_SERVER_URL = env.str("OIDC_SERVER_URL", default="").rstrip("/")
+OIDC_PROVIDER_ID = env.str("OIDC_PROVIDER_ID", default="oidc")
+OIDC_ONLY = env.bool("OIDC_ONLY", default=False)
+OIDC_AUTO_PROVISION = env.bool("OIDC_AUTO_PROVISION", default=True)
+OIDC_GROUPS_CLAIM = env.str("OIDC_GROUPS_CLAIM", default="groups")
+OIDC_ROLE_MAP = env.str("OIDC_ROLE_MAP", default="")  # "idp-group=role,…"; parsed and checked by accounts.oidc
+OIDC_DEFAULT_ROLE = env.str("OIDC_DEFAULT_ROLE", default="member")
+SOCIALACCOUNT_AUTO_SIGNUP = True
+SOCIALACCOUNT_EMAIL_VERIFICATION = "none"
+SOCIALACCOUNT_EMAIL_AUTHENTICATION = env.bool("OIDC_LINK_BY_EMAIL", default=True)
+SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = SOCIALACCOUNT_EMAIL_AUTHENTICATION
+SOCIALACCOUNT_STORE_TOKENS = False
+SOCIALACCOUNT_LOGIN_ON_GET = False
+SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
+if OIDC_SERVER_URL:
+    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
+        {
+            "provider_id": OIDC_PROVIDER_ID,
+            "name": env.str("OIDC_PROVIDER_NAME", default="single sign-on"),
+            "client_id": env.str("OIDC_CLIENT_ID", default=""),
+            "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+            "settings": {
+                "server_url": OIDC_SERVER_URL,
+                "scope": env.str("OIDC_SCOPES", default="openid email profile").replace(",", " ").split(),
+                "oauth_pkce_enabled": env.bool("OIDC_PKCE", default=True),
+                "fetch_userinfo": True,
+            },
+        }
+    )
+# More providers: OIDC_EXTRA_PROVIDERS holds a JSON list of apps in allauth's format (see sso-oidc.md).
+SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] += env.json("OIDC_EXTRA_PROVIDERS", default=[])
 
 # --- REST API (issue 4): DRF, OpenAPI schema, tokens, throttling, idempotency -------------------------------------
 INSTALLED_APPS += ["rest_framework", "drf_spectacular", "drf_spectacular_sidecar"]
@@ -181,6 +278,7 @@ SPECTACULAR_SETTINGS = {
     "`Authorization: Bearer tt_...`. Errors: {detail, code} plus errors per field for bad input.",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],  # the schema describes, it holds no data
     "SWAGGER_UI_DIST": "SIDECAR",  # Swagger UI from the drf-spectacular-sidecar package: no CDN
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",

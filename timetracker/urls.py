@@ -1,5 +1,6 @@
 """Top-level URL routes."""
 
+from allauth.account.decorators import secure_admin_login
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
@@ -7,9 +8,13 @@ from django.urls import include, path
 admin.site.site_header = "TimeTracker administration"
 admin.site.site_title = "TimeTracker admin"
 admin.site.index_title = "Administration"
+# The admin signs in through allauth too, so rate limits, two-factor and single sign-on apply there as well.
+admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("accounts/", include("accounts.urls")),
+    path("accounts/", include("allauth.urls")),
     path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
     # --- Web UI (issue 5): the dashboard is the home page ---
     path("", include("tracking.urls")),

@@ -53,6 +53,18 @@ def _in(field: str, value: Any) -> Q:
     return Q(**{field: _id(value)})
 
 
+def _as_bool(name: str, value: Any) -> bool:
+    """A bool; the strings a form or query string carries ("true"/"false", "1"/"0", "yes"/"no") are understood."""
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise InvalidFilter(f"The filter “{name}” takes true or false; got “{value}”.", field=name)
+
+
 def _aware(value: date | datetime, tzinfo) -> datetime:
     """A datetime as given; a date is the start of that day in the viewer's time zone."""
     if isinstance(value, datetime):
@@ -90,7 +102,7 @@ def _apply_filters(qs: QuerySet, viewer, filters: dict | None) -> QuerySet:
     if "task" in filters:
         qs = qs.filter(_in("task_id", filters["task"]))
     if "billable" in filters:
-        qs = qs.filter(billable=bool(filters["billable"]))
+        qs = qs.filter(billable=_as_bool("billable", filters["billable"]))
     if "tag" in filters:
         # A subquery, not a join: an entry with two matching tags must still appear once.
         through = TimeEntry.tags.through
@@ -98,7 +110,7 @@ def _apply_filters(qs: QuerySet, viewer, filters: dict | None) -> QuerySet:
     if "source" in filters:
         qs = qs.filter(_in("source", filters["source"]))
     if "running" in filters:
-        qs = qs.filter(end__isnull=bool(filters["running"]))
+        qs = qs.filter(end__isnull=_as_bool("running", filters["running"]))
     return qs
 
 

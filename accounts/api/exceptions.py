@@ -12,6 +12,7 @@ from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
+from rest_framework.views import set_rollback
 
 # Codes of domain errors that describe the state of things rather than bad input: 409 Conflict.
 CONFLICT_CODES = frozenset({"timer_already_running", "no_running_timer", "overlapping_entry"})
@@ -22,7 +23,7 @@ class InvalidParameters(exceptions.ValidationError):
 
     default_code = "invalid_filter"
 
-    def __init__(self, errors: dict, detail: str = "Unknown or invalid query parameters."):
+    def __init__(self, errors: dict, detail: str | None = None):
         super().__init__(errors)
         self.message = detail
 
@@ -65,6 +66,8 @@ def _django_validation(exc: DjangoValidationError) -> Response:
 
 
 def exception_handler(exc, context):
+    if isinstance(exc, DjangoValidationError | PermissionDenied | ObjectDoesNotExist | Http404):
+        set_rollback()  # like DRF's own handler: nothing half-written stays behind under ATOMIC_REQUESTS
     if isinstance(exc, DjangoValidationError):
         return _django_validation(exc)
     if isinstance(exc, PermissionDenied):  # accounts.policy.PolicyDenied

@@ -9,7 +9,7 @@ from rest_framework.response import Response
 from .. import policy
 from ..selectors import user_list
 from .serializers import UserSerializer
-from .views import ApiViewMixin
+from .views import ApiViewMixin, object_id
 
 
 @extend_schema_view(
@@ -20,7 +20,7 @@ from .views import ApiViewMixin
 class UserViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = UserSerializer
     required_scope = "read:users"
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"  # non-ids get a JSON 404 from object_id()
 
     def get_queryset(self):
         return user_list(viewer=self.request.user)
@@ -32,7 +32,7 @@ class UserViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return self.get_paginated_response(self.get_serializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        user = self.get_queryset().filter(pk=self.kwargs["pk"]).first()
+        user = self.get_queryset().filter(pk=object_id(self.kwargs["pk"])).first()
         if user is None:
             raise NotFound("Not found.")
         return Response(self.get_serializer(user).data)

@@ -3,6 +3,8 @@
 Defaults come from REST_FRAMEWORK in settings; ApiViewMixin adds the per-request checks that need the view.
 """
 
+from rest_framework.exceptions import NotFound
+
 from . import idempotency
 from .exceptions import InvalidParameters
 from .pagination import MAX_PAGE_SIZE
@@ -19,6 +21,20 @@ def _positive_int(value: str, name: str, maximum: int | None = None) -> int:
     if number < 1 or (maximum is not None and number > maximum):
         bound = f" between 1 and {maximum}" if maximum else " of 1 or more"
         raise InvalidParameters({name: [f"Must be a number{bound}."]})
+    return number
+
+
+MAX_ID = 2**63 - 1
+
+
+def object_id(value) -> int:
+    """A path id as an int; anything else (letters, out of range) is a JSON 404, not an HTML page or a DB error."""
+    try:
+        number = int(str(value))
+    except ValueError:
+        raise NotFound("Not found.") from None
+    if not 0 < number <= MAX_ID:
+        raise NotFound("Not found.")
     return number
 
 
@@ -43,7 +59,10 @@ class ApiViewMixin:
     def check_query_params(self, request) -> None:
         unknown = sorted(set(request.query_params) - self.allowed_query_params())
         if unknown:
-            raise InvalidParameters({name: ["Unknown query parameter."] for name in unknown})
+            raise InvalidParameters(
+                {name: ["Unknown query parameter."] for name in unknown},
+                detail=f"Unknown query parameter{'s' if len(unknown) > 1 else ''}: {', '.join(unknown)}.",
+            )
         if "page_size" in request.query_params:
             _positive_int(request.query_params["page_size"], "page_size", MAX_PAGE_SIZE)
         if "page" in request.query_params:

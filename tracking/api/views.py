@@ -13,7 +13,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.api.exceptions import InvalidParameters
-from accounts.api.views import ApiViewMixin
+from accounts.api.views import ApiViewMixin, object_id
 
 from .. import selectors, services
 from ..models import Source, Task, TimeEntry
@@ -36,7 +36,7 @@ def parse_params(request, fields: dict[str, serializers.Field]) -> dict:
         data={k: v for k, v in request.query_params.items() if k in fields}
     )
     if not serializer.is_valid():
-        raise InvalidParameters(serializer.errors, detail="Invalid query parameters.")
+        raise InvalidParameters(serializer.errors)
     return {k: v for k, v in serializer.validated_data.items() if v is not None}
 
 
@@ -80,7 +80,7 @@ class CatalogViewSet(ApiViewMixin, viewsets.GenericViewSet):
     instance_kwarg = ""
     filter_fields = staticmethod(dict)
     m2m_fields: tuple[str, ...] = ()
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"  # non-ids get a JSON 404 from object_id()
 
     @property
     def query_params(self):
@@ -93,7 +93,7 @@ class CatalogViewSet(ApiViewMixin, viewsets.GenericViewSet):
         return type(self).selector(viewer=self.request.user, filters=filters)
 
     def get_object(self):
-        obj = type(self).selector(viewer=self.request.user).filter(pk=self.kwargs["pk"]).first()
+        obj = type(self).selector(viewer=self.request.user).filter(pk=object_id(self.kwargs["pk"])).first()
         if obj is None:
             raise NotFound("Not found.")
         return obj
@@ -266,16 +266,24 @@ def _entry_filters():
 @extend_schema_view(
     list=extend_schema(parameters=_openapi_params(_entry_filters()), summary="List time entries"),
     retrieve=extend_schema(summary="Get one time entry"),
-    create=extend_schema(request=s.TimeEntryWriteSerializer, summary="Log a time entry"),
-    update=extend_schema(request=s.TimeEntryWriteSerializer, summary="Replace a time entry"),
-    partial_update=extend_schema(request=s.TimeEntryWriteSerializer, summary="Change some fields of a time entry"),
+    create=extend_schema(
+        request=s.TimeEntryWriteSerializer, responses={201: s.TimeEntrySerializer}, summary="Log a time entry"
+    ),
+    update=extend_schema(
+        request=s.TimeEntryWriteSerializer, responses=s.TimeEntrySerializer, summary="Replace a time entry"
+    ),
+    partial_update=extend_schema(
+        request=s.TimeEntryWriteSerializer,
+        responses=s.TimeEntrySerializer,
+        summary="Change some fields of a time entry",
+    ),
     destroy=extend_schema(summary="Delete a time entry", responses={204: None}),
 )
 class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = s.TimeEntrySerializer
     scope_resource = "time_entries"
     query_params = tuple(_entry_filters())
-    lookup_value_regex = r"\d+"
+    lookup_value_regex = r"[^/]+"  # non-ids get a JSON 404 from object_id()
 
     def get_queryset(self):
         filters = parse_params(self.request, _entry_filters()) if self.action == "list" else {}
@@ -283,8 +291,14 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
         entries = selectors.time_entry_list(viewer=self.request.user, filters=filters)
         return entries.order_by(ordering, "id" if ordering == "start" else "-id")
 
+    def get_serializer_class(self):
+        # The browsable API renders its forms from this (with the method of the form), so writes get input fields.
+        if self.request is not None and self.request.method in ("POST", "PUT", "PATCH"):
+            return s.TimeEntryWriteSerializer
+        return s.TimeEntrySerializer
+
     def get_object(self):
-        entry = selectors.time_entry_list(viewer=self.request.user).filter(pk=self.kwargs["pk"]).first()
+        entry = selectors.time_entry_list(viewer=self.request.user).filter(pk=object_id(self.kwargs["pk"])).first()
         if entry is None:
             raise NotFound("Not found.")
         return entry
@@ -295,10 +309,10 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def list(self, request, *args, **kwargs):
         page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(self.get_serializer(page, many=True).data)
+        return self.get_paginated_response(s.TimeEntrySerializer(page, many=True).data)
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(self.get_serializer(self.get_object()).data)
+        return Response(s.TimeEntrySerializer(self.get_object()).data)
 
     def create(self, request, *args, **kwargs):
         serializer = s.TimeEntryWriteSerializer(data=request.data, context=self.get_serializer_context())
@@ -395,7 +409,7 @@ class ReportSummaryApi(ApiViewMixin, APIView):
     def get(self, request):
         query = s.ReportQuerySerializer(data=request.query_params)
         if not query.is_valid():
-            raise InvalidParameters(query.errors, detail="Invalid report parameters.")
+            raise InvalidParameters(query.errors)
         params = dict(query.validated_data)
         start, end, group_by = params.pop("start"), params.pop("end"), params.pop("group_by")
         then_by = params.pop("then_by", None)

@@ -33,7 +33,11 @@ def time_entry_validate(entry: TimeEntry) -> None:
         raise InvalidEntry("A start time is required.", field="start")
     if entry.end is not None and entry.end <= entry.start:
         raise InvalidEntry("The end must be after the start.", field="end")
-    entry.full_clean(exclude=["duration_seconds", "tags", "user", "project", "task"], validate_constraints=False)
+    entry.full_clean(
+        exclude=["duration_seconds", "tags", "user", "project", "task"],
+        validate_unique=False,
+        validate_constraints=False,
+    )
     others = TimeEntry.objects.select_related("project", "project__client").filter(user_id=entry.user_id)
     if entry.pk:
         others = others.exclude(pk=entry.pk)

@@ -83,6 +83,13 @@ class TestTimeEntryList:
         assert list(time_entry_list(viewer=member, filters={"billable": False})) == [done]
         assert list(time_entry_list(viewer=member, filters={"source": "api"})) == [done]
 
+    def test_boolean_filters_understand_query_string_values(self, member, project):
+        done = entry(member, project, at(2, 9), billable=False)
+        assert list(time_entry_list(viewer=member, filters={"billable": "false", "running": "0"})) == [done]
+        with pytest.raises(InvalidFilter) as exc:
+            time_entry_list(viewer=member, filters={"billable": "maybe"})
+        assert exc.value.field == "billable"
+
     def test_none_filter_values_are_ignored(self, member, project):
         e = entry(member, project, at(2, 9))
         assert list(time_entry_list(viewer=member, filters={"project": None, "running": None})) == [e]

@@ -214,3 +214,13 @@ class TestList:
         with django_assert_max_num_queries(6):
             response = api.get(f"{URL}?page_size=500")
         assert len(response.json()["results"]) == 40
+
+
+def test_browsable_api_lists_entries_and_offers_a_form_to_log_one(client, member, project):
+    entry(member, project, at(2, 9))
+    client.force_login(member)
+    response = client.get(URL, HTTP_ACCEPT="text/html")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "2026-03-02T09:00:00Z" in html
+    assert 'name="start"' in html and 'name="project"' in html

@@ -2,6 +2,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
+from accounts.models import IdempotencyKey
 from accounts.tests.factories import UserFactory
 from tracking.models import Client, TimeEntry
 from tracking.signals import report_viewed
@@ -184,3 +185,17 @@ class TestIdempotency:
         api.post("/api/v1/clients/", {"name": "Acme"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
         again = api.post("/api/v1/clients/", {"name": "Acme"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
         assert again.status_code == 400  # ran again: the name is now taken
+
+    def test_a_retry_while_the_first_request_still_runs_is_409_in_progress(self, api_as, manager):
+        api = api_as(manager)
+        api.post("/api/v1/clients/", {"name": "Acme"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        IdempotencyKey.objects.update(status_code=None, response_body=None)  # as if the first were still running
+        again = api.post("/api/v1/clients/", {"name": "Acme"}, format="json", HTTP_IDEMPOTENCY_KEY="k")
+        assert again.status_code == 409 and again.json()["code"] == "idempotency_request_in_progress"
+
+    def test_an_overlong_key_is_400(self, api_as, manager):
+        response = api_as(manager).post(
+            "/api/v1/clients/", {"name": "A"}, format="json", HTTP_IDEMPOTENCY_KEY="k" * 256
+        )
+        assert response.status_code == 400 and "Idempotency-Key" in response.json()["errors"]
+        assert not Client.objects.exists()
