@@ -1,7 +1,6 @@
 """Top-level URL routes."""
 
 from allauth.account.decorators import secure_admin_login
-from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -20,10 +19,6 @@ urlpatterns = [
     path("", include("tracking.urls")),
     path("", include("accounts.profile_urls")),
 ]
-
-# --- Web UI (issue 5): Django's own sign-in pages while django-allauth is not installed ---
-if "allauth" not in settings.INSTALLED_APPS:
-    urlpatterns.append(path("accounts/", include("accounts.fallback_auth_urls")))
 
 handler403 = "tracking.views.pages.permission_denied"
 handler404 = "tracking.views.pages.page_not_found"

@@ -15,8 +15,9 @@ CHROMIUM_ARGS = [
 ]
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    """One Chromium per test module; closed at the module's end so other suites can start their own Playwright."""
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
     playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
@@ -42,9 +43,9 @@ def page_for(browser, live_server):
         page.on("pageerror", lambda exc: page.errors.append(str(exc)))
         page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
         page.goto(live_server.url + "/")
-        page.fill("#id_username", user.username)
-        page.fill("#id_password", password)
-        page.click("button[type=submit]")
+        page.fill("input[name=login]", user.username)
+        page.fill("input[name=password]", password)
+        page.click("form.login button[type=submit]")
         page.wait_for_selector("#timerbar")
         return page
 

@@ -18,9 +18,9 @@ def test_signed_out_visitor_is_sent_to_sign_in(client):
     assert response["Location"].startswith(reverse("account_login"))
 
 
-def test_fallback_sign_in_logs_in_with_username_and_password(client, member):
+def test_sign_in_with_username_and_password_leads_to_the_dashboard(client, member):
     response = client.post(
-        reverse("account_login"), {"username": member.username, "password": "correct horse battery staple"}
+        reverse("account_login"), {"login": member.username, "password": "correct horse battery staple"}
     )
     assert response.status_code == 302
     assert client.get(reverse("dashboard")).status_code == 200
