@@ -48,3 +48,9 @@ def test_url_if_exists_renders_a_link_only_when_the_url_name_resolves():
 
 def test_help_links_to_the_interactive_api_docs(client_for, member):
     assert 'href="/api/docs/"' in client_for(member).get(reverse("help")).content.decode()
+
+
+@pytest.mark.parametrize("name", ["dashboard", "entry_list", "project_list", "report", "profile", "help"])
+def test_pages_show_no_template_source(client_for, member, name):
+    page = client_for(member).get(reverse(name)).content.decode()
+    assert "{#" not in page and "{%" not in page and "{{" not in page
