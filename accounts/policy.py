@@ -91,6 +91,20 @@ def visible_user_ids(user: User) -> set[int] | None:
     return {user.pk, *_team_scope_user_ids(user).values_list("pk", flat=True)}
 
 
+def correctable_user_ids(user: User) -> set[int] | None:
+    """The ids of users whose entries `user` may change or delete; None means everyone (admins).
+
+    The set form of CHANGE on time entries, for pages that show many entries at once (one query, not one per row).
+    """
+    if not _writes(user):
+        return set()
+    if is_admin(user):
+        return None
+    if user.role == Role.MANAGER:
+        return {user.pk, *_team_scope_user_ids(user).values_list("pk", flat=True)}
+    return {user.pk}
+
+
 def _may_see_user_time(user: User, owner_id: int) -> bool:
     if is_admin(user):
         return True

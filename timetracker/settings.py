@@ -334,3 +334,15 @@ GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://ww
 SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
 # Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
 SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)
+
+# --- Web UI (issue 5) -----------------------------------------------------------------------------------------------
+# htmx requests (django-htmx), each page in the signed-in user's timezone, the running timer in every page's header.
+INSTALLED_APPS += ["django_htmx"]
+MIDDLEWARE += [
+    "django_htmx.middleware.HtmxMiddleware",
+    "accounts.timezone_middleware.UserTimezoneMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"] += ["tracking.context_processors.running_timer"]
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "account_login"

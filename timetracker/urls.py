@@ -3,7 +3,6 @@
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
 from django.urls import include, path
-from django.views.generic import RedirectView
 
 admin.site.site_header = "TimeTracker administration"
 admin.site.site_title = "TimeTracker admin"
@@ -21,5 +20,10 @@ urlpatterns = [
     path("integrations/slack/", include("integrations.connectors.slack.page_urls")),
     path("integrations/", include("integrations.urls")),
     path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
-    path("", RedirectView.as_view(pattern_name="admin:index", permanent=False), name="home"),
+    # --- Web UI (issue 5): the dashboard is the home page ---
+    path("", include("tracking.urls")),
+    path("", include("accounts.profile_urls")),
 ]
+
+handler403 = "tracking.views.pages.permission_denied"
+handler404 = "tracking.views.pages.page_not_found"

@@ -238,3 +238,17 @@ def test_failed_answers_are_not_kept_in_the_cache(posthog, settings, member):
     posthog.flags = {WIDGET: True}
 
     assert flag_enabled(member, WIDGET) is True
+
+
+@pytest.mark.django_db
+def test_a_member_sees_the_flagged_widget_on_the_dashboard_when_the_flag_is_on(posthog, client, member):
+    client.force_login(member)
+    posthog.flags = {WIDGET: False}
+    assert "Your recent activity" not in client.get("/").content.decode()
+    posthog.flags = {WIDGET: True}
+    from django.core.cache import cache
+
+    cache.clear()  # flags are cached between pages for a short while
+    page = client.get("/").content.decode()
+    assert 'data-feature-flag="activity-widget"' in page
+    assert "See all activity" not in page  # the Activity page is for admins and managers

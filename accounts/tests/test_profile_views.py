@@ -1,0 +1,106 @@
+"""The profile page: settings and API tokens."""
+
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.models import ApiToken
+from accounts.tokens import api_token_authenticate, api_token_create
+from tracking.tests.factories import TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_in(member):
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+def test_profile_saves_name_timezone_rounding_and_identities(signed_in, member):
+    response = signed_in.post(
+        reverse("profile"),
+        {
+            "full_name": "Sam Sample",
+            "timezone": "America/New_York",
+            "rounding_mode": "up",
+            "rounding_minutes": "15",
+            "github_username": "samdev",
+            "slack_user_id": "U012AB3CD",
+        },
+    )
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert (member.full_name, member.timezone, member.rounding_mode, member.rounding_minutes) == (
+        "Sam Sample",
+        "America/New_York",
+        "up",
+        15,
+    )
+    assert (member.github_username, member.slack_user_id) == ("samdev", "U012AB3CD")
+
+
+def test_unknown_timezone_is_refused_next_to_the_field(signed_in, member):
+    response = signed_in.post(
+        reverse("profile"), {"timezone": "Mars/Olympus", "rounding_mode": "none", "rounding_minutes": "15"}
+    )
+    assert response.status_code == 400
+    assert "timezone" in response.context["form"].errors
+    member.refresh_from_db()
+    assert member.timezone == "UTC"
+
+
+def test_times_on_pages_follow_the_profile_timezone(signed_in, member, project):
+    start = timezone.now().replace(hour=12, minute=0, second=0, microsecond=0) - timedelta(days=1)
+    TimeEntryFactory(user=member, project=project, start=start)
+    assert "12:00–13:00" in signed_in.get(reverse("dashboard")).content.decode()
+    member.timezone = "Asia/Kolkata"  # UTC+05:30
+    member.save()
+    assert "17:30–18:30" in signed_in.get(reverse("dashboard")).content.decode()
+
+
+def test_token_is_shown_once_then_only_its_prefix(signed_in, member):
+    response = signed_in.post(
+        reverse("api_token_create"), {"name": "laptop", "scopes": ["read:time_entries"], "expires_in_days": "30"}
+    )
+    assert response.status_code == 200
+    plaintext = response.context["new_token"]
+    assert plaintext.startswith("tt_") and plaintext in response.content.decode()
+    token = api_token_authenticate(plaintext)
+    assert token.owner == member and token.scopes == ["read:time_entries"] and token.expires_at is not None
+    again = signed_in.get(reverse("profile")).content.decode()
+    assert plaintext not in again and token.prefix in again
+
+
+def test_token_without_scopes_or_name_is_refused(signed_in):
+    response = signed_in.post(reverse("api_token_create"), {"name": "", "scopes": []})
+    assert response.status_code == 400
+    assert {"name", "scopes"} <= set(response.context["token_form"].errors)
+    assert not ApiToken.objects.exists()
+
+
+def test_token_can_be_revoked_by_its_owner_only(signed_in, member, other_member):
+    mine, _ = api_token_create(user=member, name="mine", scopes=["read:reports"])
+    theirs, _ = api_token_create(user=other_member, name="theirs", scopes=["read:reports"])
+    assert signed_in.post(reverse("api_token_revoke", args=[theirs.pk])).status_code == 404
+    signed_in.post(reverse("api_token_revoke", args=[mine.pk]))
+    mine.refresh_from_db()
+    theirs.refresh_from_db()
+    assert mine.revoked_at is not None and theirs.revoked_at is None
+    assert "revoked" in signed_in.get(reverse("profile")).content.decode()
+
+
+def test_data_export_link_appears_only_when_that_page_exists(signed_in):
+    from django.urls import NoReverseMatch
+
+    page = signed_in.get(reverse("profile")).content.decode()
+    try:
+        url = reverse("account_data_export")
+    except NoReverseMatch:
+        assert "Download all my data" not in page
+    else:
+        assert url in page

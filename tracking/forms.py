@@ -1,0 +1,274 @@
+"""Forms of the web UI. They parse and check input; the services decide (and their errors land on the fields)."""
+
+from __future__ import annotations
+
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from . import ui_selectors
+from .exceptions import TrackingError
+from .models import Client, Project, Task
+from .utils import parse_duration
+
+
+def tag_names(text: str) -> list[str]:
+    return [name.strip() for name in (text or "").split(",") if name.strip()]
+
+
+def add_service_error(form: forms.Form, error: Exception) -> None:
+    """Put a service error next to the field it belongs to (or on top of the form)."""
+    if isinstance(error, TrackingError):
+        field = error.field if error.field in form.fields else None
+        if error.field == "start" and "start_time" in form.fields:
+            field = "start_time"
+        if error.field == "end" and "end_time" in form.fields:
+            field = "end_time"
+        form.add_error(field, error.messages[0])
+    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    elif isinstance(error, ValidationError):
+        form.add_error(None, error.messages)
+    else:
+        form.add_error(None, str(error))
+
+
+class _TrackingChoices(forms.Form):
+    """Project and task choices limited to what the user may track on."""
+
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), empty_label="Choose a project…")
+    task = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, empty_label="No task")
+    notes = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
+    tags = forms.CharField(required=False, max_length=500, help_text="Comma separated, e.g. meeting, review")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+        self.fields["project"].queryset = ui_selectors.trackable_projects(user=user)
+        self.fields["task"].queryset = ui_selectors.trackable_tasks(user=user)
+        self.tag_choices = ui_selectors.tag_list(user=user)
+
+    def clean(self):
+        data = super().clean()
+        project, task = data.get("project"), data.get("task")
+        if project and task and task.project_id != project.pk:
+            self.add_error("task", f"The task “{task}” belongs to another project.")
+        return data
+
+
+class TimerStartForm(_TrackingChoices):
+    pass
+
+
+class EntryForm(_TrackingChoices):
+    """A manual entry: a date with start and end times, or a date with a start (optional) and a duration."""
+
+    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(required=False, label="Start", widget=forms.TimeInput(attrs={"type": "time"}))
+    end_time = forms.TimeField(required=False, label="End", widget=forms.TimeInput(attrs={"type": "time"}))
+    duration = forms.CharField(
+        required=False, max_length=20, help_text="Instead of an end: 1h30, 90m or 1:30", label="Duration"
+    )
+    billable = forms.BooleanField(required=False, initial=True)
+
+    field_order = ["project", "task", "date", "start_time", "end_time", "duration", "notes", "tags", "billable"]
+
+    def __init__(self, *args, user, entry=None, **kwargs):
+        self.entry = entry
+        if entry is not None and "initial" not in kwargs:
+            tz = timezone.get_current_timezone()
+            start = timezone.localtime(entry.start, tz)
+            end = timezone.localtime(entry.end, tz) if entry.end else None
+            kwargs["initial"] = {
+                "project": entry.project_id,
+                "task": entry.task_id,
+                "date": start.date(),
+                "start_time": start.time().replace(second=0, microsecond=0),
+                "end_time": end.time().replace(second=0, microsecond=0) if end else None,
+                "notes": entry.notes,
+                "tags": ", ".join(t.name for t in entry.tags.all()),
+                "billable": entry.billable,
+            }
+        super().__init__(*args, user=user, **kwargs)
+        if entry is not None:
+            # Keep the entry's own project selectable even when it is no longer open for new time.
+            self.fields["project"].queryset = (
+                self.fields["project"].queryset | Project.objects.filter(pk=entry.project_id)
+            ).distinct()
+            if entry.task_id:
+                self.fields["task"].queryset = (
+                    self.fields["task"].queryset | Task.objects.filter(pk=entry.task_id)
+                ).distinct()
+
+    def clean_duration(self):
+        text = self.cleaned_data.get("duration", "")
+        if not text:
+            return None
+        try:
+            return parse_duration(text)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+
+    def clean(self):
+        data = super().clean()
+        day, start_t, end_t, seconds = (data.get(k) for k in ("date", "start_time", "end_time", "duration"))
+        if day is None or "duration" in self.errors:
+            return data
+        tz = timezone.get_current_timezone()
+        if end_t is None and seconds is None:
+            self.add_error("end_time", "Give an end time or a duration.")
+            return data
+        if start_t is None:
+            if seconds is None:
+                self.add_error("start_time", "Give a start time.")
+                return data
+            start = ui_selectors.next_free_start(user=self.entry.user if self.entry else self.user, day=day, tz=tz)
+        else:
+            start = timezone.make_aware(datetime.combine(day, start_t), tz)
+        if seconds is not None and end_t is not None:
+            self.add_error("duration", "Give either an end time or a duration, not both.")
+            return data
+        if seconds is not None:
+            end = start + timedelta(seconds=seconds)
+        else:
+            end = timezone.make_aware(datetime.combine(day, end_t), tz)
+            if end <= start:
+                if end_t == time(0, 0):
+                    end += timedelta(days=1)  # 22:00–00:00 ends at midnight
+                else:
+                    self.add_error("end_time", "The end must be after the start.")
+                    return data
+        data["start"], data["end"] = start, end
+        return data
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        return {
+            "project": data["project"],
+            "task": data.get("task"),
+            "start": data["start"],
+            "end": data["end"],
+            "notes": data.get("notes", ""),
+            "billable": data.get("billable", False),
+        }
+
+
+class BulkForm(forms.Form):
+    ACTIONS = [
+        ("delete", "Delete"),
+        ("set_project", "Set project"),
+        ("billable", "Set billable"),
+        ("nonbillable", "Set non-billable"),
+    ]
+
+    action = forms.ChoiceField(choices=ACTIONS)
+    ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False)
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = ui_selectors.trackable_projects(user=user)
+        raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
+        self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("action") == "set_project" and not data.get("project"):
+            self.add_error("project", "Choose the project to move the entries to.")
+        return data
+
+
+class EntryFilterForm(forms.Form):
+    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False, empty_label="All projects")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, empty_label="All clients")
+    task = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, empty_label="All tasks")
+    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tags")
+    billable = forms.TypedChoiceField(
+        choices=[("", "Billable or not"), ("1", "Billable"), ("0", "Non-billable")],
+        required=False,
+        coerce=lambda v: v == "1",
+        empty_value=None,
+    )
+    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone I can see")
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = ui_selectors.project_list(viewer=viewer)
+        self.fields["client"].queryset = ui_selectors.client_list(viewer=viewer)
+        self.fields["task"].queryset = ui_selectors.task_list(viewer=viewer)
+        self.fields["tag"].queryset = ui_selectors.tag_list(user=viewer)
+        users = ui_selectors.user_choices(viewer=viewer)
+        self.fields["user"].queryset = users
+        self.show_user = viewer.role != "member"
+        if not self.show_user:
+            del self.fields["user"]
+
+    def clean(self):
+        data = super().clean()
+        if data.get("start") and data.get("end") and data["end"] < data["start"]:
+            self.add_error("end", "The end date must not be before the start date.")
+        return data
+
+    def selector_filters(self, tz) -> dict:
+        data = self.cleaned_data if self.is_valid() else {}
+        filters = {}
+        if data.get("start"):
+            filters["start_after"] = timezone.make_aware(datetime.combine(data["start"], time.min), tz)
+        if data.get("end"):
+            filters["start_before"] = timezone.make_aware(
+                datetime.combine(data["end"] + timedelta(days=1), time.min), tz
+            )
+        for key in ("project", "client", "task", "tag", "user"):
+            if data.get(key) is not None:
+                filters[key] = data[key].pk
+        if data.get("billable") is not None:
+            filters["billable"] = data["billable"]
+        return filters
+
+
+class ClientForm(forms.ModelForm):
+    class Meta:
+        model = Client
+        fields = ["name", "contact", "default_hourly_rate"]
+        widgets = {"contact": forms.Textarea(attrs={"rows": 3})}
+
+
+class ProjectForm(forms.ModelForm):
+    class Meta:
+        model = Project
+        fields = [
+            "name",
+            "client",
+            "code",
+            "color",
+            "billable",
+            "hourly_rate",
+            "budget_hours",
+            "budget_amount",
+            "is_public",
+        ]
+        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = ui_selectors.client_list(viewer=viewer)
+
+
+class TaskForm(forms.ModelForm):
+    class Meta:
+        model = Task
+        fields = ["name", "project", "status", "priority", "assignee", "due_date", "description"]
+        widgets = {
+            "due_date": forms.DateInput(attrs={"type": "date"}),
+            "description": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].queryset = ui_selectors.project_list(viewer=viewer)
+        self.fields["assignee"].queryset = ui_selectors.user_choices(viewer=viewer)

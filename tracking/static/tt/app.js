@@ -1,0 +1,173 @@
+/* TimeTracker web UI: the ticking timer, the start/stop shortcut, small form helpers and the report charts.
+   Everything works without this file (plain forms and links); it only makes the common actions quicker. */
+(function () {
+  "use strict";
+
+  function pad(n) { return n < 10 ? "0" + n : String(n); }
+
+  function formatElapsed(seconds) {
+    seconds = Math.max(0, Math.floor(seconds));
+    var h = Math.floor(seconds / 3600), m = Math.floor((seconds % 3600) / 60), s = seconds % 60;
+    return h + ":" + pad(m) + ":" + pad(s);
+  }
+
+  var baseTitle = null;
+
+  function tick() {
+    var el = document.getElementById("elapsed");
+    if (!el) {
+      if (baseTitle !== null) { document.title = baseTitle; baseTitle = null; }
+      return;
+    }
+    if (!el.dataset.offset) {
+      // Measure against the server's clock so a wrong clock on the device does not skew the timer.
+      el.dataset.offset = String(Date.parse(el.dataset.now) - Date.now());
+    }
+    var now = Date.now() + Number(el.dataset.offset);
+    var text = formatElapsed((now - Date.parse(el.dataset.start)) / 1000);
+    el.textContent = text;
+    if (baseTitle === null || document.title.indexOf(" · ") === -1) { baseTitle = document.title.replace(/^\d+:\d\d:\d\d · /, ""); }
+    document.title = text + " · " + baseTitle;
+  }
+
+  function typing(target) {
+    if (!target) { return false; }
+    var tag = target.tagName;
+    return target.isContentEditable || tag === "INPUT" || tag === "TEXTAREA" || tag === "SELECT";
+  }
+
+  // "s" starts or stops the timer from anywhere (outside text fields).
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "s" || event.ctrlKey || event.metaKey || event.altKey || typing(event.target)) { return; }
+    var stop = document.getElementById("stop-form");
+    var start = document.getElementById("start-form");
+    if (stop) {
+      event.preventDefault();
+      stop.requestSubmit();
+    } else if (start) {
+      event.preventDefault();
+      var project = start.querySelector("select[name=project]");
+      if (project && project.value) { start.requestSubmit(); } else { (start.querySelector(".project-search") || project).focus(); }
+    } else {
+      var link = document.querySelector(".timerbar a");
+      if (link) { event.preventDefault(); link.click(); }
+    }
+  });
+
+  function filterSelect(input) {
+    var select = document.getElementById(input.dataset.filterSelect);
+    if (!select) { return; }
+    var needle = input.value.trim().toLowerCase();
+    var first = null;
+    Array.prototype.forEach.call(select.options, function (option) {
+      var show = !option.value || !needle || option.text.toLowerCase().indexOf(needle) !== -1;
+      option.hidden = !show;
+      if (show && option.value && !first) { first = option; }
+    });
+    if (needle && first && (!select.value || select.selectedOptions[0].hidden)) {
+      select.value = first.value;
+      select.dispatchEvent(new Event("change"));
+    }
+  }
+
+  function syncTasks(select) {
+    var project = document.getElementById(select.dataset.dependsOn);
+    if (!project) { return; }
+    Array.prototype.forEach.call(select.options, function (option) {
+      option.hidden = Boolean(option.value) && option.dataset.project !== project.value;
+    });
+    if (select.selectedOptions[0] && select.selectedOptions[0].hidden) { select.value = ""; }
+  }
+
+  var chartScript = null;
+
+  function loadChartJs(callback) {
+    if (window.Chart) { callback(); return; }
+    if (!chartScript) {
+      chartScript = document.createElement("script");
+      chartScript.src = document.body.dataset.chartSrc;
+      document.head.appendChild(chartScript);
+    }
+    chartScript.addEventListener("load", callback);
+  }
+
+  var PALETTE = ["#2563eb", "#16a34a", "#db2777", "#d97706", "#7c3aed", "#0891b2", "#64748b", "#dc2626", "#65a30d", "#c026d3"];
+
+  function drawCharts(root) {
+    var canvases = root.querySelectorAll("canvas[data-chart]");
+    var dataNode = document.getElementById("chart-data");
+    if (!canvases.length || !dataNode) { return; }
+    var data = JSON.parse(dataNode.textContent);
+    loadChartJs(function () {
+      canvases.forEach(function (canvas) {
+        var existing = window.Chart.getChart(canvas);
+        if (existing) { existing.destroy(); }
+        var config;
+        if (canvas.dataset.chart === "time") {
+          config = {
+            type: "bar",
+            data: { labels: data.time.labels, datasets: [
+              { label: "Billable hours", data: data.time.billable, backgroundColor: "#2563eb", stack: "h" },
+              { label: "Non-billable hours", data: data.time.nonbillable, backgroundColor: "#94a3b8", stack: "h" }
+            ] },
+            options: { maintainAspectRatio: false, animation: false, scales: { x: { stacked: true }, y: { stacked: true, beginAtZero: true, title: { display: true, text: "hours" } } } }
+          };
+        } else {
+          config = {
+            type: "doughnut",
+            data: { labels: data.breakdown.labels, datasets: [{ data: data.breakdown.hours, backgroundColor: PALETTE }] },
+            options: { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "right" } } }
+          };
+        }
+        new window.Chart(canvas, config);
+      });
+    });
+  }
+
+  function init(root) {
+    root.querySelectorAll("input[data-filter-select]").forEach(function (input) {
+      if (input.dataset.ready) { return; }
+      input.dataset.ready = "1";
+      input.addEventListener("input", function () { filterSelect(input); });
+      input.addEventListener("keydown", function (event) {
+        if (event.key === "Enter") { event.preventDefault(); filterSelect(input); var next = document.getElementById(input.dataset.filterSelect); if (next) { next.focus(); } }
+      });
+    });
+    root.querySelectorAll("select[data-depends-on]").forEach(function (select) {
+      var project = document.getElementById(select.dataset.dependsOn);
+      if (!project || select.dataset.ready) { return; }
+      select.dataset.ready = "1";
+      project.addEventListener("change", function () { syncTasks(select); });
+      syncTasks(select);
+    });
+    root.querySelectorAll("input[data-check-all]").forEach(function (box) {
+      box.addEventListener("change", function () {
+        document.querySelectorAll("input[type=checkbox][name=" + box.dataset.checkAll + "]").forEach(function (other) { other.checked = box.checked; });
+      });
+    });
+    var toggle = document.querySelector(".menu-toggle");
+    if (toggle && !toggle.dataset.ready) {
+      toggle.dataset.ready = "1";
+      toggle.addEventListener("click", function () {
+        var nav = document.getElementById("nav");
+        var open = nav.classList.toggle("open");
+        toggle.setAttribute("aria-expanded", open ? "true" : "false");
+      });
+    }
+    // Typing a date in a report means a custom range.
+    root.querySelectorAll(".report-form input[type=date]").forEach(function (input) {
+      input.addEventListener("change", function () {
+        var custom = input.form.querySelector("input[name=preset][value=custom]");
+        if (custom && input.value) { custom.checked = true; }
+      });
+    });
+    drawCharts(root);
+    tick();
+  }
+
+  document.addEventListener("DOMContentLoaded", function () {
+    init(document);
+    setInterval(tick, 1000);
+    document.body.addEventListener("htmx:load", function (event) { init(event.target); });
+  });
+})();

@@ -1,0 +1,161 @@
+"""Clients, projects and tasks: lists with search and archive, detail pages with totals, the task board."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from accounts import policy
+
+from .. import services, ui_selectors
+from ..forms import ClientForm, ProjectForm, TaskForm, add_service_error
+from ..models import Client, Project, Task
+from ..selectors import time_entry_list
+from ._common import back, get_or_404
+
+
+def _archived(request) -> bool:
+    return request.GET.get("archived") == "1"
+
+
+@login_required
+def client_list(request):
+    search = request.GET.get("q", "").strip()
+    clients = ui_selectors.client_list(viewer=request.user, search=search, archived=_archived(request))
+    context = {
+        "clients": clients,
+        "q": search,
+        "archived": _archived(request),
+        "may_create": policy.can(request.user, policy.CREATE, Client),
+    }
+    return render(request, "tracking/clients.html", context)
+
+
+@login_required
+def client_detail(request, pk: int):
+    client = get_or_404(ui_selectors.visible_client, viewer=request.user, pk=pk)
+    entries = time_entry_list(viewer=request.user, filters={"client": client.pk})
+    context = {
+        "client": client,
+        "projects": ui_selectors.project_list(viewer=request.user, client=client),
+        "totals": ui_selectors.totals_for(viewer=request.user, entries=entries),
+        "recent": entries[:10],
+        "may_archive": policy.can(request.user, policy.ARCHIVE, client),
+    }
+    return render(request, "tracking/client_detail.html", context)
+
+
+@login_required
+def project_list(request):
+    search = request.GET.get("q", "").strip()
+    projects = ui_selectors.project_list(viewer=request.user, search=search, archived=_archived(request))
+    context = {
+        "projects": projects,
+        "q": search,
+        "archived": _archived(request),
+        "may_create": policy.can(request.user, policy.CREATE, Project),
+    }
+    return render(request, "tracking/projects.html", context)
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = get_or_404(ui_selectors.visible_project, viewer=request.user, pk=pk)
+    context = {
+        "project": project,
+        "summary": ui_selectors.project_summary(viewer=request.user, project=project),
+        "recent": time_entry_list(viewer=request.user, filters={"project": project.pk})[:10],
+        "columns": ui_selectors.tasks_by_status(viewer=request.user, project=project),
+        "may_archive": policy.can(request.user, policy.ARCHIVE, project),
+        "may_add_task": policy.can(request.user, policy.CREATE, Task),
+        "statuses": Task.Status.choices,
+    }
+    return render(request, "tracking/project_detail.html", context)
+
+
+@login_required
+def task_board(request):
+    search = request.GET.get("q", "").strip()
+    context = {
+        "columns": ui_selectors.tasks_by_status(viewer=request.user, search=search),
+        "q": search,
+        "may_create": policy.can(request.user, policy.CREATE, Task),
+        "statuses": Task.Status.choices,
+    }
+    return render(request, "tracking/tasks.html", context)
+
+
+def _create(request, form_class, service, title, list_url, **form_kwargs):
+    model = form_class._meta.model
+    if not policy.can(request.user, policy.CREATE, model):
+        raise PermissionDenied(f"You may not create a {model._meta.verbose_name}.")
+    form = form_class(request.POST or None, initial=request.GET.dict() or None, **form_kwargs)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                obj = service(actor=request.user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, f"Created {model._meta.verbose_name} “{obj}”.")
+                return back(request, list_url)
+        status = 400
+    return render(request, "tracking/catalog_form.html", {"form": form, "title": title}, status=status)
+
+
+@login_required
+def client_new(request):
+    return _create(request, ClientForm, services.client_create, "New client", "client_list")
+
+
+@login_required
+def project_new(request):
+    return _create(request, ProjectForm, services.project_create, "New project", "project_list", viewer=request.user)
+
+
+@login_required
+def task_new(request):
+    return _create(request, TaskForm, services.task_create, "New task", "task_board", viewer=request.user)
+
+
+def _archive(request, selector, service, field, pk, list_url):
+    obj = get_or_404(selector, viewer=request.user, pk=pk)
+    archived = request.POST.get("archived", "1") == "1"
+    service(actor=request.user, archived=archived, **{field: obj})
+    messages.success(request, f"{'Archived' if archived else 'Restored'} “{obj}”.")
+    return back(request, list_url)
+
+
+@login_required
+@require_POST
+def client_archive(request, pk: int):
+    return _archive(request, ui_selectors.visible_client, services.client_archive, "client", pk, "client_list")
+
+
+@login_required
+@require_POST
+def project_archive(request, pk: int):
+    return _archive(request, ui_selectors.visible_project, services.project_archive, "project", pk, "project_list")
+
+
+@login_required
+@require_POST
+def task_archive(request, pk: int):
+    return _archive(request, ui_selectors.visible_task, services.task_archive, "task", pk, "task_board")
+
+
+@login_required
+@require_POST
+def task_status(request, pk: int):
+    task = get_or_404(ui_selectors.visible_task, viewer=request.user, pk=pk)
+    status = request.POST.get("status")
+    if status not in Task.Status.values:
+        messages.error(request, "Choose a status: to do, in progress or done.")
+    else:
+        try:
+            services.task_update(actor=request.user, task=task, status=status)
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+    return back(request, "task_board")

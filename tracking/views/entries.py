@@ -1,0 +1,235 @@
+"""Time entries: list with filters, week view, manual add, inline edit, delete with undo, bulk actions."""
+
+from datetime import date, timedelta
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import render
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.http import require_POST
+
+from accounts import policy
+from accounts.models import User
+
+from .. import services, ui_selectors
+from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
+from ..models import Project, Tag, Task
+from ..selectors import time_entry_list
+from ..utils import format_duration
+from ._common import back, get_or_404, local_today
+
+PAGE_SIZE = 50
+UNDO_KEY = "tt_undo_entries"
+
+
+@login_required
+def entry_list(request):
+    viewer = request.user
+    filters_form = EntryFilterForm(request.GET or None, viewer=viewer)
+    filters = filters_form.selector_filters(viewer.tzinfo) if filters_form.is_bound else {}
+    entries = time_entry_list(viewer=viewer, filters=filters)
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    _mark_changeable(viewer, page.object_list)
+    totals = ui_selectors.totals_for(viewer=viewer, entries=entries)
+    context = {
+        "filters": filters_form,
+        "page": page,
+        "entries": page.object_list,
+        "totals": totals,
+        "bulk_projects": ui_selectors.trackable_projects(user=viewer),
+        "show_user": viewer.role != "member",
+    }
+    return render(request, "tracking/entries.html", context, status=400 if filters_form.errors else 200)
+
+
+@login_required
+def entry_week(request):
+    viewer = request.user
+    try:
+        day = date.fromisoformat(request.GET.get("week", ""))
+    except ValueError:
+        day = local_today(viewer)
+    monday = ui_selectors.week_start(day)
+    person = viewer
+    if request.GET.get("user"):
+        person = get_or_404(ui_selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
+    grid = ui_selectors.week_grid(viewer=viewer, user=person, monday=monday)
+    context = {
+        "grid": grid,
+        "monday": monday,
+        "previous": monday - timedelta(days=7),
+        "next": monday + timedelta(days=7),
+        "person": person,
+        "people": ui_selectors.user_choices(viewer=viewer) if viewer.role != "member" else None,
+    }
+    return render(request, "tracking/week.html", context)
+
+
+@login_required
+def entry_add(request):
+    user = request.user
+    if request.method == "POST":
+        form = EntryForm(request.POST, user=user)
+        if form.is_valid():
+            try:
+                entry = services.time_entry_create(
+                    actor=user, tags=tag_names(form.cleaned_data.get("tags")), **form.service_kwargs()
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, f"Added {format_duration(entry.duration_seconds)} on {entry.project}.")
+                return back(request, "entry_list")
+        return render(request, "tracking/entry_form.html", {"form": form, "adding": True}, status=400)
+    initial = {"date": request.GET.get("date") or local_today(user), "billable": True}
+    return render(request, "tracking/entry_form.html", {"form": EntryForm(user=user, initial=initial), "adding": True})
+
+
+@login_required
+def entry_edit(request, pk: int):
+    """Edit an entry: a full page, or (from the list, with htmx) a form in place of the table row."""
+    entry = get_or_404(ui_selectors.visible_entry, viewer=request.user, pk=pk)
+    if not policy.can(request.user, policy.CHANGE, entry):
+        raise PermissionDenied("You may not change this entry.")
+    inline = bool(request.htmx) and not request.htmx.boosted
+    template = "tracking/_entry_row_form.html" if inline else "tracking/entry_form.html"
+    if request.method == "POST":
+        form = EntryForm(request.POST, user=entry.user, entry=entry)
+        if form.is_valid():
+            try:
+                entry = services.time_entry_update(
+                    actor=request.user,
+                    entry=entry,
+                    tags=tag_names(form.cleaned_data.get("tags")),
+                    **form.service_kwargs(),
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_error(form, exc)
+            else:
+                if inline:
+                    return _row(request, ui_selectors.visible_entry(viewer=request.user, pk=entry.pk))
+                messages.success(request, "Entry saved.")
+                return back(request, "entry_list")
+        return render(request, template, {"form": form, "entry": entry}, status=400)
+    if request.GET.get("cancel") and inline:
+        return _row(request, entry)
+    return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
+
+
+def _mark_changeable(viewer, entries) -> None:
+    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete."""
+    ids = policy.correctable_user_ids(viewer)
+    for entry in entries:
+        entry.may_change = ids is None or entry.user_id in ids
+
+
+def _row(request, entry):
+    _mark_changeable(request.user, [entry])
+    return render(request, "tracking/_entry_row.html", {"entry": entry, "show_user": request.user.role != "member"})
+
+
+def _snapshot(entry) -> dict:
+    return {
+        "user": entry.user_id,
+        "project": entry.project_id,
+        "task": entry.task_id,
+        "start": entry.start.isoformat(),
+        "end": entry.end.isoformat() if entry.end else None,
+        "notes": entry.notes,
+        "billable": entry.billable,
+        "tags": [t.pk for t in entry.tags.all()],
+        "source": entry.source,
+    }
+
+
+def _delete(request, entries) -> tuple[int, list[str]]:
+    """Delete through the service, keeping what is needed to undo it in the session."""
+    snapshots, failed = [], []
+    for entry in entries:
+        snapshot = _snapshot(entry)
+        try:
+            services.time_entry_delete(actor=request.user, entry=entry)
+        except PermissionDenied as exc:
+            failed.append(f"#{entry.pk}: {exc}")
+        else:
+            snapshots.append(snapshot)
+    request.session[UNDO_KEY] = snapshots
+    return len(snapshots), failed
+
+
+@login_required
+@require_POST
+def entry_delete(request, pk: int):
+    entry = get_or_404(ui_selectors.visible_entry, viewer=request.user, pk=pk)
+    done, failed = _delete(request, [entry])
+    if failed:
+        raise PermissionDenied("You may not delete this entry.")
+    messages.success(request, "Entry deleted.", extra_tags="undo")
+    return back(request, "entry_list")
+
+
+@login_required
+@require_POST
+def entry_undo(request):
+    """Put back the entries deleted last (by this person, in this session)."""
+    snapshots = request.session.pop(UNDO_KEY, [])
+    restored = 0
+    for snap in snapshots:
+        try:
+            services.time_entry_create(
+                actor=request.user,
+                user=User.objects.get(pk=snap["user"]),
+                project=Project.objects.get(pk=snap["project"]),
+                task=Task.objects.filter(pk=snap["task"]).first() if snap["task"] else None,
+                start=parse_datetime(snap["start"]),
+                end=parse_datetime(snap["end"]) if snap["end"] else None,
+                notes=snap["notes"],
+                billable=snap["billable"],
+                tags=list(Tag.objects.filter(pk__in=snap["tags"])),
+                source=snap["source"],
+            )
+            restored += 1
+        except (ValidationError, PermissionDenied, User.DoesNotExist, Project.DoesNotExist) as exc:
+            messages.error(request, "Could not restore an entry: " + " ".join(getattr(exc, "messages", [str(exc)])))
+    if restored:
+        messages.success(request, f"Restored {restored} entr{'y' if restored == 1 else 'ies'}.")
+    elif not snapshots:
+        messages.info(request, "Nothing to undo.")
+    return back(request, "entry_list")
+
+
+@login_required
+@require_POST
+def entry_bulk(request):
+    form = BulkForm(request.POST, user=request.user)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        if not request.POST.getlist("ids"):
+            messages.error(request, "Select at least one entry.")
+        return back(request, "entry_list")
+    action = form.cleaned_data["action"]
+    entries = list(time_entry_list(viewer=request.user, filters={}).filter(pk__in=form.cleaned_data["ids"]))
+    done, failed = 0, []
+    if action == "delete":
+        done, failed = _delete(request, entries)
+    else:
+        for entry in entries:
+            change = (
+                {"project": form.cleaned_data["project"], "task": None}
+                if action == "set_project"
+                else {"billable": action == "billable"}
+            )
+            try:
+                services.time_entry_update(actor=request.user, entry=entry, **change)
+                done += 1
+            except (ValidationError, PermissionDenied) as exc:
+                failed.append(f"#{entry.pk}: " + " ".join(getattr(exc, "messages", [str(exc)])))
+    if done:
+        tags = "undo" if action == "delete" else ""
+        messages.success(request, f"{dict(BulkForm.ACTIONS)[action]}: {done} entr{'y' if done == 1 else 'ies'}.", tags)
+    for failure in failed:
+        messages.error(request, failure)
+    return back(request, "entry_list")

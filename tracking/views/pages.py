@@ -1,0 +1,42 @@
+"""Help (and the documentation that ships with the app), and the error pages."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.http import FileResponse, Http404
+from django.shortcuts import render
+from django.urls import reverse
+
+from accounts import policy
+
+DOCS_DIR = Path(settings.BASE_DIR) / "docs"
+DOC_TYPES = {".md": "text/markdown", ".png": "image/png"}
+
+
+def help_page(request):
+    """Where to get help, by role. Open to everyone: it is also the page a signed-out person finds."""
+    user = request.user
+    context = {
+        "is_admin": policy.is_admin(user),
+        "is_manager": getattr(user, "role", "") in ("manager", "admin"),
+        "docs_base": reverse("help_docs", args=["README.md"]).removesuffix("README.md"),
+    }
+    return render(request, "help.html", context)
+
+
+def help_docs(request, path: str):
+    """A page of the docs/ folder as shipped with this installation (Markdown text or a screenshot)."""
+    target = (DOCS_DIR / path).resolve()
+    if not target.is_relative_to(DOCS_DIR.resolve()) or target.suffix not in DOC_TYPES or not target.is_file():
+        raise Http404("No such documentation page.")
+    if target.suffix == ".md":
+        return render(request, "help_doc.html", {"path": path, "text": target.read_text(encoding="utf-8")})
+    return FileResponse(target.open("rb"), content_type=DOC_TYPES[target.suffix])
+
+
+def permission_denied(request, exception=None):
+    return render(request, "403.html", {"reason": str(exception or "")}, status=403)
+
+
+def page_not_found(request, exception=None):
+    return render(request, "404.html", {}, status=404)

@@ -1,0 +1,89 @@
+"""The dashboard and the timer: start, stop, continue."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.shortcuts import render
+from django.views.decorators.http import require_POST
+
+from accounts import policy
+
+from .. import services, ui_selectors
+from ..exceptions import NoRunningTimer
+from ..forms import TimerStartForm, add_service_error, tag_names
+from ..models import TimeEntry
+from ..utils import format_duration
+from ._common import back, get_or_404, local_today
+
+
+def _dashboard(request, form=None, status=200):
+    user = request.user
+    recent = list(ui_selectors.recent_entries(user=user))
+    context = {
+        "form": form or TimerStartForm(user=user),
+        "totals": ui_selectors.own_totals(user=user, today=local_today(user)),
+        "recent": recent,
+        "may_track": policy.can(user, policy.CREATE, TimeEntry),
+        "first_run": not recent and not ui_selectors.has_entries(viewer=user),
+    }
+    return render(request, "tracking/dashboard.html", context, status=status)
+
+
+@login_required
+def dashboard(request):
+    return _dashboard(request)
+
+
+@login_required
+@require_POST
+def timer_start(request):
+    form = TimerStartForm(request.POST, user=request.user)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.timer_start(
+                user=request.user,
+                project=data["project"],
+                task=data.get("task"),
+                notes=data.get("notes", ""),
+                tags=tag_names(data.get("tags", "")),
+            )
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            return back(request, "dashboard")
+    return _dashboard(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def timer_stop(request):
+    try:
+        entry = services.timer_stop(user=request.user)
+    except NoRunningTimer:
+        messages.info(request, "No timer was running.")
+    else:
+        messages.success(request, f"Stopped: {entry.project} · {format_duration(entry.duration_seconds)}")
+    return back(request, "dashboard")
+
+
+@login_required
+@require_POST
+def timer_continue(request, pk: int):
+    """Start a new timer with the project, task, notes and tags of an earlier entry."""
+    entry = get_or_404(ui_selectors.visible_entry, viewer=request.user, pk=pk)
+    try:
+        running = services.timer_status(user=request.user)
+        if running is not None:
+            services.timer_stop(user=request.user)
+        services.timer_start(
+            user=request.user,
+            project=entry.project,
+            task=entry.task,
+            notes=entry.notes,
+            tags=list(entry.tags.all()),
+            billable=entry.billable,
+        )
+    except (ValidationError, PermissionDenied) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+    return back(request, "dashboard")
