@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponse, JsonResponse
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -44,13 +44,8 @@ def _rejected() -> JsonResponse:
 
 
 def profile_url() -> str:
-    """Where a person links their Slack account: their profile page, or the Slack preferences page."""
-    for name in ("profile", "accounts:profile"):
-        try:
-            return settings.SITE_URL + reverse(name)
-        except NoReverseMatch:
-            continue
-    return settings.SITE_URL + reverse("slack_preferences")
+    """Where a person links their Slack account: their profile page (which links the Slack preferences)."""
+    return settings.SITE_URL + reverse("profile")
 
 
 def _slash_command(request) -> HttpResponse:

@@ -216,7 +216,7 @@ def test_mrkdwn_control_characters_in_input_are_escaped(tt, linked):
 def test_an_unlinked_slack_user_gets_a_link_to_their_profile(tt, member, settings, website):
     text = tt("start web", user_id="U0NOBODY")
     assert "not linked" in text
-    assert f"<{settings.SITE_URL}/integrations/slack/preferences|" in text
+    assert f"<{settings.SITE_URL}/profile/|" in text
     assert not TimeEntry.objects.exists()
 
 
