@@ -1,24 +1,14 @@
 """In a real browser (headless Chromium): front-end code reads window.featureFlags and the flagged widget shows."""
 
-from pathlib import Path
-
 import pytest
 from django.conf import settings as django_settings
 
 from analytics.flags import FeatureFlags
-
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.chromium import chromium, requires_chromium
 
 pytestmark = [
     pytest.mark.django_db(transaction=True),
-    pytest.mark.skipif(not CHROMIUM.exists(), reason="/usr/bin/chromium is not installed (apt-get install chromium)"),
+    requires_chromium,
 ]
 
 
@@ -32,16 +22,11 @@ def admin_cookie(client, admin_user):
 
 @pytest.fixture
 def signed_in_page(admin_cookie, live_server):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
-        try:
-            context = browser.new_context()
-            context.set_default_timeout(15_000)
-            context.add_cookies([{**admin_cookie, "url": live_server.url}])
-            yield context.new_page()
-        finally:
-            browser.close()
+    with chromium() as browser:
+        context = browser.new_context()
+        context.set_default_timeout(15_000)
+        context.add_cookies([{**admin_cookie, "url": live_server.url}])
+        yield context.new_page()
 
 
 def test_front_end_code_sees_the_flags_and_the_widget_appears_when_the_flag_is_on(posthog, live_server, signed_in_page):

@@ -1,6 +1,5 @@
 """The GitHub set-up in a real browser (headless Chromium), as a new admin would do it."""
 
-import os
 import re
 import uuid
 
@@ -9,37 +8,21 @@ import requests
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from tests.chromium import chromium, requires_chromium
 from tracking.models import Task
 from tracking.tests.factories import ProjectFactory
 
 from .conftest import payload, sign
 
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
+    requires_chromium,
 ]
 
 
 @pytest.fixture
 def page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (dev extra)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as browser:
         yield browser.new_page()
-        browser.close()
 
 
 def test_admin_configures_github_in_the_browser_and_a_signed_delivery_creates_a_task(

@@ -1,7 +1,6 @@
 """Google Calendar as a new user tries it, in headless Chromium against the simulated Google: connect from the
 Integrations page, import yesterday's meetings, move one, track an hour and see it on the calendar once, disconnect."""
 
-import os
 from datetime import timedelta
 
 import pytest
@@ -12,18 +11,15 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from integrations import crypto
 from integrations.models import Integration
+from tests.chromium import chromium, requires_chromium
 from tracking import services as tracking
 from tracking.models import Source, TimeEntry
 from tracking.tests.factories import ProjectFactory
 
 from . import google_fake
 
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
+    requires_chromium,
 ]
 
 fake_google = google_fake.fake_google  # the fixture
@@ -31,21 +27,8 @@ fake_google = google_fake.fake_google  # the fixture
 
 @pytest.fixture
 def browser_page(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (dev extra)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as browser:
         yield browser.new_context()
-        browser.close()
 
 
 def yesterday(hour: int, minute: int = 0):

@@ -1,18 +1,8 @@
 """Headless Chromium (Debian's `chromium` package) driven by Playwright against pytest-django's live server."""
 
-import os
-from pathlib import Path
-
 import pytest
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--no-first-run",
-]
+from tests.chromium import CHROMIUM, chromium
 
 
 @pytest.fixture(scope="module")
@@ -20,13 +10,8 @@ def browser():
     """One Chromium per test module; closed at the module's end so other suites can start their own Playwright."""
     if not CHROMIUM.exists():
         pytest.skip("browser tests need Debian's chromium at /usr/bin/chromium (apt-get install chromium)")
-    playwright_api = pytest.importorskip("playwright.sync_api", reason="the playwright package is not installed")
-    # Django refuses database access from inside a running event loop; Playwright's sync API only needs its own.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 import time
 from urllib.parse import urlencode
 
@@ -14,37 +13,21 @@ from slack_sdk.signature import SignatureVerifier
 
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
+from tests.chromium import chromium, requires_chromium
 from tracking.models import TimeEntry
 from tracking.tests.factories import ClientFactory, ProjectFactory
 
 from .conftest import BOT_TOKEN, SIGNING_SECRET, TEAM_CHANNEL
 
-CHROMIUM = "/usr/bin/chromium"
-
 pytestmark = [
-    pytest.mark.skipif(
-        not os.path.exists(CHROMIUM), reason="needs Chromium at /usr/bin/chromium (apt-get install chromium)"
-    ),
+    requires_chromium,
 ]
 
 
 @pytest.fixture
 def browser(monkeypatch):
-    sync_api = pytest.importorskip("playwright.sync_api", reason="needs the playwright package (dev extra)")
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync API runs an event loop
-    with sync_api.sync_playwright() as pw:
-        browser = pw.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-            ],
-        )
+    with chromium() as browser:
         yield browser
-        browser.close()
 
 
 def _login(browser, live_server, username: str, next_path: str):
