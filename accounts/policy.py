@@ -15,6 +15,8 @@ viewers the members of their teams; both see only their own teams. CHANGE on one
 fields only, never the role.
 
 A project is open to a user when it is public, or when the user (or one of the user's teams) is listed on it.
+The activity log: admins see all of it, managers what concerns the people of the teams they manage.
+
 Integrations: an organisation-wide connector (no owner) is managed by admins, its status visible to everyone;
 a personal connector is its owner's alone; webhook deliveries are for admins.
 
@@ -207,6 +209,10 @@ def can(user: User, action: str, obj: Any = None) -> bool:
             return obj.owner_id is None or obj.owner_id == user.pk
         return action in (CREATE, CHANGE, DELETE) and _writes(user) and obj.owner_id == user.pk
 
+    if label == "analytics.ActivityLog":
+        # The Activity page: admins see everything, managers what concerns the people of the teams they manage.
+        return action == VIEW and user.role == Role.MANAGER
+
     # integrations.WebhookDelivery (payloads from outside) and anything unknown: admins only.
     return False
 
@@ -263,6 +269,11 @@ def visible(user: User, queryset: QuerySet) -> QuerySet:
         return queryset.filter(Q(owner__isnull=True) | Q(owner=user))
     if label == "accounts.ApiToken":
         return queryset.filter(owner=user)
+    if label == "analytics.ActivityLog":
+        if user.role != Role.MANAGER:
+            return queryset.none()
+        people = User.objects.filter(Q(pk=user.pk) | Q(pk__in=_team_scope_user_ids(user))).values("pk")
+        return queryset.filter(Q(actor__in=people) | Q(owner__in=people))
     return queryset.none()
 
 

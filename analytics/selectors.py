@@ -13,13 +13,12 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import policy
-from accounts.models import Role
 
 from .models import ActivityLog
 
 
 def activity_page_allowed(viewer) -> bool:
-    return policy.is_admin(viewer) or (getattr(viewer, "is_authenticated", False) and viewer.role == Role.MANAGER)
+    return policy.can(viewer, policy.VIEW, ActivityLog)
 
 
 def activity_visible_users(viewer) -> QuerySet:
@@ -29,12 +28,7 @@ def activity_visible_users(viewer) -> QuerySet:
 def activity_list(
     *, viewer, user_id: int | None = None, verb: str = "", date_from: date | None = None, date_to: date | None = None
 ) -> QuerySet:
-    qs = ActivityLog.objects.select_related("actor", "owner")
-    if not activity_page_allowed(viewer):
-        return qs.none()
-    if not policy.is_admin(viewer):
-        users = activity_visible_users(viewer).values("pk")
-        qs = qs.filter(Q(actor__in=users) | Q(owner__in=users))
+    qs = policy.visible(viewer, ActivityLog.objects.select_related("actor", "owner"))
     if user_id:
         qs = qs.filter(Q(actor_id=user_id) | Q(owner_id=user_id))
     if verb:
