@@ -11,6 +11,8 @@ from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status as http
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +24,20 @@ from .. import services
 from ..connectors.base import get_connector_class, not_configured
 from ..selectors import integration_get
 from .serializers import ConfigInputSerializer, integration_payload
+
+SCOPE_PARAM = OpenApiParameter(
+    "scope",
+    str,
+    enum=["organisation", "personal"],
+    required=False,
+    description="Which integration (default: the connector's first scope).",
+)
+
+
+def _schema(summary: str, request=None):
+    return extend_schema(
+        tags=["integrations"], summary=summary, parameters=[SCOPE_PARAM], request=request, responses=OpenApiTypes.OBJECT
+    )
 
 
 def _failure(detail: str, code: str, errors: dict | None = None) -> dict:
@@ -65,6 +81,7 @@ class IntegrationApi(APIView):
 
 
 class IntegrationConfigApi(IntegrationApi):
+    @_schema("The integration's configuration (secrets only as set / not set)")
     def get(self, request, provider):
         resolved = self.resolve(request, provider)
         if isinstance(resolved, Response):
@@ -74,6 +91,7 @@ class IntegrationConfigApi(IntegrationApi):
             integration_payload(cls, integration_get(viewer=request.user, provider=provider, owner=owner), scope)
         )
 
+    @_schema("Save the configuration; secrets are write-only", request=ConfigInputSerializer)
     def put(self, request, provider):
         resolved = self.resolve(request, provider)
         if isinstance(resolved, Response):
@@ -93,6 +111,7 @@ class IntegrationConfigApi(IntegrationApi):
 
 
 class IntegrationStatusApi(IntegrationApi):
+    @_schema("Last sync, its counts and the last error")
     def get(self, request, provider):
         resolved = self.resolve(request, provider)
         if isinstance(resolved, Response):
@@ -103,6 +122,7 @@ class IntegrationStatusApi(IntegrationApi):
 
 
 class IntegrationTestApi(IntegrationApi):
+    @_schema("Check the credentials against the provider")
     def post(self, request, provider):
         resolved = self.resolve(request, provider)
         if isinstance(resolved, Response):
@@ -114,6 +134,7 @@ class IntegrationTestApi(IntegrationApi):
 
 
 class IntegrationSyncApi(IntegrationApi):
+    @_schema("Sync now (202 when queued for a worker)")
     def post(self, request, provider):
         resolved = self.resolve(request, provider)
         if isinstance(resolved, Response):
