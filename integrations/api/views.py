@@ -55,24 +55,34 @@ def _errors(exc: ValidationError) -> dict:
     return _failure(" ".join(exc.messages), "invalid")
 
 
+class _Refused(Exception):
+    """An answer to return at once (unknown provider, bad scope)."""
+
+    def __init__(self, body: dict, status: int):
+        super().__init__(body.get("detail", ""))
+        self.body, self.status = body, status
+
+
 class IntegrationApi(APIView):
     # A token needs read:integrations / write:integrations; sessions (the Integrations page) need nothing more.
     permission_classes = [HasTokenScope]
     scope_resource = "integrations"
 
     def resolve(self, request, provider):
-        """(connector class, scope, owner) or a Response to return."""
+        """(connector class, scope, owner, integration or None); raises _Refused with the answer otherwise."""
         cls = get_connector_class(provider)
         if cls is None:
-            return Response(_failure(f"There is no connector called “{provider}”.", "not_found"), status=404)
+            raise _Refused(_failure(f"There is no connector called “{provider}”.", "not_found"), 404)
         scope = request.query_params.get("scope") or cls.scopes[0]
         try:
             owner = services.owner_for_scope(request.user, provider, scope)
         except ValidationError as exc:
-            return Response(_errors(exc), status=400)
-        return cls, scope, owner
+            raise _Refused(_errors(exc), 400) from exc
+        return cls, scope, owner, integration_get(viewer=request.user, provider=provider, owner=owner)
 
     def handle_exception(self, exc):
+        if isinstance(exc, _Refused):
+            return Response(exc.body, status=exc.status)
         if isinstance(exc, PolicyDenied):
             return Response(_failure(str(exc), "permission_denied"), status=http.HTTP_403_FORBIDDEN)
         if isinstance(exc, ValidationError):
@@ -83,20 +93,12 @@ class IntegrationApi(APIView):
 class IntegrationConfigApi(IntegrationApi):
     @_schema("The integration's configuration (secrets only as set / not set)")
     def get(self, request, provider):
-        resolved = self.resolve(request, provider)
-        if isinstance(resolved, Response):
-            return resolved
-        cls, scope, owner = resolved
-        return Response(
-            integration_payload(cls, integration_get(viewer=request.user, provider=provider, owner=owner), scope)
-        )
+        cls, scope, _, integration = self.resolve(request, provider)
+        return Response(integration_payload(cls, integration, scope))
 
     @_schema("Save the configuration; secrets are write-only", request=ConfigInputSerializer)
     def put(self, request, provider):
-        resolved = self.resolve(request, provider)
-        if isinstance(resolved, Response):
-            return resolved
-        cls, scope, owner = resolved
+        cls, scope, owner, _ = self.resolve(request, provider)
         serializer = ConfigInputSerializer(data=request.data)
         if not serializer.is_valid():
             return Response(_failure("Some values are not valid.", "invalid", serializer.errors), status=400)
@@ -113,22 +115,14 @@ class IntegrationConfigApi(IntegrationApi):
 class IntegrationStatusApi(IntegrationApi):
     @_schema("Last sync, its counts and the last error")
     def get(self, request, provider):
-        resolved = self.resolve(request, provider)
-        if isinstance(resolved, Response):
-            return resolved
-        cls, _, owner = resolved
-        integration = integration_get(viewer=request.user, provider=provider, owner=owner)
-        return Response(integration_payload(cls, integration, _)["status"])
+        cls, scope, _, integration = self.resolve(request, provider)
+        return Response(integration_payload(cls, integration, scope)["status"])
 
 
 class IntegrationTestApi(IntegrationApi):
     @_schema("Check the credentials against the provider")
     def post(self, request, provider):
-        resolved = self.resolve(request, provider)
-        if isinstance(resolved, Response):
-            return resolved
-        _, _, owner = resolved
-        integration = integration_get(viewer=request.user, provider=provider, owner=owner)
+        *_, integration = self.resolve(request, provider)
         result = services.integration_test(actor=request.user, integration=integration, provider=provider)
         return _result_response(result)
 
@@ -136,11 +130,7 @@ class IntegrationTestApi(IntegrationApi):
 class IntegrationSyncApi(IntegrationApi):
     @_schema("Sync now (202 when queued for a worker)")
     def post(self, request, provider):
-        resolved = self.resolve(request, provider)
-        if isinstance(resolved, Response):
-            return resolved
-        _, _, owner = resolved
-        integration = integration_get(viewer=request.user, provider=provider, owner=owner)
+        *_, integration = self.resolve(request, provider)
         result = services.integration_sync_request(actor=request.user, integration=integration)
         if result.get("queued"):
             return Response(result, status=202)

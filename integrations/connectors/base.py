@@ -204,6 +204,25 @@ class Connector:
             return {"ok": False, "error": message, "error_code": "network"}
 
 
+def clean_project_choice(value, errors: dict, field: str = "default_project") -> int | None:
+    """A project id from a config form: None when blank; an error in `errors[field]` when unknown or archived."""
+    from tracking.models import Project  # here: this module is imported while the apps load
+
+    if value in ("", None):
+        return None
+    try:
+        project_id = int(value)
+    except (TypeError, ValueError):
+        errors[field] = "Choose a project."
+        return None
+    project = Project.objects.filter(pk=project_id).first()
+    if project is None:
+        errors[field] = f"There is no project #{project_id}."
+    elif project.archived:
+        errors[field] = f"The project “{project}” is archived."
+    return project_id
+
+
 def describe_request_error(exc: requests.RequestException) -> str:
     """A message safe to store and show: never the request headers (they hold tokens), never a URL's query."""
     response = getattr(exc, "response", None)

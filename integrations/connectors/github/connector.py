@@ -8,9 +8,7 @@ from urllib.parse import parse_qs
 
 from django.core.exceptions import ValidationError
 
-from tracking.models import Project
-
-from ..base import ORGANISATION, ConfigField, Connector, SecretField, register
+from ..base import ORGANISATION, ConfigField, Connector, SecretField, clean_project_choice, register
 from . import sync, webhooks
 from .client import GitHubClient
 
@@ -56,21 +54,7 @@ class GitHubConnector(Connector):
             repository = repository.removeprefix("https://github.com/")
         if repository and not REPOSITORY.match(repository):
             errors["repository"] = "Use owner/name, e.g. octo-org/website."
-        project_id = config.get("default_project")
-        if project_id in ("", None):
-            project_id = None
-        else:
-            try:
-                project_id = int(project_id)
-            except (TypeError, ValueError):
-                errors["default_project"] = "Choose a project."
-                project_id = None
-            else:
-                project = Project.objects.filter(pk=project_id).first()
-                if project is None:
-                    errors["default_project"] = f"There is no project #{project_id}."
-                elif project.archived:
-                    errors["default_project"] = f"The project “{project}” is archived."
+        project_id = clean_project_choice(config.get("default_project"), errors)
         if is_active:
             if not repository:
                 errors.setdefault("repository", "Required to activate the integration.")

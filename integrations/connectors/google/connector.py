@@ -5,9 +5,7 @@ from __future__ import annotations
 import requests
 from django.core.exceptions import ValidationError
 
-from tracking.models import Project
-
-from ..base import PERSONAL, ConfigField, Connector, register
+from ..base import PERSONAL, ConfigField, Connector, clean_project_choice, register
 from . import store, sync
 from .client import GoogleCalendarClient, OAuthError
 
@@ -71,21 +69,7 @@ class GoogleCalendarConnector(Connector):
             days_back = None
         if days_back is None or not 1 <= days_back <= 30:
             errors["days_back"] = "A whole number of days from 1 to 30."
-        project_id = config.get("default_project")
-        if project_id in ("", None):
-            project_id = None
-        else:
-            try:
-                project_id = int(project_id)
-            except (TypeError, ValueError):
-                errors["default_project"] = "Choose a project."
-                project_id = None
-            else:
-                project = Project.objects.filter(pk=project_id).first()
-                if project is None:
-                    errors["default_project"] = f"There is no project #{project_id}."
-                elif project.archived:
-                    errors["default_project"] = f"The project “{project}” is archived."
+        project_id = clean_project_choice(config.get("default_project"), errors)
         keyword = str(config.get("import_only_matching") or "").strip()
         if len(keyword) > 200:
             errors["import_only_matching"] = "At most 200 characters."
