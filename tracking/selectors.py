@@ -12,6 +12,7 @@ from typing import Any
 
 from django.db.models import DecimalField, F, Model, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.utils import timezone
 
 from accounts import policy
 
@@ -323,3 +324,43 @@ def tag_list(*, viewer, filters: dict | None = None) -> QuerySet:
     name = filters.pop("name", None)
     qs = _catalog_filters(qs, filters, {})
     return qs.filter(name__icontains=name) if name else qs
+
+
+# --- a person's periods and totals (dashboard, Slack /tt today and week, summaries) -------------------------------
+
+
+def local_today(user, now: datetime | None = None) -> date:
+    """Today's date in `user`'s time zone."""
+    return timezone.localtime(now or timezone.now(), user.tzinfo).date()
+
+
+def local_day_bounds(day: date, tzinfo) -> tuple[datetime, datetime]:
+    """[start, end) of a calendar day in `tzinfo`, as aware datetimes."""
+    start = timezone.make_aware(datetime.combine(day, time.min), tzinfo)
+    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tzinfo)
+
+
+def week_start(day: date) -> date:
+    """The Monday of `day`'s week."""
+    return day - timedelta(days=day.weekday())
+
+
+def project_totals(*, viewer, user, start: datetime, end: datetime, now: datetime | None = None) -> dict:
+    """`user`'s time per project for entries starting in [start, end), as `viewer` may see it.
+
+    Completed entries are summed in the database; a running timer counts from its start up to `now` (or `end`).
+    Returns {"projects": [(project, seconds)] largest first, "total": seconds, "running": the running entry or None}.
+    """
+    now = now or timezone.now()
+    entries = policy.visible(viewer, TimeEntry.objects.filter(user=user, start__gte=start, start__lt=end))
+    sums = {
+        row["project"]: row["seconds"]
+        for row in entries.filter(end__isnull=False).values("project").annotate(seconds=Sum("duration_seconds"))
+    }
+    running = entries.filter(end__isnull=True).select_related("project", "project__client").first()
+    if running is not None:
+        elapsed = max(0, int((min(now, end) - running.start).total_seconds()))
+        sums[running.project_id] = sums.get(running.project_id, 0) + elapsed
+    projects = Project.objects.select_related("client").in_bulk(list(sums))
+    rows = sorted(((projects[pk], seconds) for pk, seconds in sums.items()), key=lambda r: (-r[1], str(r[0])))
+    return {"projects": rows, "total": sum(sums.values()), "running": running}

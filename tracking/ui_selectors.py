@@ -15,20 +15,12 @@ from django.utils import timezone
 from accounts import policy
 
 from .models import Client, Project, Tag, Task, TimeEntry
-from .selectors import time_entry_list
-
-
-def local_day_bounds(day: date, tz) -> tuple[datetime, datetime]:
-    start = timezone.make_aware(datetime.combine(day, time.min), tz)
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tz)
-
-
-def week_start(day: date) -> date:
-    return day - timedelta(days=day.weekday())
+from .selectors import local_day_bounds, time_entry_list, week_start
 
 
 def own_totals(*, user, today: date) -> dict:
-    """Seconds the user tracked today and this week (Monday first), counting a running timer up to now."""
+    """Seconds of the user's completed entries today and this week (Monday first); the running timer ticks in the
+    page header instead."""
     tz = user.tzinfo
     day_start, day_end = local_day_bounds(today, tz)
     week_begin, _ = local_day_bounds(week_start(today), tz)

@@ -1,15 +1,10 @@
-"""Helpers shared by the web views: "not visible" is a 404, safe redirects back, the user's today."""
+"""Helpers shared by the web views: "not visible" is a 404, and safe redirects back."""
 
 from __future__ import annotations
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect
-from django.utils import timezone
-
-
-def local_today(user):
-    return timezone.localtime(timezone.now(), user.tzinfo).date()
 
 
 def get_or_404(selector, **kwargs):

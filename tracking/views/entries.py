@@ -16,9 +16,9 @@ from accounts.models import User
 from .. import services, ui_selectors
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task
-from ..selectors import time_entry_list
+from ..selectors import local_today, time_entry_list, week_start
 from ..utils import format_duration
-from ._common import back, get_or_404, local_today
+from ._common import back, get_or_404
 
 PAGE_SIZE = 50
 UNDO_KEY = "tt_undo_entries"
@@ -51,7 +51,7 @@ def entry_week(request):
         day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         day = local_today(viewer)
-    monday = ui_selectors.week_start(day)
+    monday = week_start(day)
     person = viewer
     if request.GET.get("user"):
         person = get_or_404(ui_selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])

@@ -15,9 +15,8 @@ from .. import signals
 from ..forms import EntryFilterForm
 from ..models import TimeEntry
 from ..selectors import GROUP_BY_CHOICES as GROUP_BY
-from ..selectors import report_summary
+from ..selectors import local_today, report_summary
 from ..utils import format_duration
-from ._common import local_today
 
 PRESETS = [
     ("this_week", "This week"),

@@ -12,8 +12,9 @@ from .. import services, ui_selectors
 from ..exceptions import NoRunningTimer
 from ..forms import TimerStartForm, add_service_error, tag_names
 from ..models import TimeEntry
+from ..selectors import local_today
 from ..utils import format_duration
-from ._common import back, get_or_404, local_today
+from ._common import back, get_or_404
 
 
 def _dashboard(request, form=None, status=200):

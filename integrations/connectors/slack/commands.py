@@ -15,6 +15,7 @@ from accounts import policy
 from tracking import services as tracking
 from tracking.exceptions import NoRunningTimer, TimerAlreadyRunning
 from tracking.models import Source, TimeEntry
+from tracking.selectors import local_today
 from tracking.utils import format_duration
 
 from . import selectors
@@ -161,7 +162,7 @@ def totals_text(title: str, totals: selectors.Totals, *, empty: str) -> str:
 
 
 def _today(user, rest: str, command: str) -> str:
-    day = selectors.local_today(user)
+    day = local_today(user)
     totals = selectors.day_totals(user=user, day=day)
     return totals_text(f"Today, {day:%a %d %b}", totals, empty="Nothing tracked today yet.")
 

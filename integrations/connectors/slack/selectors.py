@@ -1,18 +1,20 @@
 """Reads for Slack: which projects a text names, and a person's totals per project over a local period.
 
-Both are scoped by accounts.policy: projects by `trackable_projects`, entries by `visible`.
+Both are scoped by accounts.policy: projects by `trackable_projects`, entries through tracking.selectors.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import policy
-from tracking.models import Project, TimeEntry
+from tracking import selectors as tracking_selectors
+from tracking.models import Project
+from tracking.selectors import local_today
 
 from .models import SlackSummarySent, SlackUserPreference
 
@@ -47,45 +49,25 @@ class Totals:
     running_project: str = ""
 
 
-def local_day_bounds(user, day: date) -> tuple[datetime, datetime]:
-    tz = user.tzinfo
-    start = datetime.combine(day, time.min, tzinfo=tz)
-    return start, datetime.combine(day + timedelta(days=1), time.min, tzinfo=tz)
-
-
-def local_today(user, now: datetime | None = None) -> date:
-    return timezone.localtime(now or timezone.now(), user.tzinfo).date()
-
-
 def time_totals(*, viewer, user, start: datetime, end: datetime, now: datetime | None = None) -> Totals:
-    """`user`'s time per project for entries starting in [start, end), as `viewer` may see it. A running timer
-    counts up to `now`."""
-    now = now or timezone.now()
-    entries = policy.visible(viewer, TimeEntry.objects.filter(user=user, start__gte=start, start__lt=end))
-    per_project: dict[str, int] = {}
-    running = ""
-    for entry in entries.select_related("project", "project__client").order_by("start"):
-        seconds = entry.duration_seconds
-        if entry.end is None:
-            seconds = max(0, int((min(now, end) - entry.start).total_seconds()))
-            running = str(entry.project)
-        name = str(entry.project)
-        per_project[name] = per_project.get(name, 0) + seconds
-    rows = sorted(per_project.items(), key=lambda item: (-item[1], item[0]))
-    return Totals(start, end, rows, sum(per_project.values()), running)
+    """`user`'s time per project for entries starting in [start, end), as `viewer` may see it (tracking's selector);
+    a running timer counts up to `now`."""
+    totals = tracking_selectors.project_totals(viewer=viewer, user=user, start=start, end=end, now=now)
+    rows = [(str(project), seconds) for project, seconds in totals["projects"]]
+    running = str(totals["running"].project) if totals["running"] else ""
+    return Totals(start, end, rows, totals["total"], running)
 
 
 def day_totals(*, user, day: date, now: datetime | None = None) -> Totals:
-    start, end = local_day_bounds(user, day)
+    start, end = tracking_selectors.local_day_bounds(day, user.tzinfo)
     return time_totals(viewer=user, user=user, start=start, end=end, now=now)
 
 
 def week_totals(*, user, now: datetime | None = None) -> Totals:
     """Monday to Sunday of the current week in the user's time zone."""
-    today = local_today(user, now)
-    monday = today - timedelta(days=today.weekday())
-    start, _ = local_day_bounds(user, monday)
-    _, end = local_day_bounds(user, monday + timedelta(days=6))
+    monday = tracking_selectors.week_start(local_today(user, now))
+    start, _ = tracking_selectors.local_day_bounds(monday, user.tzinfo)
+    _, end = tracking_selectors.local_day_bounds(monday + timedelta(days=6), user.tzinfo)
     return time_totals(viewer=user, user=user, start=start, end=end, now=now)
 
 

@@ -1,0 +1,43 @@
+"""project_totals: a person's time per project over a period (the dashboard, Slack's /tt today and week)."""
+
+from datetime import UTC, date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from tracking import selectors
+from tracking.tests.factories import ProjectFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_local_day_bounds_and_week_start_follow_the_time_zone():
+    start, end = selectors.local_day_bounds(date(2026, 3, 29), ZoneInfo("Europe/Berlin"))  # the clocks go forward
+    assert start.utcoffset() == timedelta(hours=1) and end.utcoffset() == timedelta(hours=2)
+    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
+    assert selectors.week_start(date(2026, 11, 29)) == date(2026, 11, 23)
+
+
+def test_totals_sum_completed_entries_and_count_the_running_timer_up_to_now(member, other_member):
+    now = timezone.now().replace(microsecond=0)
+    web, app = ProjectFactory(name="Web"), ProjectFactory(name="App")
+    TimeEntryFactory(user=member, project=web, start=now - timedelta(hours=5), end=now - timedelta(hours=4))
+    TimeEntryFactory(user=member, project=web, start=now - timedelta(hours=4), end=now - timedelta(hours=3))
+    TimeEntryFactory(user=member, project=app, start=now - timedelta(minutes=30), end=None)
+    TimeEntryFactory(user=other_member, project=app, start=now - timedelta(hours=2), end=now - timedelta(hours=1))
+
+    totals = selectors.project_totals(
+        viewer=member, user=member, start=now - timedelta(days=1), end=now + timedelta(days=1), now=now
+    )
+
+    assert totals["projects"] == [(web, 7200), (app, 1800)]
+    assert totals["total"] == 9000
+    assert totals["running"].project == app
+
+
+def test_totals_are_empty_for_someone_the_viewer_may_not_see(member, other_member):
+    now = timezone.now()
+    TimeEntryFactory(user=other_member, start=now - timedelta(hours=2), end=now - timedelta(hours=1))
+    totals = selectors.project_totals(viewer=member, user=other_member, start=now - timedelta(days=1), end=now, now=now)
+    assert totals == {"projects": [], "total": 0, "running": None}
