@@ -1,6 +1,8 @@
-"""`feature_flags` in every template: `{% if feature_flags.activity_widget %}` (dashes or underscores)."""
+"""In every template: `feature_flags` (`{% if feature_flags.activity_widget %}`, dashes or underscores) and
+`may_see_activity` (the access policy's answer for the Activity page, for the navigation)."""
 
 from .flags import all_flags
+from .selectors import activity_page_allowed
 
 
 class TemplateFlags:
@@ -31,4 +33,5 @@ class TemplateFlags:
 
 
 def feature_flags(request) -> dict:
-    return {"feature_flags": TemplateFlags(request)}
+    user = getattr(request, "user", None)
+    return {"feature_flags": TemplateFlags(request), "may_see_activity": activity_page_allowed(user)}

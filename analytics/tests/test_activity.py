@@ -185,3 +185,11 @@ def test_the_activity_page_runs_a_bounded_number_of_queries(client, admin_user, 
 
     with django_assert_max_num_queries(10):
         client.get("/activity/")
+
+
+@pytest.mark.django_db
+def test_the_activity_link_follows_the_policy(client, manager, member):
+    client.force_login(manager)
+    assert '/activity/">Activity</a>' in client.get("/").content.decode()
+    client.force_login(member)
+    assert '/activity/">Activity</a>' not in client.get("/").content.decode()

@@ -11,7 +11,7 @@ from accounts import policy
 from .. import services, ui_selectors
 from ..exceptions import NoRunningTimer
 from ..forms import TimerStartForm, add_service_error, tag_names
-from ..models import TimeEntry
+from ..models import Project, TimeEntry
 from ..selectors import local_today
 from ..utils import format_duration
 from ._common import back, get_or_404
@@ -25,6 +25,7 @@ def _dashboard(request, form=None, status=200):
         "totals": ui_selectors.own_totals(user=user, today=local_today(user)),
         "recent": recent,
         "may_track": policy.can(user, policy.CREATE, TimeEntry),
+        "may_create_project": policy.can(user, policy.CREATE, Project),
         "first_run": not recent and not ui_selectors.has_entries(viewer=user),
     }
     return render(request, "tracking/dashboard.html", context, status=status)
