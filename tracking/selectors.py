@@ -177,6 +177,12 @@ def _totals(row: dict) -> dict:
     }
 
 
+def entry_totals(entries: QuerySet) -> dict:
+    """Seconds, billable seconds and amount of `entries` (a queryset the caller already scoped, e.g. from
+    time_entry_list): the same sums and rounding as every line of report_summary."""
+    return _totals(entries.order_by().aggregate(**_sums()))
+
+
 def _key_and_label(group_by: str, row: dict) -> tuple[Any, str, tuple]:
     """(key, label, sort key) of one aggregated row."""
     if group_by == "project":
@@ -249,7 +255,7 @@ def report_summary(
     qs = _apply_filters(qs, viewer, filters)
     qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
 
-    total = qs.aggregate(**_sums())
+    total = qs.order_by().aggregate(**_sums())
     levels = [group_by] + ([then_by] if then_by else [])
 
     def node(dimension: str, row: dict) -> tuple[tuple, dict]:

@@ -1,4 +1,4 @@
-"""Reads the web pages need besides tracking.selectors: totals, catalog lists, the week grid.
+"""Reads the web pages need on top of tracking.selectors (which they build on): search, the week grid, summaries.
 
 Every function scopes by the access policy; the views call these and never build their own queries.
 """
@@ -8,14 +8,14 @@ from __future__ import annotations
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, ExpressionWrapper, F, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Count, Q, QuerySet, Sum
 from django.utils import timezone
 
 from accounts import policy
 
+from . import selectors
 from .models import Client, Project, Tag, Task, TimeEntry
-from .selectors import local_day_bounds, time_entry_list, week_start
+from .selectors import entry_totals, local_day_bounds, time_entry_list, week_start
 
 
 def own_totals(*, user, today: date) -> dict:
@@ -81,14 +81,14 @@ def week_grid(*, viewer, user, monday: date) -> dict:
 
 
 def client_list(*, viewer, search: str = "", archived: bool = False) -> QuerySet:
-    qs = policy.visible(viewer, Client.objects.filter(archived=archived))
+    qs = selectors.client_list(viewer=viewer, filters={"archived": archived})
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(contact__icontains=search))
     return qs.annotate(project_count=Count("projects", filter=Q(projects__archived=False)))
 
 
 def project_list(*, viewer, search: str = "", archived: bool = False, client=None) -> QuerySet:
-    qs = policy.visible(viewer, Project.objects.filter(archived=archived)).select_related("client")
+    qs = selectors.project_list(viewer=viewer, filters={"archived": archived})
     if search:
         qs = qs.filter(Q(name__icontains=search) | Q(code__icontains=search) | Q(client__name__icontains=search))
     if client is not None:
@@ -97,7 +97,7 @@ def project_list(*, viewer, search: str = "", archived: bool = False, client=Non
 
 
 def task_list(*, viewer, project=None, search: str = "", archived: bool = False) -> QuerySet:
-    qs = policy.visible(viewer, Task.objects.filter(archived=archived)).select_related("project", "assignee")
+    qs = selectors.task_list(viewer=viewer, filters={"archived": archived})
     if project is not None:
         qs = qs.filter(project=project)
     if search:
@@ -130,22 +130,9 @@ def visible_entry(*, viewer, pk: int) -> TimeEntry:
     return time_entry_list(viewer=viewer).get(pk=pk)
 
 
-def totals_for(*, viewer, entries: QuerySet) -> dict:
-    """Seconds, billable seconds and amount (billable time × the project's or client's rate) of `entries`."""
-    rate = Coalesce(F("project__hourly_rate"), F("project__client__default_hourly_rate"), Value(Decimal("0")))
-    money = DecimalField(max_digits=20, decimal_places=6)
-    totals = entries.order_by().aggregate(
-        seconds=Sum("duration_seconds"),
-        billable_seconds=Sum("duration_seconds", filter=Q(billable=True)),
-        money=Sum(ExpressionWrapper(F("duration_seconds") * rate, output_field=money), filter=Q(billable=True)),
-    )
-    amount = ((totals["money"] or Decimal()) / 3600).quantize(Decimal("0.01"))
-    return {"seconds": totals["seconds"] or 0, "billable_seconds": totals["billable_seconds"] or 0, "amount": amount}
-
-
 def project_summary(*, viewer, project: Project) -> dict:
     """Totals of the project's time `viewer` may see, and how much of its budget is used (in percent)."""
-    totals = totals_for(viewer=viewer, entries=time_entry_list(viewer=viewer, filters={"project": project.pk}))
+    totals = entry_totals(time_entry_list(viewer=viewer, filters={"project": project.pk}))
     hours = Decimal(totals["seconds"]) / 3600
     totals["hours_pct"] = (
         min(int(hours * 100 / project.budget_hours), 999) if project.budget_hours else None

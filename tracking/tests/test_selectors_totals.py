@@ -41,3 +41,17 @@ def test_totals_are_empty_for_someone_the_viewer_may_not_see(member, other_membe
     TimeEntryFactory(user=other_member, start=now - timedelta(hours=2), end=now - timedelta(hours=1))
     totals = selectors.project_totals(viewer=member, user=other_member, start=now - timedelta(days=1), end=now, now=now)
     assert totals == {"projects": [], "total": 0, "running": None}
+
+
+def test_entry_totals_match_the_report_to_the_cent(admin_user):
+    from decimal import Decimal
+
+    now = timezone.now().replace(microsecond=0)
+    project = ProjectFactory(hourly_rate=Decimal("18.00"))
+    # 1 s at 18.00/h is 0.005: both the page totals and the report round it half up to 0.01.
+    TimeEntryFactory(user=admin_user, project=project, start=now - timedelta(seconds=1), end=now, billable=True)
+    entries = selectors.time_entry_list(viewer=admin_user, filters={"project": project.pk})
+    page = selectors.entry_totals(entries)
+    day = timezone.localtime(now, admin_user.tzinfo).date()
+    report = selectors.report_summary(viewer=admin_user, start=day, end=day, group_by="project")["total"]
+    assert page == report == {"seconds": 1, "billable_seconds": 1, "amount": Decimal("0.01")}

@@ -11,7 +11,7 @@ from accounts import policy
 from .. import services, ui_selectors
 from ..forms import ClientForm, ProjectForm, TaskForm, add_service_error
 from ..models import Client, Project, Task
-from ..selectors import time_entry_list
+from ..selectors import entry_totals, time_entry_list
 from ._common import back, get_or_404
 
 
@@ -39,7 +39,7 @@ def client_detail(request, pk: int):
     context = {
         "client": client,
         "projects": ui_selectors.project_list(viewer=request.user, client=client),
-        "totals": ui_selectors.totals_for(viewer=request.user, entries=entries),
+        "totals": entry_totals(entries),
         "recent": entries[:10],
         "may_archive": policy.can(request.user, policy.ARCHIVE, client),
     }

@@ -16,7 +16,7 @@ from accounts.models import User
 from .. import services, ui_selectors
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task
-from ..selectors import local_today, time_entry_list, week_start
+from ..selectors import entry_totals, local_today, time_entry_list, week_start
 from ..utils import format_duration
 from ._common import back, get_or_404
 
@@ -32,7 +32,7 @@ def entry_list(request):
     entries = time_entry_list(viewer=viewer, filters=filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_changeable(viewer, page.object_list)
-    totals = ui_selectors.totals_for(viewer=viewer, entries=entries)
+    totals = entry_totals(entries)
     context = {
         "filters": filters_form,
         "page": page,
