@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import ApiViewMixin
+from timetracker.api.base import ApiViewMixin
 
 
 class ApiRootView(ApiViewMixin, APIView):
