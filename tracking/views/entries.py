@@ -16,7 +16,8 @@ from accounts.models import User
 from .. import services, ui_selectors
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task
-from ..selectors import entry_totals, local_today, time_entry_list, week_start
+from ..periods import local_today, week_start
+from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration
 from ._common import back, get_or_404
 

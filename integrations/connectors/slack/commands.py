@@ -15,7 +15,7 @@ from accounts import policy
 from tracking import services as tracking
 from tracking.exceptions import NoRunningTimer, TimerAlreadyRunning
 from tracking.models import Source, TimeEntry
-from tracking.selectors import local_today
+from tracking.periods import local_today
 from tracking.utils import format_duration
 
 from . import selectors
