@@ -6,13 +6,13 @@ Who sees the Activity page: administrators (everything) and managers (activity b
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.contrib.auth import get_user_model
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from accounts import policy
+from tracking import periods
 
 from .models import ActivityLog
 
@@ -35,9 +35,9 @@ def activity_list(
         qs = qs.filter(verb=verb)
     tz = viewer.tzinfo
     if date_from:
-        qs = qs.filter(created_at__gte=timezone.make_aware(datetime.combine(date_from, time.min), tz))
+        qs = qs.filter(created_at__gte=periods.day_bounds(date_from, tz)[0])
     if date_to:
-        qs = qs.filter(created_at__lt=timezone.make_aware(datetime.combine(date_to + timedelta(days=1), time.min), tz))
+        qs = qs.filter(created_at__lt=periods.day_bounds(date_to, tz)[1])
     return qs
 
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from timetracker.errors import form_error
 
-from . import ui_selectors
+from . import periods, ui_selectors
 from .models import Client, Project, Task
 from .utils import parse_duration
 
@@ -210,11 +210,9 @@ class EntryFilterForm(forms.Form):
         data = self.cleaned_data if self.is_valid() else {}
         filters = {}
         if data.get("start"):
-            filters["start_after"] = timezone.make_aware(datetime.combine(data["start"], time.min), tz)
+            filters["start_after"] = periods.day_bounds(data["start"], tz)[0]
         if data.get("end"):
-            filters["start_before"] = timezone.make_aware(
-                datetime.combine(data["end"] + timedelta(days=1), time.min), tz
-            )
+            filters["start_before"] = periods.day_bounds(data["end"], tz)[1]
         for key in ("project", "client", "task", "tag", "user"):
             if data.get(key) is not None:
                 filters[key] = data[key].pk

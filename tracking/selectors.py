@@ -6,16 +6,17 @@ answer. Every function takes the `viewer` and starts from `accounts.policy.visib
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import DecimalField, F, Model, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models import Case, DecimalField, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import policy
 
+from . import periods
 from .exceptions import InvalidFilter
 from .models import Client, Project, Tag, Task, TimeEntry
 
@@ -31,8 +32,6 @@ TIME_ENTRY_FILTERS = (
     "source",
     "running",
 )
-
-GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
 CENT = Decimal("0.01")
 ZERO_AMOUNT = Decimal("0.00")
@@ -134,31 +133,42 @@ def time_entry_get(*, viewer, pk: int) -> TimeEntry:
     return time_entry_list(viewer=viewer).get(pk=pk)
 
 
-# --- reports --------------------------------------------------------------------------------------------------------
-
-# group name -> (fields to group on; the first is the key)
-_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "project": ("project_id", "project__name", "project__client__name"),
-    "client": ("project__client_id", "project__client__name"),
-    "user": ("user_id", "user__username", "user__full_name"),
-    "task": ("task_id", "task__name"),
-    "tag": ("tags__id", "tags__name"),
-    "day": ("_day",),
-    "week": ("_week",),
-}
+# --- totals: the sums every report, page and message shares ---------------------------------------------------------
 
 
 def _rate():
     return Coalesce("project__hourly_rate", "project__client__default_hourly_rate")
 
 
-def _sums() -> dict:
+def running_seconds(start: datetime, now: datetime) -> int:
+    """The one rule for a running timer in any total: it counts its elapsed time from its start up to now."""
+    return max(0, int((now - start).total_seconds()))
+
+
+def _running(qs: QuerySet, now: datetime) -> dict[int, int]:
+    """{entry id: seconds so far} of the running timers among `qs` (one query)."""
+    rows = qs.filter(end__isnull=True).order_by().values_list("pk", "start")
+    return {pk: running_seconds(start, now) for pk, start in rows}
+
+
+def _seconds(running: dict[int, int], default=None):
+    """An entry's seconds in a sum: its duration, or for a running timer its seconds so far."""
+    default = F("duration_seconds") if default is None else default
+    if not running:
+        return default
+    whens = [When(pk=pk, then=Value(seconds)) for pk, seconds in running.items()]
+    return Case(*whens, default=default, output_field=IntegerField())
+
+
+def _sums(running: dict[int, int]) -> dict:
     money = DecimalField(max_digits=24, decimal_places=2)
+    seconds = _seconds(running)
     return {
-        "_seconds": Coalesce(Sum("duration_seconds"), 0),
-        "_billable_seconds": Coalesce(Sum("duration_seconds", filter=Q(billable=True)), 0),
+        "_seconds": Coalesce(Sum(seconds), 0),
+        "_billable_seconds": Coalesce(Sum(seconds, filter=Q(billable=True)), 0),
+        "_running_seconds": Coalesce(Sum(_seconds(running, Value(0))), 0),
         "_amount_x3600": Coalesce(
-            Sum(F("duration_seconds") * _rate(), filter=Q(billable=True), output_field=money),
+            Sum(seconds * _rate(), filter=Q(billable=True), output_field=money),
             Value(Decimal("0"), output_field=money),
             output_field=money,
         ),
@@ -177,112 +187,22 @@ def _totals(row: dict) -> dict:
     }
 
 
-def entry_totals(entries: QuerySet) -> dict:
+def entry_totals(entries: QuerySet, *, now: datetime | None = None) -> dict:
     """Seconds, billable seconds and amount of `entries` (a queryset the caller already scoped, e.g. from
-    time_entry_list): the same sums and rounding as every line of report_summary."""
-    return _totals(entries.order_by().aggregate(**_sums()))
+    time_entry_list): the same sums and rounding as every line of report_summary, a running timer counted up to
+    `now`. Two queries."""
+    return _totals(entries.order_by().aggregate(**_sums(_running(entries, now or timezone.now()))))
 
 
-def _key_and_label(group_by: str, row: dict) -> tuple[Any, str, tuple]:
-    """(key, label, sort key) of one aggregated row."""
-    if group_by == "project":
-        key = row["project_id"]
-        client = row["project__client__name"]
-        label = f"{client} / {row['project__name']}" if client else row["project__name"]
-        return key, label, (0, label.lower())
-    if group_by == "client":
-        key = row["project__client_id"]
-        return key, row["project__client__name"] or "No client", (key is None, (row["project__client__name"] or ""))
-    if group_by == "user":
-        label = row["user__full_name"] or row["user__username"]
-        return row["user_id"], label, (0, label.lower())
-    if group_by == "task":
-        key = row["task_id"]
-        return key, row["task__name"] or "No task", (key is None, (row["task__name"] or "").lower())
-    if group_by == "tag":
-        key = row["tags__id"]
-        return key, row["tags__name"] or "No tag", (key is None, (row["tags__name"] or "").lower())
-    value = row["_day"] if group_by == "day" else row["_week"]
-    if isinstance(value, datetime):
-        value = value.date()
-    if group_by == "day":
-        return value.isoformat(), f"{value:%a} {value.isoformat()}", (0, value)
-    iso_year, iso_week, _ = value.isocalendar()
-    return value.isoformat(), f"Week {iso_week}, {iso_year} (from {value.isoformat()})", (0, value)
-
-
-def _grouped(qs: QuerySet, dimensions: list[str]) -> list[dict]:
-    fields = [f for d in dimensions for f in _DIMENSIONS[d]]
-    return list(qs.values(*fields).annotate(**_sums()).order_by())
-
-
-def report_summary(
-    *,
-    viewer,
-    start: date,
-    end: date,
-    group_by: str,
-    then_by: str | None = None,
-    filters: dict | None = None,
-) -> dict:
-    """Totals of the entries `viewer` may see that started between `start` and `end` (inclusive days in the
-    viewer's time zone), grouped by `group_by` and optionally within each group by `then_by`.
-
-    Aggregated in the database: one query for the grand total, one per grouping level. Amount is billable seconds
-    times the project's effective hourly rate (the project's rate, else its client's default) / 3600, rounded to
-    cents. Running timers are left out (they have no duration yet). With group_by or then_by "tag" an entry counts
-    once for each of its tags (and under "No tag" when it has none); the grand total counts it once.
-    """
-    if group_by not in GROUP_BY_CHOICES:
-        raise InvalidFilter(
-            f"group_by must be one of {', '.join(GROUP_BY_CHOICES)}; got “{group_by}”.", field="group_by"
-        )
-    if then_by is not None and then_by not in GROUP_BY_CHOICES:
-        raise InvalidFilter(f"then_by must be one of {', '.join(GROUP_BY_CHOICES)}; got “{then_by}”.", field="then_by")
-    if then_by == group_by:
-        raise InvalidFilter("then_by must differ from group_by.", field="then_by")
-    if end < start:
-        raise InvalidFilter("The end date must not be before the start date.", field="end")
-    filters = dict(filters or {})
-    for name in ("start_after", "start_before", "running"):
-        if filters.pop(name, None) is not None:
-            raise InvalidFilter(f"The filter “{name}” does not apply to reports; use start and end.", field=name)
-
-    tzinfo = viewer.tzinfo
-    qs = policy.visible(viewer, TimeEntry.objects.all()).filter(
-        start__gte=_aware(start, tzinfo), start__lt=_aware(end + timedelta(days=1), tzinfo), end__isnull=False
-    )
-    qs = _apply_filters(qs, viewer, filters)
-    qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
-
-    total = qs.order_by().aggregate(**_sums())
-    levels = [group_by] + ([then_by] if then_by else [])
-
-    def node(dimension: str, row: dict) -> tuple[tuple, dict]:
-        key, label, sort_key = _key_and_label(dimension, row)
-        group = {"key": key, "label": label, **_totals(row), "children": []}
-        return sort_key, group
-
-    outer = {}
-    for row in _grouped(qs, [group_by]):
-        sort_key, group = node(group_by, row)
-        outer[group["key"]] = (sort_key, group)
-    if then_by:
-        children: dict[Any, list] = {}
-        for row in _grouped(qs, levels):
-            parent_key, _, _ = _key_and_label(group_by, row)
-            children.setdefault(parent_key, []).append(node(then_by, row))
-        for parent_key, (_, group) in outer.items():
-            group["children"] = [g for _, g in sorted(children.get(parent_key, []), key=lambda item: item[0])]
-
-    return {
-        "start": start,
-        "end": end,
-        "group_by": group_by,
-        "then_by": then_by,
-        "groups": [g for _, g in sorted(outer.values(), key=lambda item: item[0])],
-        "total": _totals(total),
-    }
+def period_totals(*, viewer, user, period: periods.Period, now: datetime | None = None) -> dict:
+    """`user`'s totals over a local `period` (in `viewer`'s time zone), as `viewer` may see them: entry_totals
+    of the entries that start in it, plus "running_seconds" (the part of "seconds" a running timer adds so far)
+    and "running" (whether one runs). Two queries."""
+    start, end = period.bounds(viewer.tzinfo)
+    qs = time_entry_list(viewer=viewer, filters={"user": user.pk, "start_after": start, "start_before": end})
+    running = _running(qs, now or timezone.now())
+    row = qs.order_by().aggregate(**_sums(running))
+    return {**_totals(row), "running_seconds": int(row["_running_seconds"] or 0), "running": bool(running)}
 
 
 # --- clients, projects, tasks, tags ---------------------------------------------------------------------------------
@@ -332,29 +252,13 @@ def tag_list(*, viewer, filters: dict | None = None) -> QuerySet:
     return qs.filter(name__icontains=name) if name else qs
 
 
-# --- a person's periods and totals (dashboard, Slack /tt today and week, summaries) -------------------------------
-
-
-def local_today(user, now: datetime | None = None) -> date:
-    """Today's date in `user`'s time zone."""
-    return timezone.localtime(now or timezone.now(), user.tzinfo).date()
-
-
-def local_day_bounds(day: date, tzinfo) -> tuple[datetime, datetime]:
-    """[start, end) of a calendar day in `tzinfo`, as aware datetimes."""
-    start = timezone.make_aware(datetime.combine(day, time.min), tzinfo)
-    return start, timezone.make_aware(datetime.combine(day + timedelta(days=1), time.min), tzinfo)
-
-
-def week_start(day: date) -> date:
-    """The Monday of `day`'s week."""
-    return day - timedelta(days=day.weekday())
+# --- a person's totals per project (Slack /tt today and week, daily summaries) ------------------------------------
 
 
 def project_totals(*, viewer, user, start: datetime, end: datetime, now: datetime | None = None) -> dict:
     """`user`'s time per project for entries starting in [start, end), as `viewer` may see it.
 
-    Completed entries are summed in the database; a running timer counts from its start up to `now` (or `end`).
+    Completed entries are summed in the database; a running timer counts its time so far (running_seconds).
     Returns {"projects": [(project, seconds)] largest first, "total": seconds, "running": the running entry or None}.
     """
     now = now or timezone.now()
@@ -365,8 +269,7 @@ def project_totals(*, viewer, user, start: datetime, end: datetime, now: datetim
     }
     running = entries.filter(end__isnull=True).select_related("project", "project__client").first()
     if running is not None:
-        elapsed = max(0, int((min(now, end) - running.start).total_seconds()))
-        sums[running.project_id] = sums.get(running.project_id, 0) + elapsed
+        sums[running.project_id] = sums.get(running.project_id, 0) + running_seconds(running.start, now)
     projects = Project.objects.select_related("client").in_bulk(list(sums))
     rows = sorted(((projects[pk], seconds) for pk, seconds in sums.items()), key=lambda r: (-r[1], str(r[0])))
     return {"projects": rows, "total": sum(sums.values()), "running": running}

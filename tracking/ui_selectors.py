@@ -5,28 +5,26 @@ Every function scopes by the access policy; the views call these and never build
 
 from __future__ import annotations
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet, Sum
+from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
 
 from accounts import policy
 
-from . import selectors
+from . import periods, selectors
 from .models import Client, Project, Tag, Task, TimeEntry
-from .selectors import entry_totals, local_day_bounds, time_entry_list, week_start
+from .periods import day_bounds
+from .selectors import entry_totals, time_entry_list
 
 
-def own_totals(*, user, today: date) -> dict:
-    """Seconds of the user's completed entries today and this week (Monday first); the running timer ticks in the
-    page header instead."""
-    tz = user.tzinfo
-    day_start, day_end = local_day_bounds(today, tz)
-    week_begin, _ = local_day_bounds(week_start(today), tz)
-    qs = TimeEntry.objects.filter(user=user, start__gte=week_begin, start__lt=day_end, end__isnull=False)
-    totals = qs.aggregate(week=Sum("duration_seconds"), today=Sum("duration_seconds", filter=Q(start__gte=day_start)))
-    return {"today": totals["today"] or 0, "week": totals["week"] or 0}
+def own_totals(*, user, today: date, now: datetime | None = None) -> dict:
+    """Seconds of the user's time today and this week (Monday to Sunday), a running timer counted up to now
+    ("running" says whether one is)."""
+    day = selectors.period_totals(viewer=user, user=user, period=periods.day_period(today), now=now)
+    week = selectors.period_totals(viewer=user, user=user, period=periods.week(today), now=now)
+    return {"today": day["seconds"], "week": week["seconds"], "running": day["running"] or week["running"]}
 
 
 def recent_entries(*, user, limit: int = 10) -> QuerySet:
@@ -58,26 +56,32 @@ def user_choices(*, viewer) -> QuerySet:
     return policy.visible(viewer, User.objects.filter(is_active=True)).order_by("username")
 
 
-def week_grid(*, viewer, user, monday: date) -> dict:
-    """Rows (project, task) × 7 days of seconds for `user`'s week starting `monday`, in `viewer`'s timezone."""
+def week_grid(*, viewer, user, monday: date, now: datetime | None = None) -> dict:
+    """Rows (project, task) × 7 days of seconds for `user`'s week starting `monday`, in `viewer`'s timezone; a
+    running timer counts up to now ("running" says whether one is in the week)."""
     tz = viewer.tzinfo
-    begin, _ = local_day_bounds(monday, tz)
-    _, end = local_day_bounds(monday + timedelta(days=6), tz)
+    week = periods.week(monday)
+    begin, end = week.bounds(tz)
     entries = time_entry_list(
-        viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end, "running": False}
+        viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end}
     ).prefetch_related(None)
-    days = [monday + timedelta(days=i) for i in range(7)]
+    now = now or timezone.now()
     rows: dict = {}
     day_totals = [0] * 7
+    running = False
     for entry in entries:
         index = (timezone.localtime(entry.start, tz).date() - monday).days
+        seconds = entry.duration_seconds
+        if entry.is_running:
+            running, seconds = True, selectors.running_seconds(entry.start, now)
         key = (entry.project_id, entry.task_id)
         row = rows.setdefault(key, {"project": entry.project, "task": entry.task, "days": [0] * 7, "total": 0})
-        row["days"][index] += entry.duration_seconds
-        row["total"] += entry.duration_seconds
-        day_totals[index] += entry.duration_seconds
+        row["days"][index] += seconds
+        row["total"] += seconds
+        day_totals[index] += seconds
     ordered = sorted(rows.values(), key=lambda r: (str(r["project"]).lower(), str(r["task"] or "")))
-    return {"days": days, "rows": ordered, "day_totals": day_totals, "total": sum(day_totals)}
+    total = sum(day_totals)
+    return {"days": week.dates(), "rows": ordered, "day_totals": day_totals, "total": total, "running": running}
 
 
 def client_list(*, viewer, search: str = "", archived: bool = False) -> QuerySet:
@@ -145,7 +149,7 @@ def project_summary(*, viewer, project: Project) -> dict:
 
 def next_free_start(*, user, day: date, tz) -> datetime:
     """Where a duration-only entry on `day` begins: after the user's last entry that day, else at 09:00."""
-    begin, end = local_day_bounds(day, tz)
+    begin, end = day_bounds(day, tz)
     last = (
         TimeEntry.objects.filter(user=user, start__gte=begin, start__lt=end, end__isnull=False)
         .order_by("-end")

@@ -10,7 +10,8 @@ from accounts import policy
 from accounts.models import Team
 
 from ..models import Client, Project, Source, Tag, Task, TimeEntry
-from ..selectors import GROUP_BY_CHOICES
+from ..periods import PRESET_CHOICES
+from ..reports import GROUP_BY_CHOICES
 
 
 class UtcDateTimeField(serializers.DateTimeField):
@@ -188,8 +189,14 @@ class TimerStartSerializer(serializers.Serializer):
 
 
 class ReportQuerySerializer(serializers.Serializer):
-    start = serializers.DateField(help_text="First day (YYYY-MM-DD), in your time zone.")
-    end = serializers.DateField(help_text="Last day (YYYY-MM-DD), inclusive.")
+    """The summary's query parameters, parsed; the report's rules (one period, the five-year limit, two different
+    levels) are checked by tracking.reports.report_params, as on the web."""
+
+    preset = serializers.ChoiceField(
+        choices=PRESET_CHOICES, required=False, help_text="A named period in your time zone; or give start and end."
+    )
+    start = serializers.DateField(required=False, help_text="First day (YYYY-MM-DD), in your time zone.")
+    end = serializers.DateField(required=False, help_text="Last day (YYYY-MM-DD), inclusive.")
     group_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES)
     then_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES, required=False)
     user = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
@@ -199,15 +206,6 @@ class ReportQuerySerializer(serializers.Serializer):
     tag = serializers.CharField(required=False, max_length=64, help_text="A tag name.")
     billable = serializers.BooleanField(required=False, allow_null=True, default=None)
     source = serializers.ChoiceField(choices=Source.choices, required=False)
-
-    def validate(self, attrs):
-        if attrs["end"] < attrs["start"]:
-            raise serializers.ValidationError({"end": ["The end date must not be before the start date."]})
-        if (attrs["end"] - attrs["start"]).days > 366 * 5:
-            raise serializers.ValidationError({"end": ["A report covers at most five years."]})
-        if attrs.get("then_by") and attrs["then_by"] == attrs["group_by"]:
-            raise serializers.ValidationError({"then_by": ["then_by must differ from group_by."]})
-        return attrs
 
 
 class ReportTotalsSerializer(serializers.Serializer):
@@ -245,7 +243,12 @@ ReportGroupSerializer = type(
 class ReportSummarySerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
+    preset = serializers.CharField(allow_null=True, help_text="The preset asked for; null for start and end.")
     group_by = serializers.CharField()
     then_by = serializers.CharField(allow_null=True)
     groups = ReportGroupSerializer(many=True)
     total = ReportTotalsSerializer()
+    running_seconds = serializers.IntegerField(
+        help_text="How many of the total's seconds are running timers, each counted from its start up to as_of."
+    )
+    as_of = UtcDateTimeField(help_text="The moment running timers were counted up to.")

@@ -1,12 +1,11 @@
 from datetime import UTC, date, datetime, timedelta
-from decimal import Decimal
 
 import pytest
 
 from accounts.tests.factories import UserFactory
 from tracking.exceptions import InvalidFilter
 from tracking.models import Source
-from tracking.selectors import report_summary, time_entry_list
+from tracking.selectors import time_entry_list
 from tracking.tests.factories import ClientFactory, ProjectFactory, TagFactory, TaskFactory, TimeEntryFactory
 
 
@@ -110,137 +109,3 @@ class TestTimeEntryList:
                 for e in (time_entry_list(viewer=admin_user))
             ]
         assert len(rows) == 30
-
-
-@pytest.mark.django_db
-class TestReportSummary:
-    def test_groups_by_project_with_amounts_from_the_effective_rate(self, member):
-        client = ClientFactory(name="Acme", default_hourly_rate=Decimal("100.00"))
-        own_rate = ProjectFactory(client=client, name="Web", hourly_rate=Decimal("150.00"))
-        client_rate = ProjectFactory(client=client, name="App")
-        entry(member, own_rate, at(2, 9), hours=2)
-        entry(member, own_rate, at(2, 12), hours=1, billable=False)
-        entry(member, client_rate, at(3, 9), hours=0.5)
-        report = report_summary(viewer=member, start=date(2026, 3, 1), end=date(2026, 3, 7), group_by="project")
-        groups = {g["label"]: g for g in report["groups"]}
-        assert [g["label"] for g in report["groups"]] == ["Acme / App", "Acme / Web"]
-        assert groups["Acme / Web"]["seconds"] == 3 * 3600
-        assert groups["Acme / Web"]["billable_seconds"] == 2 * 3600
-        assert groups["Acme / Web"]["amount"] == Decimal("300.00")
-        assert groups["Acme / App"]["amount"] == Decimal("50.00")
-        assert groups["Acme / Web"]["key"] == own_rate.pk
-        assert report["total"] == {"seconds": 3.5 * 3600, "billable_seconds": 2.5 * 3600, "amount": Decimal("350.00")}
-
-    def test_amount_is_rounded_to_cents(self, member):
-        project = ProjectFactory(hourly_rate=Decimal("100.00"))
-        entry(member, project, at(2, 9), hours=1 / 3600 * 100)  # 100 s at 100/h = 2.777…
-        report = report_summary(viewer=member, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="project")
-        assert report["total"]["amount"] == Decimal("2.78")
-
-    def test_project_without_any_rate_has_zero_amount(self, member):
-        project = ProjectFactory(client=None)
-        entry(member, project, at(2, 9))
-        report = report_summary(viewer=member, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="client")
-        assert report["groups"][0]["label"] == "No client"
-        assert report["groups"][0]["key"] is None
-        assert report["total"]["amount"] == Decimal("0.00")
-
-    def test_days_are_the_viewers_days(self, project):
-        berliner = UserFactory(timezone="Europe/Berlin")
-        entry(berliner, project, at(2, 23, 30))  # 3 March in Berlin
-        entry(berliner, project, at(2, 10))
-        report = report_summary(viewer=berliner, start=date(2026, 3, 2), end=date(2026, 3, 3), group_by="day")
-        assert [(g["key"], g["seconds"]) for g in report["groups"]] == [("2026-03-02", 3600), ("2026-03-03", 3600)]
-        assert report["groups"][0]["label"] == "Mon 2026-03-02"
-
-    def test_range_bounds_are_inclusive_days_in_the_viewers_time_zone(self, project):
-        new_yorker = UserFactory(timezone="America/New_York")
-        entry(new_yorker, project, at(3, 3))  # 2 March, 22:00 in New York
-        entry(new_yorker, project, at(4, 6))  # 4 March, 01:00 in New York
-        report = report_summary(viewer=new_yorker, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="day")
-        assert [g["key"] for g in report["groups"]] == ["2026-03-02"]
-
-    def test_weeks_start_on_monday_in_the_viewers_time_zone(self, project):
-        berliner = UserFactory(timezone="Europe/Berlin")
-        entry(berliner, project, at(8, 23, 30))  # Sunday 23:30 UTC = Monday 9 March in Berlin
-        entry(berliner, project, at(4, 9))
-        report = report_summary(viewer=berliner, start=date(2026, 3, 1), end=date(2026, 3, 15), group_by="week")
-        assert [g["key"] for g in report["groups"]] == ["2026-03-02", "2026-03-09"]
-        assert report["groups"][1]["label"].startswith("Week 11, 2026")
-
-    def test_then_by_nests_children_with_their_own_totals(self, member):
-        web, app = ProjectFactory(name="Web", client=None), ProjectFactory(name="App", client=None)
-        entry(member, web, at(2, 9), hours=2)
-        entry(member, web, at(3, 9), hours=1)
-        entry(member, app, at(3, 12), hours=1)
-        report = report_summary(
-            viewer=member, start=date(2026, 3, 2), end=date(2026, 3, 8), group_by="project", then_by="day"
-        )
-        web_group = next(g for g in report["groups"] if g["label"] == "Web")
-        assert web_group["seconds"] == 3 * 3600
-        assert [(c["key"], c["seconds"], c["children"]) for c in web_group["children"]] == [
-            ("2026-03-02", 7200, []),
-            ("2026-03-03", 3600, []),
-        ]
-
-    def test_tags_count_an_entry_once_per_tag_but_once_in_the_total(self, member, project):
-        red, blue = TagFactory(name="red"), TagFactory(name="blue")
-        entry(member, project, at(2, 9)).tags.set([red, blue])
-        entry(member, project, at(2, 11))
-        report = report_summary(viewer=member, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="tag")
-        assert [(g["label"], g["seconds"]) for g in report["groups"]] == [
-            ("blue", 3600),
-            ("red", 3600),
-            ("No tag", 3600),
-        ]
-        assert report["total"]["seconds"] == 2 * 3600
-
-    def test_reports_only_what_the_viewer_may_see(self, team, manager, member, other_member, project):
-        entry(member, project, at(2, 9))
-        entry(other_member, project, at(2, 9))
-        report = report_summary(viewer=manager, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="user")
-        assert [g["key"] for g in report["groups"]] == [member.pk]
-        mine = report_summary(viewer=other_member, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="user")
-        assert [g["key"] for g in mine["groups"]] == [other_member.pk]
-
-    def test_running_timers_and_entries_outside_the_range_are_left_out(self, member, project):
-        TimeEntryFactory(user=member, project=project, start=at(2, 9), end=None)
-        entry(member, project, at(1, 9))
-        report = report_summary(viewer=member, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="project")
-        assert report["groups"] == []
-        assert report["total"] == {"seconds": 0, "billable_seconds": 0, "amount": Decimal("0.00")}
-
-    def test_filters_narrow_the_report(self, member):
-        a, b = ProjectFactory(), ProjectFactory()
-        entry(member, a, at(2, 9))
-        entry(member, b, at(2, 11))
-        report = report_summary(
-            viewer=member, start=date(2026, 3, 2), end=date(2026, 3, 2), group_by="project", filters={"project": a.pk}
-        )
-        assert [g["key"] for g in report["groups"]] == [a.pk]
-
-    @pytest.mark.parametrize(
-        ("kwargs", "field"),
-        [
-            ({"group_by": "colour"}, "group_by"),
-            ({"group_by": "project", "then_by": "colour"}, "then_by"),
-            ({"group_by": "project", "then_by": "project"}, "then_by"),
-            ({"group_by": "project", "start": date(2026, 3, 5), "end": date(2026, 3, 4)}, "end"),
-            ({"group_by": "project", "filters": {"running": True}}, "running"),
-            ({"group_by": "project", "filters": {"colour": 1}}, "colour"),
-        ],
-    )
-    def test_bad_arguments_are_refused_naming_the_field(self, member, kwargs, field):
-        kwargs = {"start": date(2026, 3, 1), "end": date(2026, 3, 2), **kwargs}
-        with pytest.raises(InvalidFilter) as exc:
-            report_summary(viewer=member, **kwargs)
-        assert exc.value.field == field
-
-    def test_a_nested_report_takes_a_fixed_number_of_queries(self, admin_user, django_assert_max_num_queries):
-        for i in range(20):
-            entry(UserFactory(), ProjectFactory(), at(1, 0) + timedelta(hours=3 * i))
-        with django_assert_max_num_queries(3):
-            report = report_summary(
-                viewer=admin_user, start=date(2026, 3, 1), end=date(2026, 3, 31), group_by="user", then_by="project"
-            )
-        assert len(report["groups"]) == 20

@@ -1,22 +1,14 @@
 """project_totals: a person's time per project over a period (the dashboard, Slack's /tt today and week)."""
 
-from datetime import UTC, date, timedelta
-from zoneinfo import ZoneInfo
+from datetime import timedelta
 
 import pytest
 from django.utils import timezone
 
-from tracking import selectors
+from tracking import reports, selectors
 from tracking.tests.factories import ProjectFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
-
-
-def test_local_day_bounds_and_week_start_follow_the_time_zone():
-    start, end = selectors.local_day_bounds(date(2026, 3, 29), ZoneInfo("Europe/Berlin"))  # the clocks go forward
-    assert start.utcoffset() == timedelta(hours=1) and end.utcoffset() == timedelta(hours=2)
-    assert end.astimezone(UTC) - start.astimezone(UTC) == timedelta(hours=23)
-    assert selectors.week_start(date(2026, 11, 29)) == date(2026, 11, 23)
 
 
 def test_totals_sum_completed_entries_and_count_the_running_timer_up_to_now(member, other_member):
@@ -53,5 +45,5 @@ def test_entry_totals_match_the_report_to_the_cent(admin_user):
     entries = selectors.time_entry_list(viewer=admin_user, filters={"project": project.pk})
     page = selectors.entry_totals(entries)
     day = timezone.localtime(now, admin_user.tzinfo).date()
-    report = selectors.report_summary(viewer=admin_user, start=day, end=day, group_by="project")["total"]
+    report = reports.report_summary(viewer=admin_user, start=day, end=day, group_by="project")["total"]
     assert page == report == {"seconds": 1, "billable_seconds": 1, "amount": Decimal("0.01")}

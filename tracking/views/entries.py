@@ -17,7 +17,8 @@ from timetracker.errors import message as error_message
 from .. import services, ui_selectors
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task
-from ..selectors import entry_totals, local_today, time_entry_list, week_start
+from ..periods import local_today, week_start
+from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration
 from ._common import back, get_or_404
 

@@ -4,46 +4,30 @@ from __future__ import annotations
 
 import csv
 import io
-from datetime import date, timedelta
 
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from .. import signals
-from ..forms import EntryFilterForm
+from ..exceptions import InvalidFilter
+from ..forms import EntryFilterForm, add_service_error
 from ..models import TimeEntry
-from ..selectors import GROUP_BY_CHOICES as GROUP_BY
-from ..selectors import local_today, report_summary
+from ..periods import PRESET_CHOICES
+from ..reports import GROUP_BY_CHOICES as GROUP_BY
+from ..reports import report_params, report_summary
 from ..utils import format_duration
 
-PRESETS = [
-    ("this_week", "This week"),
-    ("last_week", "Last week"),
-    ("this_month", "This month"),
-    ("last_month", "Last month"),
-    ("custom", "Custom"),
-]
 GROUP_CHOICES = [(g, g.title()) for g in GROUP_BY]
-
-
-def preset_range(preset: str, today: date) -> tuple[date, date]:
-    monday = today - timedelta(days=today.weekday())
-    first = today.replace(day=1)
-    if preset == "last_week":
-        return monday - timedelta(days=7), monday - timedelta(days=1)
-    if preset == "this_month":
-        next_first = (first + timedelta(days=32)).replace(day=1)
-        return first, next_first - timedelta(days=1)
-    if preset == "last_month":
-        last_day = first - timedelta(days=1)
-        return last_day.replace(day=1), last_day
-    return monday, monday + timedelta(days=6)
+CUSTOM = "custom"
 
 
 class ReportForm(EntryFilterForm):
-    preset = forms.ChoiceField(choices=PRESETS, required=False, initial="this_week")
+    """Reads the page's inputs; the report's rules (period, span, levels) are checked by reports.report_params."""
+
+    preset = forms.ChoiceField(choices=[*PRESET_CHOICES, (CUSTOM, "Custom")], required=False, initial="this_week")
     group_by = forms.ChoiceField(choices=GROUP_CHOICES, required=False, initial="project", label="Group by")
     then_by = forms.ChoiceField(
         choices=[("", "—")] + GROUP_CHOICES, required=False, label="Then by", help_text="A second level"
@@ -52,28 +36,19 @@ class ReportForm(EntryFilterForm):
     field_order = ["preset", "start", "end", "group_by", "then_by"]
 
     def clean(self):
-        data = super().clean()
-        if data.get("then_by") and data.get("then_by") == data.get("group_by"):
-            self.add_error("then_by", "Choose a second level different from the first.")
-        if data.get("preset") == "custom" and not (data.get("start") and data.get("end")):
-            self.add_error("start", "A custom range needs a start and an end date.")
-        return data
+        return forms.Form.clean(self)  # not the entry list's date check: report_params has the report's rules
 
-    def resolved(self, today: date) -> dict:
+    def question(self) -> dict:
+        """The report's question as report_params takes it: a preset, or the custom dates."""
         data = self.cleaned_data
-        preset = data.get("preset") or "this_week"
-        if preset == "custom" or (not data.get("preset") and data.get("start") and data.get("end")):
-            start, end = data["start"], data["end"]
-            preset = "custom"
-        else:
-            start, end = preset_range(preset, today)
+        preset = data.get("preset") or ("" if data.get("start") or data.get("end") else "this_week")
+        dates = {"start": data.get("start"), "end": data.get("end")} if preset in ("", CUSTOM) else {}
         filters = {k: data[k].pk for k in ("project", "client", "task", "tag", "user") if data.get(k) is not None}
         if data.get("billable") is not None:
             filters["billable"] = data["billable"]
         return {
-            "preset": preset,
-            "start": start,
-            "end": end,
+            "preset": None if preset in ("", CUSTOM) else preset,
+            **dates,
             "group_by": data.get("group_by") or "project",
             "then_by": data.get("then_by") or None,
             "filters": filters,
@@ -81,39 +56,31 @@ class ReportForm(EntryFilterForm):
 
 
 def _run(request):
+    """(form, params, summary); params and summary are None when the question is not valid (the form says why)."""
     viewer = request.user
     form = ReportForm(request.GET or {"preset": "this_week", "group_by": "project"}, viewer=viewer)
     if not form.is_valid():
         return form, None, None
-    params = form.resolved(local_today(viewer))
-    summary = report_summary(
-        viewer=viewer,
-        start=params["start"],
-        end=params["end"],
-        group_by=params["group_by"],
-        then_by=params["then_by"],
-        filters=params["filters"],
-    )
-    return form, params, summary
+    now = timezone.now()
+    try:
+        params = report_params(viewer=viewer, now=now, **form.question())
+    except InvalidFilter as exc:
+        add_service_error(form, exc)
+        return form, None, None
+    return form, params, report_summary(viewer=viewer, params=params, now=now)
 
 
 def _chart_data(viewer, params, summary) -> dict:
     """A bar per day (per week beyond ~2 months) split billable / non-billable, and the breakdown of the first level."""
-    span = (params["end"] - params["start"]).days
-    by_day = span <= 62
+    by_day = params.period.days <= 63
     over_time = report_summary(
-        viewer=viewer,
-        start=params["start"],
-        end=params["end"],
-        group_by="day" if by_day else "week",
-        filters=params["filters"],
+        viewer=viewer, params=params.regrouped("day" if by_day else "week"), now=summary["as_of"]
     )
     groups = over_time["groups"]
     if by_day:  # every day of the range gets a bar, empty days included
         found = {g["key"]: g for g in groups}
-        days = [params["start"] + timedelta(days=i) for i in range(span + 1)]
         empty = {"seconds": 0, "billable_seconds": 0}
-        groups = [dict(found.get(d.isoformat(), empty), label=d.strftime("%a %d %b")) for d in days]
+        groups = [dict(found.get(d.isoformat(), empty), label=d.strftime("%a %d %b")) for d in params.period.dates()]
     return {
         "time": {
             "labels": [g["label"] for g in groups],
@@ -136,8 +103,8 @@ def report(request):
         signals.report_viewed.send(
             sender=TimeEntry,
             user_id=request.user.pk,
-            group_by=params["group_by"],
-            then_by=params["then_by"],
+            group_by=params.group_by,
+            then_by=params.then_by,
             interface="web",
         )
     return render(request, "tracking/reports.html", context, status=200 if summary is not None else 400)
@@ -178,7 +145,7 @@ def report_export(request, fmt: str):
             "Invalid report parameters: " + form.errors.as_text(), status=400, content_type="text/plain"
         )
     rows = report_rows(summary)
-    name = f"timetracker-report-{params['start']}-{params['end']}-{params['group_by']}"
+    name = f"timetracker-report-{params.start}-{params.end}-{params.group_by}"
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -192,7 +159,7 @@ def report_export(request, fmt: str):
         workbook = Workbook()
         sheet = workbook.active
         sheet.title = "Report"
-        sheet.append([f"Report {params['start']} – {params['end']}, grouped by {params['group_by']}"])
+        sheet.append([f"Report {params.start} – {params.end}, grouped by {params.group_by}"])
         sheet.append(HEADER)
         for values in rows:
             sheet.append(values)

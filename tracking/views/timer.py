@@ -13,7 +13,7 @@ from .. import services, ui_selectors
 from ..exceptions import NoRunningTimer
 from ..forms import TimerStartForm, add_service_error, tag_names
 from ..models import Project, TimeEntry
-from ..selectors import local_today
+from ..periods import local_today
 from ..utils import format_duration
 from ._common import back, get_or_404
 

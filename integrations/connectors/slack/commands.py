@@ -16,7 +16,7 @@ from timetracker.errors import slack_reply
 from tracking import services as tracking
 from tracking.exceptions import NoRunningTimer, TimerAlreadyRunning
 from tracking.models import Source, TimeEntry
-from tracking.selectors import local_today
+from tracking.periods import local_today
 from tracking.utils import format_duration
 
 from . import selectors

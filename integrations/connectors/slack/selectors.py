@@ -12,9 +12,9 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import policy
+from tracking import periods
 from tracking import selectors as tracking_selectors
 from tracking.models import Project
-from tracking.selectors import local_today
 
 from .models import SlackSummarySent, SlackUserPreference
 
@@ -59,15 +59,13 @@ def time_totals(*, viewer, user, start: datetime, end: datetime, now: datetime |
 
 
 def day_totals(*, user, day: date, now: datetime | None = None) -> Totals:
-    start, end = tracking_selectors.local_day_bounds(day, user.tzinfo)
+    start, end = periods.day_bounds(day, user.tzinfo)
     return time_totals(viewer=user, user=user, start=start, end=end, now=now)
 
 
 def week_totals(*, user, now: datetime | None = None) -> Totals:
     """Monday to Sunday of the current week in the user's time zone."""
-    monday = tracking_selectors.week_start(local_today(user, now))
-    start, _ = tracking_selectors.local_day_bounds(monday, user.tzinfo)
-    _, end = tracking_selectors.local_day_bounds(monday + timedelta(days=6), user.tzinfo)
+    start, end = periods.week(periods.local_today(user, now)).bounds(user.tzinfo)
     return time_totals(viewer=user, user=user, start=start, end=end, now=now)
 
 
@@ -83,7 +81,7 @@ def summaries_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
     due = []
     for preference in preferences:
         tz = preference.user.tzinfo
-        today = timezone.localtime(now, tz).date()
+        today = periods.local_today(preference.user, now)
         for day in (today, today - timedelta(days=1)):
             at = datetime.combine(day, preference.summary_time, tzinfo=tz)
             if at <= now and now - at <= LATE_LIMIT:

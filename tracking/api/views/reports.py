@@ -7,14 +7,15 @@ from rest_framework.views import APIView
 from timetracker.api.base import ApiViewMixin
 from timetracker.api.exceptions import InvalidParameters
 
-from ... import selectors
+from ... import reports
 from ...models import TimeEntry
 from ...signals import report_viewed
 from .. import serializers as s
 
 
 class ReportSummaryApi(ApiViewMixin, APIView):
-    """Totals per group and a grand total, aggregated in the database; days and weeks in your time zone."""
+    """Totals per group and a grand total, aggregated in the database; days, weeks and presets in your time zone.
+    A running timer counts its time so far (see running_seconds and as_of)."""
 
     required_scope = "read:reports"
     query_params = tuple(s.ReportQuerySerializer().fields)
@@ -29,12 +30,10 @@ class ReportSummaryApi(ApiViewMixin, APIView):
         if not query.is_valid():
             raise InvalidParameters(query.errors)
         params = dict(query.validated_data)
-        start, end, group_by = params.pop("start"), params.pop("end"), params.pop("group_by")
-        then_by = params.pop("then_by", None)
-        filters = {k: v for k, v in params.items() if v is not None}
-        report = selectors.report_summary(
-            viewer=request.user, start=start, end=end, group_by=group_by, then_by=then_by, filters=filters
-        )
+        question = {k: params.pop(k, None) for k in ("preset", "start", "end", "group_by", "then_by")}
+        checked = reports.report_params(viewer=request.user, filters=params, **question)  # InvalidFilter: 400
+        report = reports.report_summary(viewer=request.user, params=checked)
+        group_by, then_by = checked.group_by, checked.then_by
         report_viewed.send(
             sender=TimeEntry, user_id=request.user.pk, group_by=group_by, then_by=then_by, interface="api"
         )

@@ -1,8 +1,10 @@
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
+from django.utils import timezone
 
 from accounts.tests.factories import UserFactory
+from tracking import periods
 from tracking.models import TimeEntry
 from tracking.signals import report_viewed
 from tracking.tests.factories import ClientFactory, ProjectFactory, TaskFactory, TimeEntryFactory
@@ -120,12 +122,26 @@ class TestReportSummary:
             ("start=03/01/2026&end=2026-03-08&group_by=day", "start"),
             ("start=2026-03-01&end=2026-03-08&group_by=day&project=x", "project"),
             ("start=2026-03-01&end=2026-03-08&group_by=day&colour=red", "colour"),
+            ("start=2020-01-01&end=2025-06-30&group_by=day", "end"),
+            ("preset=this_week&start=2026-03-01&end=2026-03-08&group_by=day", "preset"),
+            ("preset=fortnight&group_by=day", "preset"),
+            ("group_by=day", "start"),
         ],
     )
     def test_bad_parameters_are_400_naming_them(self, api_as, member, query, field):
         response = api_as(member).get(f"{self.URL}?{query}")
         assert response.status_code == 400
         assert field in response.json()["errors"]
+
+    def test_a_preset_is_read_in_your_time_zone_and_counts_a_running_timer(self, api_as, member, project):
+        member.timezone = "Pacific/Kiritimati"  # UTC+14: often already tomorrow
+        member.save(update_fields=["timezone"])
+        today = periods.local_today(member)
+        TimeEntryFactory(user=member, project=project, start=timezone.now() - timedelta(minutes=10), end=None)
+        body = api_as(member).get(f"{self.URL}?preset=this_month&group_by=project").json()
+        month = periods.month(today)
+        assert (body["start"], body["end"], body["preset"]) == (str(month.start), str(month.end), "this_month")
+        assert body["total"]["seconds"] >= 600 and body["running_seconds"] >= 600 and body["as_of"].endswith("Z")
 
     def test_reports_need_the_read_reports_scope(self, api_as, member):
         response = api_as(member, ["read:time_entries"]).get(f"{self.URL}?start=2026-03-01&end=2026-03-08&group_by=day")

@@ -8,11 +8,11 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from tracking import signals
+from tracking import periods, signals
 from tracking.tests.factories import ClientFactory, ProjectFactory, TimeEntryFactory
-from tracking.views.reports import preset_range
 
 pytestmark = pytest.mark.django_db
 UTC = ZoneInfo("UTC")
@@ -24,7 +24,7 @@ def at(day: date, hour: int) -> datetime:
 
 @pytest.fixture
 def last_week_data(member, other_member):
-    monday = preset_range("last_week", date.today())[0]
+    monday = periods.preset("last_week", date.today()).start
     acme = ClientFactory(name="Acme", default_hourly_rate=Decimal("100"))
     web = ProjectFactory(name="Web", client=acme)
     app = ProjectFactory(name="App", client=acme, hourly_rate=Decimal("50"))
@@ -34,14 +34,6 @@ def last_week_data(member, other_member):
     TimeEntryFactory(user=other_member, project=web, start=at(monday, 9), end=at(monday, 17))  # not visible
     TimeEntryFactory(user=member, project=web, start=at(monday - timedelta(days=1), 9), end=at(monday, 0))
     return {"monday": monday, "web": web, "app": app}
-
-
-def test_preset_ranges():
-    today = date(2026, 3, 11)  # a Wednesday
-    assert preset_range("this_week", today) == (date(2026, 3, 9), date(2026, 3, 15))
-    assert preset_range("last_week", today) == (date(2026, 3, 2), date(2026, 3, 8))
-    assert preset_range("this_month", today) == (date(2026, 3, 1), date(2026, 3, 31))
-    assert preset_range("last_month", today) == (date(2026, 2, 1), date(2026, 2, 28))
 
 
 def test_last_week_by_project_shows_hours_billable_split_and_amount(client_for, member, last_week_data):
@@ -77,6 +69,31 @@ def test_same_first_and_second_level_is_refused_clearly(client_for, member):
 def test_custom_range_needs_both_dates(client_for, member):
     response = client_for(member).get(reverse("report"), {"preset": "custom", "start": "2026-03-01"})
     assert response.status_code == 400
+
+
+def test_the_web_report_has_the_apis_five_year_limit(client_for, member):
+    response = client_for(member).get(
+        reverse("report"), {"preset": "custom", "start": "2020-01-01", "end": "2025-06-30", "group_by": "project"}
+    )
+    assert response.status_code == 400
+    assert "at most five years" in response.content.decode()
+
+
+def test_every_preset_is_offered_and_this_quarter_covers_the_quarter(client_for, member):
+    response = client_for(member).get(reverse("report"), {"preset": "this_quarter", "group_by": "project"})
+    assert response.status_code == 200
+    quarter = periods.quarter(response.context["params"].start)
+    assert (response.context["params"].start, response.context["params"].end) == (quarter.start, quarter.end)
+    html = response.content.decode()
+    for name in ("this_week", "last_week", "this_month", "last_month", "this_quarter", "last_30_days", "this_year"):
+        assert f'value="{name}"' in html
+
+
+def test_a_running_timer_counts_in_the_report_and_the_page_says_so(client_for, member):
+    TimeEntryFactory(user=member, start=timezone.now() - timedelta(minutes=30), end=None)
+    response = client_for(member).get(reverse("report"), {"preset": "today", "group_by": "project"})
+    assert response.context["summary"]["total"]["seconds"] >= 1800
+    assert 'id="report-running-note"' in response.content.decode()
 
 
 def test_csv_export_contains_exactly_the_rows_shown(client_for, member, last_week_data):
