@@ -1,0 +1,69 @@
+"""Reads of the tracking domain, scoped by the access policy — one package, split by subject.
+
+The web UI, the API, exports and the connectors call these, so "what may this person see" and "how is a report
+computed" have one answer. Every function takes the viewer and starts from `accounts.policy`.
+
+- `entries`: time entries, reports and totals, a person's local days and weeks.
+- `catalog`: clients, projects, tasks, tags, and the choices forms offer.
+- `personal`: one person's own time on the web pages (dashboard totals, "continue", the week grid).
+
+Import from the package: `from tracking.selectors import time_entry_list`.
+"""
+
+from .catalog import (
+    client_get,
+    client_list,
+    project_get,
+    project_list,
+    project_summary,
+    tag_list,
+    task_get,
+    task_list,
+    tasks_by_status,
+    trackable_projects,
+    trackable_tasks,
+    user_choices,
+)
+from .entries import (
+    GROUP_BY_CHOICES,
+    TIME_ENTRY_FILTERS,
+    entry_totals,
+    local_day_bounds,
+    local_today,
+    project_totals,
+    report_summary,
+    time_entry_get,
+    time_entry_list,
+    week_start,
+)
+from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
+
+__all__ = [
+    "GROUP_BY_CHOICES",
+    "TIME_ENTRY_FILTERS",
+    "client_get",
+    "client_list",
+    "entry_totals",
+    "has_entries",
+    "local_day_bounds",
+    "local_today",
+    "next_free_start",
+    "own_totals",
+    "project_get",
+    "project_list",
+    "project_summary",
+    "project_totals",
+    "recent_entries",
+    "report_summary",
+    "tag_list",
+    "task_get",
+    "task_list",
+    "tasks_by_status",
+    "time_entry_get",
+    "time_entry_list",
+    "trackable_projects",
+    "trackable_tasks",
+    "user_choices",
+    "week_grid",
+    "week_start",
+]
