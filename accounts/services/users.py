@@ -18,8 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
-from . import policy, signals
-from .models import Role, User
+from .. import policy, signals
+from ..models import Role, User
 
 logger = logging.getLogger(__name__)
 
