@@ -32,6 +32,8 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
+from timetracker.errors import DomainError
+
 from .models import Role, Team, User
 
 VIEW = "view"
@@ -45,8 +47,11 @@ MANAGE_USERS = "manage_users"
 ACTIONS = (VIEW, CREATE, CHANGE, DELETE, ARCHIVE, TRACK, MANAGE_USERS)
 
 
-class PolicyDenied(PermissionDenied):
+class PolicyDenied(DomainError, PermissionDenied):
     """Raised by require(); the message says what was refused in words a person understands."""
+
+    code = "permission_denied"
+    status = 403
 
 
 def _label(obj: Any) -> str:

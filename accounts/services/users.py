@@ -18,6 +18,8 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 
+from timetracker.errors import DomainError
+
 from .. import policy, signals
 from ..models import Role, User
 
@@ -65,8 +67,13 @@ _INTEGRATION_METADATA_FIELDS = (
 _SECRET_WORDS = ("secret", "hash", "password", "key_digest", "digest")
 
 
-class AccountError(ValidationError):
+class AccountError(DomainError, ValidationError):
     """A refused account change, with a message a person understands."""
+
+    code = "account_change_refused"
+
+    def __init__(self, message: str):
+        super().__init__(message, code=self.code)
 
 
 def _send_on_commit(signal, **kwargs) -> None:
