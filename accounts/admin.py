@@ -200,8 +200,8 @@ class TeamAdmin(PolicyAdminMixin, admin.ModelAdmin):
 
 # --- API tokens -----------------------------------------------------------------------------------------------------
 
-from .models_api import SCOPES, ApiToken  # noqa: E402
-from .tokens import api_token_create, api_token_revoke, api_token_validate  # noqa: E402
+from .models import SCOPES, ApiToken  # noqa: E402
+from .services import api_token_create, api_token_revoke, api_token_validate  # noqa: E402
 
 
 class ApiTokenAddForm(forms.ModelForm):
@@ -260,7 +260,11 @@ class ApiTokenAdmin(PolicyAdminMixin, admin.ModelAdmin):
     def save_model(self, request, obj, form, change):
         data = form.cleaned_data
         token, raw = api_token_create(
-            user=data["owner"], name=data["name"], scopes=data["scopes"], expires_at=data.get("expires_at")
+            actor=request.user,
+            owner=data["owner"],
+            name=data["name"],
+            scopes=data["scopes"],
+            expires_at=data.get("expires_at"),
         )
         obj.pk = token.pk
         obj._state.adding = False

@@ -4,8 +4,7 @@ import zoneinfo
 
 from django import forms
 
-from .models import User
-from .models_api import SCOPE_ADMIN, SCOPES
+from .models import SCOPE_ADMIN, SCOPES, User
 
 TIMEZONE_CHOICES = [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
 

@@ -1,4 +1,7 @@
-"""The profile page: personal settings and API tokens (created and revoked through accounts.tokens)."""
+"""The profile page (/profile/): who you are, your settings, sign-in and security, your data, and API tokens.
+
+/accounts/profile/ (where allauth's pages link) redirects here; writes go through accounts.services.
+"""
 
 from __future__ import annotations
 
@@ -12,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
-from . import tokens
-from .profile import api_token_list, profile_update
+from . import services
 from .profile_forms import ProfileForm, TokenForm
+from .selectors import api_token_list
 
 
 def _render(request, form=None, token_form=None, new_token=None, status=200):
@@ -34,7 +37,7 @@ def profile(request):
         if form.is_valid():
             fields = {name: form.cleaned_data[name] for name in form.Meta.fields}
             try:
-                profile_update(actor=request.user, user=request.user, **fields)
+                services.profile_update(actor=request.user, user=request.user, **fields)
             except ValidationError as exc:
                 for field, errors in exc.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
@@ -55,8 +58,8 @@ def token_create(request):
         return _render(request, token_form=form, status=400)
     days = form.cleaned_data.get("expires_in_days")
     try:
-        _token, plaintext = tokens.api_token_create(
-            user=request.user,
+        _token, plaintext = services.api_token_create(
+            actor=request.user,
             name=form.cleaned_data["name"],
             scopes=form.cleaned_data["scopes"],
             expires_at=timezone.now() + timedelta(days=days) if days else None,
@@ -81,6 +84,6 @@ def token_revoke(request, pk: int):
     token = api_token_list(viewer=request.user, owner=request.user).filter(pk=pk).first()
     if token is None:
         raise Http404("No such token.")
-    tokens.api_token_revoke(actor=request.user, token=token)
+    services.api_token_revoke(actor=request.user, token=token)
     messages.success(request, f"Revoked the token “{token.name}”.")
     return redirect("profile")

@@ -1,4 +1,6 @@
-"""Web pages of the accounts app: the profile page, the data export, the break-glass sign-in."""
+"""Web pages of the accounts app: the data export, the managed-email page, the break-glass sign-in.
+
+The account page itself (/profile/) is in accounts.profile_views."""
 
 import json
 import logging
@@ -6,7 +8,6 @@ import logging
 import requests
 from allauth.account.views import LoginView
 from allauth.socialaccount.providers.openid_connect import views as oidc_views
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -17,12 +18,6 @@ from . import services
 from .adapters import unreachable_reason
 
 logger = logging.getLogger(__name__)
-
-
-@login_required
-@require_GET
-def account_profile(request):
-    return render(request, "accounts/profile.html", {"oidc_only": settings.OIDC_ONLY})
 
 
 @login_required

@@ -44,3 +44,48 @@ def test_embedded_defaults_use_sqlite_and_in_process_tasks():
         "django.core.cache.backends.locmem.LocMemCache",
         "django_celery_beat.schedulers:DatabaseScheduler",
     ]
+
+
+def _assigned_names(statements) -> list[str]:
+    """Names a block of module-level statements assigns (descending into if/else), one entry per assignment."""
+    import ast
+
+    names = []
+    for node in statements:
+        if isinstance(node, ast.Assign):
+            names += [t.id for t in node.targets if isinstance(t, ast.Name)]
+        elif isinstance(node, ast.AnnAssign | ast.AugAssign) and isinstance(node.target, ast.Name):
+            names.append(node.target.id)
+        elif isinstance(node, ast.If):
+            names += _assigned_names(node.body) + _assigned_names(node.orelse)
+    return names
+
+
+def test_settings_assign_every_setting_once_and_build_the_app_lists_in_one_place():
+    import ast
+
+    tree = ast.parse((ROOT / "timetracker" / "settings.py").read_text())
+    names = _assigned_names(tree.body)
+    twice = sorted({name for name in names if names.count(name) > 1})
+    assert twice == [], f"assigned more than once: {twice}"
+    extended = [
+        node.target.id
+        for node in ast.walk(tree)
+        if isinstance(node, ast.AugAssign) and isinstance(node.target, ast.Name)
+    ]
+    appended = [
+        ast.unparse(node.func.value)
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr in ("append", "extend")
+    ]
+    assert extended == [] and appended == [], (extended, appended)
+
+
+def test_the_settings_guard_catches_a_second_assignment():
+    import ast
+
+    tree = ast.parse('LOGIN_URL = "a"\nif True:\n    LOGIN_URL = "b"\n')
+    names = _assigned_names(tree.body)
+    assert names.count("LOGIN_URL") == 2

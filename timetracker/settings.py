@@ -18,21 +18,21 @@ environ.Env.read_env(BASE_DIR / ".env", overwrite=False)
 
 DEBUG = env.bool("DEBUG", default=True)
 
-SECRET_KEY = env.str("SECRET_KEY", default="")
+# Development only: a fixed, clearly insecure key so sessions survive restarts of `quickstart`.
+_development_secret_key = "django-insecure-timetracker-development-key-do-not-use-in-production"  # noqa: S105
+SECRET_KEY = env.str("SECRET_KEY", default="") or (_development_secret_key if DEBUG else "")
 if not SECRET_KEY:
-    if not DEBUG:
-        raise ImproperlyConfigured(
-            "SECRET_KEY is not set. With DEBUG=False TimeTracker refuses to start without it: "
-            "set SECRET_KEY to a long random string (for example the output of "
-            "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
-        )
-    # Development only: a fixed, clearly insecure key so sessions survive restarts of `quickstart`.
-    SECRET_KEY = "django-insecure-timetracker-development-key-do-not-use-in-production"  # noqa: S105
+    raise ImproperlyConfigured(
+        "SECRET_KEY is not set. With DEBUG=False TimeTracker refuses to start without it: "
+        "set SECRET_KEY to a long random string (for example the output of "
+        "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
+    )
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
+# Every app, middleware and context processor is listed here, once; the sections below only configure them.
 INSTALLED_APPS = [
     "django.contrib.admin",
     "django.contrib.auth",
@@ -46,6 +46,17 @@ INSTALLED_APPS = [
     "tracking",
     "integrations",
     "analytics",
+    # Sign-in, single sign-on and two-factor (django-allauth).
+    "allauth",
+    "allauth.account",
+    "allauth.socialaccount",
+    "allauth.socialaccount.providers.openid_connect",
+    "allauth.mfa",
+    # The REST API's OpenAPI schema and its Swagger UI / ReDoc assets (no CDN).
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # htmx requests in the web UI.
+    "django_htmx",
 ]
 
 MIDDLEWARE = [
@@ -57,6 +68,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "allauth.account.middleware.AccountMiddleware",
+    # An admin who must set up two-factor is sent there before anything else (MFA_REQUIRED_FOR_ADMINS).
+    "accounts.middleware.AdminMfaRequiredMiddleware",
+    "analytics.middleware.AnalyticsRequestMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    # Each page in the signed-in user's time zone.
+    "accounts.timezone_middleware.UserTimezoneMiddleware",
 ]
 
 ROOT_URLCONF = "timetracker.urls"
@@ -71,6 +89,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "accounts.context_processors.sign_in",
+                "analytics.context_processors.feature_flags",
+                "tracking.context_processors.running_timer",  # the running timer in every page's header
             ],
         },
     },
@@ -86,18 +107,16 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-if REDIS_URL:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
-    CELERY_BROKER_URL = REDIS_URL
-    CELERY_RESULT_BACKEND = REDIS_URL
-    CELERY_TASK_ALWAYS_EAGER = False
-else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-    CELERY_BROKER_URL = "memory://"
-    CELERY_RESULT_BACKEND = "cache+memory://"
-    # No broker: run tasks in-process so a fresh clone needs nothing but Python.
-    CELERY_TASK_ALWAYS_EAGER = True
-    CELERY_TASK_EAGER_PROPAGATES = True
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    if REDIS_URL
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+CELERY_BROKER_URL = REDIS_URL or "memory://"
+CELERY_RESULT_BACKEND = REDIS_URL or "cache+memory://"
+# No broker: run tasks in-process so a fresh clone needs nothing but Python.
+CELERY_TASK_ALWAYS_EAGER = not REDIS_URL
+CELERY_TASK_EAGER_PROPAGATES = not REDIS_URL
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
@@ -106,7 +125,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
 # --- Authentication -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
-LOGIN_URL = "admin:login"
+LOGIN_URL = "account_login"
+LOGIN_REDIRECT_URL = "dashboard"
+LOGOUT_REDIRECT_URL = "account_login"
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -164,24 +185,10 @@ LOGGING = {
 
 # --- Accounts: sign-in (django-allauth), single sign-on (OIDC), two-factor, email ------------------------------------
 # Documented in docs/admin/configuration/environment.md and docs/admin/security/sso-oidc.md.
-INSTALLED_APPS += [
-    "allauth",
-    "allauth.account",
-    "allauth.socialaccount",
-    "allauth.socialaccount.providers.openid_connect",
-    "allauth.mfa",
-]
-MIDDLEWARE += [
-    "allauth.account.middleware.AccountMiddleware",
-    "accounts.middleware.AdminMfaRequiredMiddleware",
-]
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("accounts.context_processors.sign_in")
 AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
     "allauth.account.auth_backends.AuthenticationBackend",
 ]
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "/"
 ACCOUNT_LOGOUT_REDIRECT_URL = "account_login"
 ACCOUNT_ADAPTER = "accounts.adapters.AccountAdapter"
 SOCIALACCOUNT_ADAPTER = "accounts.adapters.SocialAccountAdapter"
@@ -231,24 +238,24 @@ SOCIALACCOUNT_EMAIL_AUTHENTICATION = env.bool("OIDC_LINK_BY_EMAIL", default=True
 SOCIALACCOUNT_EMAIL_AUTHENTICATION_AUTO_CONNECT = SOCIALACCOUNT_EMAIL_AUTHENTICATION
 SOCIALACCOUNT_STORE_TOKENS = False
 SOCIALACCOUNT_LOGIN_ON_GET = False
-SOCIALACCOUNT_PROVIDERS = {"openid_connect": {"APPS": []}}
-if OIDC_SERVER_URL:
-    SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"].append(
-        {
-            "provider_id": OIDC_PROVIDER_ID,
-            "name": env.str("OIDC_PROVIDER_NAME", default="single sign-on"),
-            "client_id": env.str("OIDC_CLIENT_ID", default=""),
-            "secret": env.str("OIDC_CLIENT_SECRET", default=""),
-            "settings": {
-                "server_url": OIDC_SERVER_URL,
-                "scope": env.str("OIDC_SCOPES", default="openid email profile").replace(",", " ").split(),
-                "oauth_pkce_enabled": env.bool("OIDC_PKCE", default=True),
-                "fetch_userinfo": True,
-            },
-        }
-    )
+_oidc_main_provider = {
+    "provider_id": OIDC_PROVIDER_ID,
+    "name": env.str("OIDC_PROVIDER_NAME", default="single sign-on"),
+    "client_id": env.str("OIDC_CLIENT_ID", default=""),
+    "secret": env.str("OIDC_CLIENT_SECRET", default=""),
+    "settings": {
+        "server_url": OIDC_SERVER_URL,
+        "scope": env.str("OIDC_SCOPES", default="openid email profile").replace(",", " ").split(),
+        "oauth_pkce_enabled": env.bool("OIDC_PKCE", default=True),
+        "fetch_userinfo": True,
+    },
+}
 # More providers: OIDC_EXTRA_PROVIDERS holds a JSON list of apps in allauth's format (see sso-oidc.md).
-SOCIALACCOUNT_PROVIDERS["openid_connect"]["APPS"] += env.json("OIDC_EXTRA_PROVIDERS", default=[])
+SOCIALACCOUNT_PROVIDERS = {
+    "openid_connect": {
+        "APPS": ([_oidc_main_provider] if OIDC_SERVER_URL else []) + env.json("OIDC_EXTRA_PROVIDERS", default=[])
+    }
+}
 
 # --- Analytics (issue 8: PostHog, feature flags, telemetry, activity log) --------------------------------------------
 # Everything is off unless POSTHOG_API_KEY is set; see docs/admin/monitoring/analytics.md.
@@ -268,8 +275,6 @@ TELEMETRY_ENABLED = env.bool("TELEMETRY_ENABLED", default=False)
 DEPLOYMENT_METHOD = env.str("DEPLOYMENT_METHOD", default="")  # docker / native; detected when empty
 ENVIRONMENT_NAME = env.str("ENVIRONMENT_NAME", default="development" if DEBUG else "production")
 ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
-MIDDLEWARE += ["analytics.middleware.AnalyticsRequestMiddleware"]
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["analytics.context_processors.feature_flags"]
 
 # --- Integrations (connectors, encrypted secrets, webhooks) -----------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
@@ -281,7 +286,6 @@ GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
 WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
 
 # --- REST API (issue 4): DRF, OpenAPI schema, tokens, throttling, idempotency -------------------------------------
-INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]  # rest_framework is in the list above
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "timetracker.api.authentication.ApiTokenAuthentication",
@@ -334,15 +338,3 @@ GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://ww
 SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
 # Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
 SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)
-
-# --- Web UI (issue 5) -----------------------------------------------------------------------------------------------
-# htmx requests (django-htmx), each page in the signed-in user's timezone, the running timer in every page's header.
-INSTALLED_APPS += ["django_htmx"]
-MIDDLEWARE += [
-    "django_htmx.middleware.HtmxMiddleware",
-    "accounts.timezone_middleware.UserTimezoneMiddleware",
-]
-TEMPLATES[0]["OPTIONS"]["context_processors"] += ["tracking.context_processors.running_timer"]
-LOGIN_URL = "account_login"
-LOGIN_REDIRECT_URL = "dashboard"
-LOGOUT_REDIRECT_URL = "account_login"

@@ -10,9 +10,15 @@ from django.utils import timezone
 
 from timetracker.errors import form_error
 
-from . import periods, ui_selectors
+from . import periods, selectors
 from .models import Client, Project, Task
 from .utils import parse_duration
+
+OPEN = {"archived": False}  # choices offer what is not archived
+
+
+def _open_projects(viewer):
+    return selectors.project_list(viewer=viewer, filters=OPEN).order_by("client__name", "name")
 
 
 def tag_names(text: str) -> list[str]:
@@ -39,9 +45,9 @@ class _TrackingChoices(forms.Form):
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["project"].queryset = ui_selectors.trackable_projects(user=user)
-        self.fields["task"].queryset = ui_selectors.trackable_tasks(user=user)
-        self.tag_choices = ui_selectors.tag_list(user=user)
+        self.fields["project"].queryset = selectors.trackable_projects(user=user)
+        self.fields["task"].queryset = selectors.trackable_tasks(user=user)
+        self.tag_choices = selectors.tag_list(viewer=user)
 
     def clean(self):
         data = super().clean()
@@ -117,7 +123,7 @@ class EntryForm(_TrackingChoices):
             if seconds is None:
                 self.add_error("start_time", "Give a start time.")
                 return data
-            start = ui_selectors.next_free_start(user=self.entry.user if self.entry else self.user, day=day, tz=tz)
+            start = selectors.next_free_start(user=self.entry.user if self.entry else self.user, day=day, tz=tz)
         else:
             start = timezone.make_aware(datetime.combine(day, start_t), tz)
         if seconds is not None and end_t is not None:
@@ -162,7 +168,7 @@ class BulkForm(forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = ui_selectors.trackable_projects(user=user)
+        self.fields["project"].queryset = selectors.trackable_projects(user=user)
         raw = self.data.getlist("ids") if hasattr(self.data, "getlist") else []
         self.fields["ids"].choices = [(v, v) for v in raw if str(v).isdigit()]
 
@@ -190,11 +196,13 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = ui_selectors.project_list(viewer=viewer)
-        self.fields["client"].queryset = ui_selectors.client_list(viewer=viewer)
-        self.fields["task"].queryset = ui_selectors.task_list(viewer=viewer)
-        self.fields["tag"].queryset = ui_selectors.tag_list(user=viewer)
-        users = ui_selectors.user_choices(viewer=viewer)
+        self.fields["project"].queryset = selectors.project_list(viewer=viewer, filters=OPEN).order_by(
+            "client__name", "name"
+        )
+        self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
+        self.fields["task"].queryset = selectors.task_list(viewer=viewer, filters=OPEN)
+        self.fields["tag"].queryset = selectors.tag_list(viewer=viewer)
+        users = selectors.user_choices(viewer=viewer)
         self.fields["user"].queryset = users
         self.show_user = viewer.role != "member"
         if not self.show_user:
@@ -246,7 +254,7 @@ class ProjectForm(forms.ModelForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = ui_selectors.client_list(viewer=viewer)
+        self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
 
 
 class TaskForm(forms.ModelForm):
@@ -260,5 +268,7 @@ class TaskForm(forms.ModelForm):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = ui_selectors.project_list(viewer=viewer)
-        self.fields["assignee"].queryset = ui_selectors.user_choices(viewer=viewer)
+        self.fields["project"].queryset = selectors.project_list(viewer=viewer, filters=OPEN).order_by(
+            "client__name", "name"
+        )
+        self.fields["assignee"].queryset = selectors.user_choices(viewer=viewer)

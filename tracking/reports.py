@@ -20,7 +20,7 @@ from accounts import policy
 from . import periods
 from .exceptions import InvalidFilter
 from .models import TimeEntry
-from .selectors import TIME_ENTRY_FILTERS, _apply_filters, _running, _sums, _totals
+from .selectors.entries import TIME_ENTRY_FILTERS, _apply_filters, _running, _sums, _totals
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 

@@ -3,8 +3,8 @@
 import pytest
 from rest_framework.test import APIClient
 
-from accounts.models_api import SCOPES
-from accounts.tokens import api_token_create
+from accounts.models import SCOPES
+from accounts.services import api_token_create
 
 ALL_BUT_ADMIN = [s for s in SCOPES if s != "admin"]
 
@@ -20,7 +20,7 @@ def api_as():
     """api_as(user, scopes=...) -> an APIClient sending a fresh token of `user` with those scopes."""
 
     def make(user, scopes=None) -> APIClient:
-        _, raw = api_token_create(user=user, name="test", scopes=scopes or ALL_BUT_ADMIN)
+        _, raw = api_token_create(actor=user, name="test", scopes=scopes or ALL_BUT_ADMIN)
         client = APIClient()
         client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
         client.token = raw

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts.models import ApiToken
-from accounts.tokens import api_token_authenticate, api_token_create
+from accounts.services import api_token_authenticate, api_token_create
 from tracking.tests.factories import TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -84,8 +84,8 @@ def test_token_without_scopes_or_name_is_refused(signed_in):
 
 
 def test_token_can_be_revoked_by_its_owner_only(signed_in, member, other_member):
-    mine, _ = api_token_create(user=member, name="mine", scopes=["read:reports"])
-    theirs, _ = api_token_create(user=other_member, name="theirs", scopes=["read:reports"])
+    mine, _ = api_token_create(actor=member, name="mine", scopes=["read:reports"])
+    theirs, _ = api_token_create(actor=other_member, name="theirs", scopes=["read:reports"])
     assert signed_in.post(reverse("api_token_revoke", args=[theirs.pk])).status_code == 404
     signed_in.post(reverse("api_token_revoke", args=[mine.pk]))
     mine.refresh_from_db()
@@ -104,3 +104,20 @@ def test_data_export_link_appears_only_when_that_page_exists(signed_in):
         assert "Download all my data" not in page
     else:
         assert url in page
+
+
+def test_the_old_account_address_redirects_to_the_one_account_page(signed_in):
+    response = signed_in.get("/accounts/profile/")
+
+    assert response.status_code == 301
+    assert response["Location"] == "/profile/"
+
+
+def test_the_account_page_shows_who_you_are_and_links_to_security_and_your_data(signed_in, member):
+    page = signed_in.get("/profile/").content.decode()
+
+    assert "<h1>Your account</h1>" in page
+    assert member.username in page and member.email in page and member.get_role_display() in page
+    assert 'href="/accounts/export/"' in page
+    assert 'href="/accounts/2fa/"' in page
+    assert 'action="/profile/tokens/"' in page

@@ -73,9 +73,9 @@ def main() -> None:
         warmup = 10
         for index in range(runs + warmup):
             t0 = time.perf_counter()
-            entry = tracking.timer_start(user=user, project=project)
+            entry = tracking.timer_start(actor=user, project=project)
             t1 = time.perf_counter()
-            tracking.timer_stop(user=user, end=entry.start + timedelta(seconds=1))
+            tracking.timer_stop(actor=user, end=entry.start + timedelta(seconds=1))
             t2 = time.perf_counter()
             entry.delete()
             if index >= warmup:

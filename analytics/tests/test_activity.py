@@ -16,8 +16,8 @@ from tracking import services as tracking
 @pytest.mark.django_db(transaction=True)
 def test_signals_write_activity_with_actor_owner_and_object(manager, member, team, project):
     accounts_signals.user_logged_in.send(sender=type(member), user_id=member.pk, method="local")
-    entry = tracking.timer_start(user=member, project=project)
-    tracking.timer_stop(user=member, end=entry.start + timedelta(minutes=10))
+    entry = tracking.timer_start(actor=member, project=project)
+    tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=10))
     tracking.time_entry_update(actor=manager, entry=entry, notes="corrected")
     client = tracking.client_create(actor=manager, name="Acme")
     tracking.project_create(actor=manager, name="Site", client=client)

@@ -22,8 +22,8 @@ def test_no_api_key_means_no_client_no_thread_and_no_network(settings, posthog_s
     settings.POSTHOG_HOST = posthog_server.url
     before = set(threading.enumerate())
 
-    entry = tracking.timer_start(user=member, project=project)
-    tracking.timer_stop(user=member, end=entry.start + timedelta(minutes=1))
+    entry = tracking.timer_start(actor=member, project=project)
+    tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=1))
 
     assert get_client() is None
     assert [t for t in threading.enumerate() if t not in before] == []
@@ -61,8 +61,8 @@ def test_timer_start_and_stop_succeed_when_posthog_is_unreachable_and_only_debug
 ):
     caplog.set_level(logging.DEBUG)
 
-    entry = tracking.timer_start(user=member, project=project)
-    stopped = tracking.timer_stop(user=member, end=entry.start + timedelta(minutes=3))
+    entry = tracking.timer_start(actor=member, project=project)
+    stopped = tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=3))
     track_event(member, events.TIMER_STARTED)
 
     assert stopped.end is not None

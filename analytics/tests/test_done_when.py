@@ -22,8 +22,8 @@ def test_admin_logs_in_tracks_time_sees_person_events_flag_widget_telemetry_grou
         "/accounts/login/",
         lambda: accounts_signals.user_logged_in.send(sender=type(admin_user), user_id=admin_user.pk, method="local"),
     )
-    entry = in_request("/timer/start/", lambda: tracking.timer_start(user=admin_user, project=project))
-    in_request("/timer/stop/", lambda: tracking.timer_stop(user=admin_user, end=entry.start + timedelta(minutes=45)))
+    entry = in_request("/timer/start/", lambda: tracking.timer_start(actor=admin_user, project=project))
+    in_request("/timer/stop/", lambda: tracking.timer_stop(actor=admin_user, end=entry.start + timedelta(minutes=45)))
 
     ident = distinct_id(admin_user.pk)
     [person] = [e for e in posthog.events() if e["event"] == "$set"]

@@ -35,9 +35,9 @@ def in_request(path, func, user_agent=FIREFOX_WINDOWS):
 @pytest.mark.django_db(transaction=True)
 def test_timer_start_and_stop_send_events_with_request_context_and_ids(posthog, member, project):
     entry = in_request(
-        "/timer/start/?next=/dashboard/&q=secret", lambda: tracking.timer_start(user=member, project=project)
+        "/timer/start/?next=/dashboard/&q=secret", lambda: tracking.timer_start(actor=member, project=project)
     )
-    in_request("/timer/stop/", lambda: tracking.timer_stop(user=member, end=entry.start + timedelta(minutes=30)))
+    in_request("/timer/stop/", lambda: tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=30)))
 
     [started] = posthog.events_named(events.TIMER_STARTED)
     props = started["properties"]
@@ -60,7 +60,7 @@ def test_timer_start_and_stop_send_events_with_request_context_and_ids(posthog, 
 
 @pytest.mark.django_db(transaction=True)
 def test_events_outside_a_request_carry_no_client_context(posthog, member, project):
-    tracking.timer_start(user=member, project=project, source="slack")
+    tracking.timer_start(actor=member, project=project, source="slack")
 
     [started] = posthog.events_named(events.TIMER_STARTED)
     assert started["properties"]["source"] == "slack"
@@ -169,7 +169,7 @@ def test_without_an_api_key_nothing_is_sent_and_no_client_exists(settings, posth
     settings.POSTHOG_HOST = posthog_server.url
     from analytics.client import get_client
 
-    tracking.timer_start(user=member, project=project)
+    tracking.timer_start(actor=member, project=project)
     accounts_signals.user_logged_in.send(sender=type(member), user_id=member.pk, method="local")
 
     assert get_client() is None

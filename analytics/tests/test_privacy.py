@@ -98,8 +98,8 @@ def test_an_opted_out_user_sends_nothing_at_all(posthog, member, project):
     analytics_preference_set(user=member, opted_out=True)
 
     accounts_signals.user_logged_in.send(sender=type(member), user_id=member.pk, method="local")
-    entry = tracking.timer_start(user=member, project=project)
-    tracking.timer_stop(user=member, end=entry.start + timedelta(minutes=5))
+    entry = tracking.timer_start(actor=member, project=project)
+    tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=5))
     track_event(member, "anything")
     flags = all_flags(member)
 
@@ -112,7 +112,7 @@ def test_opting_back_in_sends_again(posthog, member, project):
     analytics_preference_set(user=member, opted_out=True)
     analytics_preference_set(user=member, opted_out=False)
 
-    tracking.timer_start(user=member, project=project)
+    tracking.timer_start(actor=member, project=project)
 
     assert posthog.events_named(events.TIMER_STARTED)
 
@@ -129,8 +129,8 @@ def test_no_request_body_ever_contains_the_test_users_emails_usernames_names_or_
             "/accounts/login/",
             lambda p=person: accounts_signals.user_logged_in.send(sender=type(p), user_id=p.pk, method="oidc"),
         )
-    entry = in_request("/timer/", lambda: tracking.timer_start(user=member, project=project, notes=notes[0]))
-    in_request("/timer/", lambda: tracking.timer_stop(user=member, end=entry.start + timedelta(minutes=20)))
+    entry = in_request("/timer/", lambda: tracking.timer_start(actor=member, project=project, notes=notes[0]))
+    in_request("/timer/", lambda: tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=20)))
     start = timezone.now().replace(microsecond=0) - timedelta(days=3)
     manual = tracking.time_entry_create(
         actor=member, project=project, start=start, end=start + timedelta(hours=1), notes=notes[1]

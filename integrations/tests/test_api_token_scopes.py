@@ -3,14 +3,14 @@
 import pytest
 
 from accounts.models import Role
+from accounts.services import api_token_create
 from accounts.tests.factories import UserFactory
-from accounts.tokens import api_token_create
 
 pytestmark = pytest.mark.django_db
 
 
 def bearer(user, scopes):
-    _, raw = api_token_create(user=user, name="script", scopes=scopes)
+    _, raw = api_token_create(actor=user, name="script", scopes=scopes)
     return {"HTTP_AUTHORIZATION": f"Bearer {raw}"}
 
 

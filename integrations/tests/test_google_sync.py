@@ -294,7 +294,7 @@ def test_a_lost_link_never_makes_a_second_event(exporter, fake_google, member, p
 
 
 def test_running_and_calendar_entries_are_not_exported(exporter, fake_google, member, project):
-    tracking.timer_start(user=member, project=project)
+    tracking.timer_start(actor=member, project=project)
     TimeEntryFactory(user=member, project=project, source=Source.CALENDAR, external_ref="gcal:elsewhere")
     result = sync(exporter)
     assert result["counts"]["exported"] == 0

@@ -8,7 +8,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.models import ApiToken
-from accounts.tokens import api_token_create, api_token_revoke
+from accounts.services import api_token_create, api_token_revoke
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def client_with(header: str) -> APIClient:
 
 class TestAuthentication:
     def test_bearer_and_token_headers_both_authenticate(self, member):
-        _, raw = api_token_create(user=member, name="a", scopes="read:users")
+        _, raw = api_token_create(actor=member, name="a", scopes="read:users")
         for keyword in ("Bearer", "Token", "bearer"):
             response = client_with(f"{keyword} {raw}").get(ME)
             assert response.status_code == 200, keyword
@@ -46,10 +46,10 @@ class TestAuthentication:
 
     def test_expired_and_revoked_tokens_are_401(self, member):
         expired, raw_expired = api_token_create(
-            user=member, name="a", scopes="read:users", expires_at=timezone.now() + timedelta(hours=1)
+            actor=member, name="a", scopes="read:users", expires_at=timezone.now() + timedelta(hours=1)
         )
         ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
-        revoked, raw_revoked = api_token_create(user=member, name="b", scopes="read:users")
+        revoked, raw_revoked = api_token_create(actor=member, name="b", scopes="read:users")
         api_token_revoke(actor=member, token=revoked)
         for raw in (raw_expired, raw_revoked):
             response = client_with(f"Bearer {raw}").get(ME)

@@ -21,7 +21,7 @@ from .entries import (
     time_entry_update,
     time_entry_validate,
 )
-from .tags import tag_create, tag_delete, tag_update
+from .tags import tag_create, tag_delete, tag_update, tags_resolve
 from .timer import timer_start, timer_status, timer_stop
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "tag_create",
     "tag_delete",
     "tag_update",
+    "tags_resolve",
     "time_entry_create",
     "time_entry_delete",
     "time_entry_update",

@@ -8,7 +8,8 @@ from .. import signals
 from ..exceptions import ArchivedProject, InvalidEntry, OverlappingEntry, TimerAlreadyRunning
 from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
-from ._common import lock_user, resolve_tags, send_on_commit
+from ._common import lock_user, send_on_commit
+from .tags import tags_resolve
 
 EDITABLE_FIELDS = ("project", "task", "start", "end", "notes", "billable", "external_ref")
 
@@ -23,9 +24,11 @@ def check_trackable(user, project: Project, task: Task | None) -> None:
         raise InvalidEntry(f"The task “{task}” belongs to another project.", field="task")
 
 
-def time_entry_validate(entry: TimeEntry) -> None:
+def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
     """Validate an entry (new or changed) against every rule: fields, project, running timer, overlap.
 
+    A running entry (no end) counts as open-ended; with `running_until` (the timer: now) it is checked only up to
+    then, so an entry logged ahead of a starting timer stays allowed (stopping the timer ends it there).
     Raises ValidationError / TrackingError. Services call it under the user's lock; forms call it to show
     errors next to the fields before saving.
     """
@@ -47,9 +50,31 @@ def time_entry_validate(entry: TimeEntry) -> None:
             raise TimerAlreadyRunning(running)
     # Completed entries may not overlap; a running timer counts as open-ended, so nothing can be logged
     # after its start until it is stopped.
-    conflict = others.overlapping(entry.start, entry.end).order_by("start").first()
+    if entry.end is None and running_until is not None:
+        others = others.completed().filter(start__lte=running_until, end__gt=entry.start)
+    else:
+        others = others.overlapping(entry.start, entry.end)
+    conflict = others.order_by("start").first()
     if conflict is not None:
         raise OverlappingEntry(conflict)
+
+
+def new_entry_checked(*, actor, user, project: Project, task: Task | None, running_until=None, **fields) -> TimeEntry:
+    """A new, unsaved entry for `user`, checked the one way the timer and a logged entry share: the actor may create
+    it, the project and task are open to `user`, and (under the user's lock) every rule of `time_entry_validate`."""
+    billable = fields.pop("billable", None)
+    entry = TimeEntry(
+        user=user,
+        project=project,
+        task=task,
+        billable=project.billable if billable is None else billable,
+        **fields,
+    )
+    policy.require(actor, policy.CREATE, entry)
+    check_trackable(user, project, task)
+    lock_user(user.pk)
+    time_entry_validate(entry, running_until=running_until)
+    return entry
 
 
 def _finish(entry: TimeEntry) -> None:
@@ -73,28 +98,25 @@ def time_entry_create(
 ) -> TimeEntry:
     """Log an entry for `user` (default: the actor). With no end it is a running timer."""
     user = user or actor
-    entry = TimeEntry(
+    entry = new_entry_checked(
+        actor=actor,
         user=user,
         project=project,
         task=task,
         start=start,
         end=end,
         notes=notes,
-        billable=project.billable if billable is None else billable,
+        billable=billable,
         source=source,
         external_ref=external_ref,
     )
-    policy.require(actor, policy.CREATE, entry)
-    check_trackable(user, project, task)
-    lock_user(user.pk)
-    time_entry_validate(entry)
     _finish(entry)
     try:
         with transaction.atomic():
             entry.save()
     except IntegrityError as exc:
         raise InvalidEntry("This entry conflicts with another entry (already running or already imported).") from exc
-    resolved = resolve_tags(actor, tags)
+    resolved = tags_resolve(actor=actor, tags=tags)
     if resolved:
         entry.tags.set(resolved)
     _announce(entry, actor, signals.CREATED)
@@ -124,7 +146,7 @@ def time_entry_update(*, actor, entry: TimeEntry, tags=None, **changes) -> TimeE
             current.save()
     except IntegrityError as exc:
         raise InvalidEntry("This change conflicts with another entry.") from exc
-    resolved = resolve_tags(actor, tags)
+    resolved = tags_resolve(actor=actor, tags=tags)
     if resolved is not None:
         current.tags.set(resolved)
     _announce(current, actor, signals.UPDATED)

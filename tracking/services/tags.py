@@ -1,4 +1,7 @@
-"""Tags: create, rename, delete. Anyone who tracks time may create a tag; managers rename and delete them."""
+"""Tags: create, rename, delete, and resolving the tags an entry is given. Anyone who tracks time may create a tag;
+managers rename and delete them. Every tag is created by `tag_create`."""
+
+from collections.abc import Iterable
 
 from django.db import transaction
 
@@ -24,6 +27,26 @@ def _clean_name(name: str, *, exclude_pk=None) -> str:
 def tag_create(*, actor, name: str) -> Tag:
     policy.require(actor, policy.CREATE, Tag)
     return Tag.objects.create(name=_clean_name(name))
+
+
+def tags_resolve(*, actor, tags: Iterable | None) -> list[Tag] | None:
+    """Tags given as Tag objects, ids or names; an unknown name is created through `tag_create` (when the actor
+    may). None stays None ("leave the entry's tags as they are"); blank names are skipped."""
+    if tags is None:
+        return None
+    resolved = []
+    for tag in tags:
+        if isinstance(tag, Tag):
+            resolved.append(tag)
+        elif isinstance(tag, int):
+            resolved.append(Tag.objects.get(pk=tag))
+        else:
+            name = str(tag).strip()[:64]
+            if not name:
+                continue
+            existing = Tag.objects.filter(name__iexact=name).first()
+            resolved.append(existing if existing is not None else tag_create(actor=actor, name=name))
+    return resolved
 
 
 @transaction.atomic

@@ -8,11 +8,12 @@ from django.utils import timezone
 from accounts import policy
 
 from .. import signals
-from ..exceptions import InvalidEntry, NoRunningTimer, OverlappingEntry, TimerAlreadyRunning
+from ..exceptions import InvalidEntry, NoRunningTimer, TimerAlreadyRunning
 from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
-from ._common import lock_user, resolve_tags, send_on_commit
-from .entries import check_trackable
+from ._common import lock_user, send_on_commit
+from .entries import new_entry_checked
+from .tags import tags_resolve
 
 
 def timer_status(*, user) -> TimeEntry | None:
@@ -23,50 +24,39 @@ def timer_status(*, user) -> TimeEntry | None:
 @transaction.atomic
 def timer_start(
     *,
-    user,
+    actor,
     project: Project,
+    user=None,
     task: Task | None = None,
     notes: str = "",
     tags=None,
     billable: bool | None = None,
     source: str = Source.WEB,
-    actor=None,
     external_ref: str = "",
 ) -> TimeEntry:
-    """Start `user`'s timer now. Raises TimerAlreadyRunning; the database's partial unique index backs it up."""
-    actor = actor or user
+    """Start `user`'s timer (default: the actor's) now. Raises TimerAlreadyRunning; the database's partial unique
+    index backs it up. Checked like a logged entry (`new_entry_checked`), up to now."""
+    user = user or actor
     now = timezone.now()
-    entry = TimeEntry(
+    entry = new_entry_checked(
+        actor=actor,
         user=user,
         project=project,
         task=task,
-        notes=notes,
         start=now,
-        billable=project.billable if billable is None else billable,
+        notes=notes,
+        billable=billable,
         source=source,
         external_ref=external_ref,
+        running_until=now,
     )
-    policy.require(actor, policy.CREATE, entry)
-    check_trackable(user, project, task)
-    lock_user(user.pk)
-    running = TimeEntry.objects.select_related("project").filter(user=user, end=None).first()
-    if running is not None:
-        raise TimerAlreadyRunning(running)
-    covering = (
-        TimeEntry.objects.select_related("project")
-        .filter(user=user, end__isnull=False, start__lte=now, end__gt=now)
-        .first()
-    )
-    if covering is not None:
-        raise OverlappingEntry(covering)
-    entry.full_clean(exclude=["duration_seconds", "tags"])
     try:
         with transaction.atomic():
             entry.save()
     except IntegrityError as exc:
         running = TimeEntry.objects.filter(user=user, end=None).first()
         raise TimerAlreadyRunning(running) from exc
-    resolved = resolve_tags(actor, tags)
+    resolved = tags_resolve(actor=actor, tags=tags)
     if resolved:
         entry.tags.set(resolved)
     send_on_commit(
@@ -82,13 +72,13 @@ def timer_start(
 
 
 @transaction.atomic
-def timer_stop(*, user, actor=None, end: datetime | None = None, source: str = Source.WEB) -> TimeEntry:
-    """Stop `user`'s running timer. Raises NoRunningTimer when none runs.
+def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = Source.WEB) -> TimeEntry:
+    """Stop `user`'s (default: the actor's) running timer. Raises NoRunningTimer when none runs.
 
     Stopping always succeeds: if the user logged a later entry while the timer ran, the timer ends where that
     entry begins, so entries never overlap.
     """
-    actor = actor or user
+    user = user or actor
     lock_user(user.pk)
     entry = TimeEntry.objects.select_related("project", "user").filter(user=user, end=None).first()
     if entry is None:

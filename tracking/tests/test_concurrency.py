@@ -20,7 +20,7 @@ pytestmark = [
 
 @pytest.mark.parametrize("attempt", range(3))
 def test_two_threads_starting_a_timer_leave_exactly_one_running(member, project, attempt):
-    results = run_together([lambda: services.timer_start(user=member, project=project)] * 2)
+    results = run_together([lambda: services.timer_start(actor=member, project=project)] * 2)
     errors = [r for r in results if isinstance(r, Exception)]
     entries = [r for r in results if isinstance(r, TimeEntry)]
     assert len(entries) == 1, results

@@ -66,7 +66,7 @@ def test_other_users_entries_do_not_count_as_overlap(member, other_member, proje
 
 
 def test_entry_after_a_running_timer_start_is_refused(member, project):
-    running = services.timer_start(user=member, project=project)
+    running = services.timer_start(actor=member, project=project)
     with pytest.raises(OverlappingEntry) as exc:
         services.time_entry_create(
             actor=member,
@@ -105,7 +105,7 @@ def test_update_recomputes_duration_and_can_move_to_a_task(member, project, morn
 
 def test_reopening_an_entry_while_a_timer_runs_is_refused(member, project, morning):
     entry = TimeEntryFactory(user=member, project=project, start=morning, end=morning + timedelta(hours=1))
-    services.timer_start(user=member, project=project)
+    services.timer_start(actor=member, project=project)
     with pytest.raises(TimerAlreadyRunning):
         services.time_entry_update(actor=member, entry=entry, end=None)
 

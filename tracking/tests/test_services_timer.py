@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
 
 def test_start_creates_a_running_entry_with_billable_from_project(member):
     project = ProjectFactory(billable=False)
-    entry = services.timer_start(user=member, project=project, notes="nav", source="api")
+    entry = services.timer_start(actor=member, project=project, notes="nav", source="api")
     entry.refresh_from_db()
     assert entry.end is None and entry.is_running
     assert entry.billable is False
@@ -24,9 +24,9 @@ def test_start_creates_a_running_entry_with_billable_from_project(member):
 
 
 def test_second_start_is_refused_naming_the_running_timer(member, project):
-    services.timer_start(user=member, project=project)
+    services.timer_start(actor=member, project=project)
     with pytest.raises(TimerAlreadyRunning) as exc:
-        services.timer_start(user=member, project=ProjectFactory())
+        services.timer_start(actor=member, project=ProjectFactory())
     assert exc.value.code == "timer_already_running"
     assert str(project) in exc.value.message
     assert TimeEntry.objects.filter(user=member).count() == 1
@@ -34,14 +34,14 @@ def test_second_start_is_refused_naming_the_running_timer(member, project):
 
 def test_stop_without_running_timer_is_refused(member):
     with pytest.raises(NoRunningTimer) as exc:
-        services.timer_stop(user=member)
+        services.timer_stop(actor=member)
     assert exc.value.code == "no_running_timer"
 
 
 def test_stop_sets_end_and_duration(member, project):
-    entry = services.timer_start(user=member, project=project)
+    entry = services.timer_start(actor=member, project=project)
     TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(minutes=90, seconds=5))
-    stopped = services.timer_stop(user=member)
+    stopped = services.timer_stop(actor=member)
     assert stopped.pk == entry.pk
     assert stopped.end is not None
     assert 90 * 60 <= stopped.duration_seconds <= 90 * 60 + 10
@@ -50,53 +50,53 @@ def test_stop_sets_end_and_duration(member, project):
 
 def test_stop_applies_the_users_rounding(project):
     user = UserFactory(rounding_mode="up", rounding_minutes=15)
-    entry = services.timer_start(user=user, project=project)
+    entry = services.timer_start(actor=user, project=project)
     TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(minutes=16))
-    assert services.timer_stop(user=user).duration_seconds == 30 * 60
+    assert services.timer_stop(actor=user).duration_seconds == 30 * 60
 
 
 def test_archived_project_cannot_be_tracked(member):
     project = ProjectFactory(archived=True)
     with pytest.raises(ArchivedProject) as exc:
-        services.timer_start(user=member, project=project)
+        services.timer_start(actor=member, project=project)
     assert "archived" in exc.value.message
     assert not TimeEntry.objects.exists()
 
 
 def test_task_from_another_project_is_refused(member, project):
     with pytest.raises(InvalidEntry) as exc:
-        services.timer_start(user=member, project=project, task=TaskFactory())
+        services.timer_start(actor=member, project=project, task=TaskFactory())
     assert exc.value.field == "task"
 
 
 def test_viewer_cannot_start_a_timer(viewer, project):
     with pytest.raises(PolicyDenied):
-        services.timer_start(user=viewer, project=project)
+        services.timer_start(actor=viewer, project=project)
 
 
 def test_member_cannot_track_on_a_restricted_project_they_are_not_on(member):
     project = ProjectFactory(is_public=False)
     with pytest.raises(PolicyDenied):
-        services.timer_start(user=member, project=project)
+        services.timer_start(actor=member, project=project)
     project.members.add(member)
-    assert services.timer_start(user=member, project=project).is_running
+    assert services.timer_start(actor=member, project=project).is_running
 
 
 def test_start_inside_a_logged_entry_is_refused(member, project):
     now = timezone.now()
     TimeEntryFactory(user=member, project=project, start=now - timedelta(minutes=30), end=now + timedelta(minutes=30))
     with pytest.raises(OverlappingEntry):
-        services.timer_start(user=member, project=project)
+        services.timer_start(actor=member, project=project)
 
 
 def test_stop_ends_where_a_later_entry_begins(member, project):
-    entry = services.timer_start(user=member, project=project)
+    entry = services.timer_start(actor=member, project=project)
     start = timezone.now() - timedelta(hours=3)
     TimeEntry.objects.filter(pk=entry.pk).update(start=start)
     later = TimeEntryFactory(
         user=member, project=project, start=start + timedelta(hours=1), end=start + timedelta(hours=2)
     )
-    stopped = services.timer_stop(user=member)
+    stopped = services.timer_stop(actor=member)
     assert stopped.end == later.start
 
 
@@ -113,11 +113,11 @@ def test_signals_are_sent_after_commit_with_ids(member, project, django_capture_
     signals.timer_stopped.connect(stopped, weak=False)
     try:
         with django_capture_on_commit_callbacks(execute=True) as callbacks:
-            entry = services.timer_start(user=member, project=project, source="slack")
+            entry = services.timer_start(actor=member, project=project, source="slack")
             assert received == []  # not before commit
         assert len(callbacks) == 1
         with django_capture_on_commit_callbacks(execute=True):
-            services.timer_stop(user=member, source="slack")
+            services.timer_stop(actor=member, source="slack")
     finally:
         signals.timer_started.disconnect(started)
         signals.timer_stopped.disconnect(stopped)
@@ -137,9 +137,9 @@ def test_signals_are_sent_after_commit_with_ids(member, project, django_capture_
 
 
 def test_refused_start_sends_no_signal(member, project, django_capture_on_commit_callbacks):
-    services.timer_start(user=member, project=project)
+    services.timer_start(actor=member, project=project)
     with django_capture_on_commit_callbacks() as callbacks, pytest.raises(TimerAlreadyRunning):
-        services.timer_start(user=member, project=project)
+        services.timer_start(actor=member, project=project)
     assert callbacks == []
 
 

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from timetracker.errors import message as error_message
 
-from .. import services, ui_selectors
+from .. import selectors, services
 from ..forms import ClientForm, ProjectForm, TaskForm, add_service_error
 from ..models import Client, Project, Task
 from ..selectors import entry_totals, time_entry_list
@@ -23,7 +23,7 @@ def _archived(request) -> bool:
 @login_required
 def client_list(request):
     search = request.GET.get("q", "").strip()
-    clients = ui_selectors.client_list(viewer=request.user, search=search, archived=_archived(request))
+    clients = selectors.client_list(viewer=request.user, filters={"search": search, "archived": _archived(request)})
     context = {
         "clients": clients,
         "q": search,
@@ -35,11 +35,11 @@ def client_list(request):
 
 @login_required
 def client_detail(request, pk: int):
-    client = get_or_404(ui_selectors.visible_client, viewer=request.user, pk=pk)
+    client = get_or_404(selectors.client_get, viewer=request.user, pk=pk)
     entries = time_entry_list(viewer=request.user, filters={"client": client.pk})
     context = {
         "client": client,
-        "projects": ui_selectors.project_list(viewer=request.user, client=client),
+        "projects": selectors.project_list(viewer=request.user, filters={"client": client, "archived": False}),
         "totals": entry_totals(entries),
         "recent": entries[:10],
         "may_archive": policy.can(request.user, policy.ARCHIVE, client),
@@ -50,7 +50,9 @@ def client_detail(request, pk: int):
 @login_required
 def project_list(request):
     search = request.GET.get("q", "").strip()
-    projects = ui_selectors.project_list(viewer=request.user, search=search, archived=_archived(request))
+    projects = selectors.project_list(
+        viewer=request.user, filters={"search": search, "archived": _archived(request)}
+    ).order_by("client__name", "name")
     context = {
         "projects": projects,
         "q": search,
@@ -62,12 +64,12 @@ def project_list(request):
 
 @login_required
 def project_detail(request, pk: int):
-    project = get_or_404(ui_selectors.visible_project, viewer=request.user, pk=pk)
+    project = get_or_404(selectors.project_get, viewer=request.user, pk=pk)
     context = {
         "project": project,
-        "summary": ui_selectors.project_summary(viewer=request.user, project=project),
+        "summary": selectors.project_summary(viewer=request.user, project=project),
         "recent": time_entry_list(viewer=request.user, filters={"project": project.pk})[:10],
-        "columns": ui_selectors.tasks_by_status(viewer=request.user, project=project),
+        "columns": selectors.tasks_by_status(viewer=request.user, filters={"project": project, "archived": False}),
         "may_archive": policy.can(request.user, policy.ARCHIVE, project),
         "may_add_task": policy.can(request.user, policy.CREATE, Task),
         "statuses": Task.Status.choices,
@@ -79,7 +81,7 @@ def project_detail(request, pk: int):
 def task_board(request):
     search = request.GET.get("q", "").strip()
     context = {
-        "columns": ui_selectors.tasks_by_status(viewer=request.user, search=search),
+        "columns": selectors.tasks_by_status(viewer=request.user, filters={"search": search, "archived": False}),
         "q": search,
         "may_create": policy.can(request.user, policy.CREATE, Task),
         "statuses": Task.Status.choices,
@@ -132,25 +134,25 @@ def _archive(request, selector, service, field, pk, list_url):
 @login_required
 @require_POST
 def client_archive(request, pk: int):
-    return _archive(request, ui_selectors.visible_client, services.client_archive, "client", pk, "client_list")
+    return _archive(request, selectors.client_get, services.client_archive, "client", pk, "client_list")
 
 
 @login_required
 @require_POST
 def project_archive(request, pk: int):
-    return _archive(request, ui_selectors.visible_project, services.project_archive, "project", pk, "project_list")
+    return _archive(request, selectors.project_get, services.project_archive, "project", pk, "project_list")
 
 
 @login_required
 @require_POST
 def task_archive(request, pk: int):
-    return _archive(request, ui_selectors.visible_task, services.task_archive, "task", pk, "task_board")
+    return _archive(request, selectors.task_get, services.task_archive, "task", pk, "task_board")
 
 
 @login_required
 @require_POST
 def task_status(request, pk: int):
-    task = get_or_404(ui_selectors.visible_task, viewer=request.user, pk=pk)
+    task = get_or_404(selectors.task_get, viewer=request.user, pk=pk)
     status = request.POST.get("status")
     if status not in Task.Status.values:
         messages.error(request, "Choose a status: to do, in progress or done.")

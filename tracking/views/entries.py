@@ -14,7 +14,7 @@ from accounts import policy
 from accounts.models import User
 from timetracker.errors import message as error_message
 
-from .. import services, ui_selectors
+from .. import selectors, services
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task
 from ..periods import local_today, week_start
@@ -40,7 +40,7 @@ def entry_list(request):
         "page": page,
         "entries": page.object_list,
         "totals": totals,
-        "bulk_projects": ui_selectors.trackable_projects(user=viewer),
+        "bulk_projects": selectors.trackable_projects(user=viewer),
         "show_user": viewer.role != "member",
     }
     return render(request, "tracking/entries.html", context, status=400 if filters_form.errors else 200)
@@ -56,15 +56,15 @@ def entry_week(request):
     monday = week_start(day)
     person = viewer
     if request.GET.get("user"):
-        person = get_or_404(ui_selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
-    grid = ui_selectors.week_grid(viewer=viewer, user=person, monday=monday)
+        person = get_or_404(selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
+    grid = selectors.week_grid(viewer=viewer, user=person, monday=monday)
     context = {
         "grid": grid,
         "monday": monday,
         "previous": monday - timedelta(days=7),
         "next": monday + timedelta(days=7),
         "person": person,
-        "people": ui_selectors.user_choices(viewer=viewer) if viewer.role != "member" else None,
+        "people": selectors.user_choices(viewer=viewer) if viewer.role != "member" else None,
     }
     return render(request, "tracking/week.html", context)
 
@@ -92,7 +92,7 @@ def entry_add(request):
 @login_required
 def entry_edit(request, pk: int):
     """Edit an entry: a full page, or (from the list, with htmx) a form in place of the table row."""
-    entry = get_or_404(ui_selectors.visible_entry, viewer=request.user, pk=pk)
+    entry = get_or_404(selectors.time_entry_get, viewer=request.user, pk=pk)
     if not policy.can(request.user, policy.CHANGE, entry):
         raise PermissionDenied("You may not change this entry.")
     inline = bool(request.htmx) and not request.htmx.boosted
@@ -111,7 +111,7 @@ def entry_edit(request, pk: int):
                 add_service_error(form, exc)
             else:
                 if inline:
-                    return _row(request, ui_selectors.visible_entry(viewer=request.user, pk=entry.pk))
+                    return _row(request, selectors.time_entry_get(viewer=request.user, pk=entry.pk))
                 messages.success(request, "Entry saved.")
                 return back(request, "entry_list")
         return render(request, template, {"form": form, "entry": entry}, status=400)
@@ -164,7 +164,7 @@ def _delete(request, entries) -> tuple[int, list[str]]:
 @login_required
 @require_POST
 def entry_delete(request, pk: int):
-    entry = get_or_404(ui_selectors.visible_entry, viewer=request.user, pk=pk)
+    entry = get_or_404(selectors.time_entry_get, viewer=request.user, pk=pk)
     done, failed = _delete(request, [entry])
     if failed:
         raise PermissionDenied("You may not delete this entry.")

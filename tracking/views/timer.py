@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from accounts import policy
 from timetracker.errors import message as error_message
 
-from .. import services, ui_selectors
+from .. import selectors, services
 from ..exceptions import NoRunningTimer
 from ..forms import TimerStartForm, add_service_error, tag_names
 from ..models import Project, TimeEntry
@@ -20,14 +20,14 @@ from ._common import back, get_or_404
 
 def _dashboard(request, form=None, status=200):
     user = request.user
-    recent = list(ui_selectors.recent_entries(user=user))
+    recent = list(selectors.recent_entries(user=user))
     context = {
         "form": form or TimerStartForm(user=user),
-        "totals": ui_selectors.own_totals(user=user, today=local_today(user)),
+        "totals": selectors.own_totals(user=user, today=local_today(user)),
         "recent": recent,
         "may_track": policy.can(user, policy.CREATE, TimeEntry),
         "may_create_project": policy.can(user, policy.CREATE, Project),
-        "first_run": not recent and not ui_selectors.has_entries(viewer=user),
+        "first_run": not recent and not selectors.has_entries(viewer=user),
     }
     return render(request, "tracking/dashboard.html", context, status=status)
 
@@ -45,7 +45,7 @@ def timer_start(request):
         data = form.cleaned_data
         try:
             services.timer_start(
-                user=request.user,
+                actor=request.user,
                 project=data["project"],
                 task=data.get("task"),
                 notes=data.get("notes", ""),
@@ -62,7 +62,7 @@ def timer_start(request):
 @require_POST
 def timer_stop(request):
     try:
-        entry = services.timer_stop(user=request.user)
+        entry = services.timer_stop(actor=request.user)
     except NoRunningTimer:
         messages.info(request, "No timer was running.")
     else:
@@ -74,13 +74,13 @@ def timer_stop(request):
 @require_POST
 def timer_continue(request, pk: int):
     """Start a new timer with the project, task, notes and tags of an earlier entry."""
-    entry = get_or_404(ui_selectors.visible_entry, viewer=request.user, pk=pk)
+    entry = get_or_404(selectors.time_entry_get, viewer=request.user, pk=pk)
     try:
         running = services.timer_status(user=request.user)
         if running is not None:
-            services.timer_stop(user=request.user)
+            services.timer_stop(actor=request.user)
         services.timer_start(
-            user=request.user,
+            actor=request.user,
             project=entry.project,
             task=entry.task,
             notes=entry.notes,

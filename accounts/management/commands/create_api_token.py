@@ -7,8 +7,8 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from accounts.models_api import SCOPES
-from accounts.tokens import api_token_create
+from accounts.models import SCOPES
+from accounts.services import api_token_create
 
 
 class Command(BaseCommand):
@@ -32,7 +32,7 @@ class Command(BaseCommand):
                 raise CommandError("--expires-days must be 1 or more.")
             expires_at = timezone.now() + timedelta(days=expires_days)
         try:
-            token, raw = api_token_create(user=user, name=name, scopes=scopes, expires_at=expires_at)
+            token, raw = api_token_create(actor=user, name=name, scopes=scopes, expires_at=expires_at)
         except ValidationError as exc:
             messages = [m for ms in getattr(exc, "message_dict", {"": exc.messages}).values() for m in ms]
             raise CommandError(" ".join(messages)) from exc

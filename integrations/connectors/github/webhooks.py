@@ -100,7 +100,7 @@ def on_assigned(connector, payload, issue, repository) -> WebhookOutcome:
     if not connector.config.get("auto_start_timer"):
         return processed(detail, task_id=task.pk)
     try:
-        entry = tracking.timer_start(user=user, project=task.project, task=task, source=Source.GITHUB)
+        entry = tracking.timer_start(actor=user, project=task.project, task=task, source=Source.GITHUB)
     except TimerAlreadyRunning as exc:
         why = exc.messages[0] if exc.messages else "A timer is already running."
         return processed(f"{detail} Timer not started: {why} It was left running.", task_id=task.pk)

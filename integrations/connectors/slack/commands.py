@@ -100,7 +100,7 @@ def _start(user, rest: str, command: str) -> str:
         return "\n".join(lines)
     project = matches[0]
     try:
-        entry = tracking.timer_start(user=user, project=project, notes=notes, source=Source.SLACK)
+        entry = tracking.timer_start(actor=user, project=project, notes=notes, source=Source.SLACK)
     except TimerAlreadyRunning as exc:  # started elsewhere a moment ago
         if exc.entry is not None:
             return _already_running(user, exc.entry, command)
@@ -131,7 +131,7 @@ def _some_projects(user) -> str:
 
 def _stop(user, rest: str, command: str) -> str:
     try:
-        entry = tracking.timer_stop(user=user, source=Source.SLACK)
+        entry = tracking.timer_stop(actor=user, source=Source.SLACK)
     except NoRunningTimer:
         return f"No timer is running. Start one with `{escape(command)} start <project>`."
     return (

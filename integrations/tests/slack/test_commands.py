@@ -112,7 +112,7 @@ def test_a_viewer_cannot_start_a_timer(tt, website):
 
 def test_starting_while_running_says_what_runs_and_how_to_stop(tt, linked, website):
     other = ProjectFactory(name="Intranet", code="INT")
-    tracking.timer_start(user=linked, project=other)
+    tracking.timer_start(actor=linked, project=other)
     text = tt("start web")
     assert "already running on *" in text and "Intranet" in text
     assert "/tt stop" in text
@@ -120,7 +120,7 @@ def test_starting_while_running_says_what_runs_and_how_to_stop(tt, linked, websi
 
 
 def test_stop_shows_the_duration(tt, linked, website):
-    entry = tracking.timer_start(user=linked, project=website, source="web")
+    entry = tracking.timer_start(actor=linked, project=website, source="web")
     TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(hours=1, minutes=30))
     text = tt("stop")
     entry.refresh_from_db()
@@ -136,7 +136,7 @@ def test_stop_with_nothing_running_says_so(tt, linked):
 def test_status_names_project_start_and_notes(tt, linked, website, settings):
     linked.timezone = "Asia/Tokyo"
     linked.save(update_fields=["timezone"])
-    entry = tracking.timer_start(user=linked, project=website, notes="deploy")
+    entry = tracking.timer_start(actor=linked, project=website, notes="deploy")
     text = tt("status")
     local = timezone.localtime(entry.start, ZoneInfo("Asia/Tokyo")).strftime("%H:%M")
     assert f"Running on *Acme / Website* (WEB) since {local}" in text
@@ -173,7 +173,7 @@ def test_today_totals_per_project_and_grand_total_in_the_users_time_zone(tt, lin
 def test_today_counts_the_running_timer(tt, linked, website):
     linked.timezone = midday_timezone()
     linked.save(update_fields=["timezone"])
-    entry = tracking.timer_start(user=linked, project=website)
+    entry = tracking.timer_start(actor=linked, project=website)
     TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(minutes=20))
     text = tt("today")
     assert "Acme / Website — 20m (running)" in text

@@ -33,9 +33,9 @@ def website(db):
 
 
 def _run_timer(user, project, minutes=45, source="web"):
-    entry = tracking.timer_start(user=user, project=project, notes="private notes", source=source)
+    entry = tracking.timer_start(actor=user, project=project, notes="private notes", source=source)
     TimeEntry.objects.filter(pk=entry.pk).update(start=timezone.now() - timedelta(minutes=minutes))
-    return tracking.timer_stop(user=user, source=source)
+    return tracking.timer_stop(actor=user, source=source)
 
 
 def test_start_and_stop_from_the_web_are_posted_to_the_team_channel(
@@ -111,10 +111,10 @@ def test_slack_failing_leaves_the_timer_alone_and_records_the_failure(
     signals.integration_failed.connect(lambda **kw: failures.append(kw["error_code"]), weak=False, dispatch_uid="t")
     try:
         with django_capture_on_commit_callbacks(execute=True):
-            entry = tracking.timer_start(user=linked, project=website)
+            entry = tracking.timer_start(actor=linked, project=website)
         assert TimeEntry.objects.get(pk=entry.pk).end is None
         with django_capture_on_commit_callbacks(execute=True):
-            stopped = tracking.timer_stop(user=linked)
+            stopped = tracking.timer_stop(actor=linked)
     finally:
         signals.integration_failed.disconnect(dispatch_uid="t")
     assert stopped.end is not None
@@ -131,7 +131,7 @@ def test_slack_failing_leaves_the_timer_alone_and_records_the_failure(
 
 
 def test_a_failing_notice_is_retried_with_backoff_then_recorded(slack, fake_slack, linked, website, as_a_worker):
-    entry = tracking.timer_start(user=linked, project=website)  # its on-commit notice never runs in this test
+    entry = tracking.timer_start(actor=linked, project=website)  # its on-commit notice never runs in this test
     fake_slack.mode = "error"
     result = slack_notify_timer_task.apply(args=(entry.pk, "started"), throw=False)
     assert result.get() == "failed: Slack answered 200: channel_not_found"
@@ -142,7 +142,7 @@ def test_a_failing_notice_is_retried_with_backoff_then_recorded(slack, fake_slac
 
 
 def test_a_notice_that_succeeds_on_retry_records_nothing(slack, fake_slack, linked, website, as_a_worker):
-    entry = tracking.timer_start(user=linked, project=website)
+    entry = tracking.timer_start(actor=linked, project=website)
     fake_slack.fail_times = 2
     assert slack_notify_timer_task.apply(args=(entry.pk, "started"), throw=False).get() == "posted"
     assert len(fake_slack.posted) == 1

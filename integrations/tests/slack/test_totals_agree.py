@@ -33,7 +33,7 @@ def test_dashboard_api_and_slack_today_agree_with_a_running_timer(tt, linked, ap
     now = timezone.now()
     TimeEntryFactory(user=linked, project=project, start=now - timedelta(hours=3), end=now - timedelta(hours=2))
     TimeEntryFactory(user=linked, project=project, start=now - timedelta(days=2), end=now - timedelta(days=2, hours=-1))
-    entry = tracking.timer_start(user=linked, project=project)
+    entry = tracking.timer_start(actor=linked, project=project)
     # 20m 30s ago: the displayed minutes stay 20 for the half minute the three requests may take.
     TimeEntry.objects.filter(pk=entry.pk).update(start=now - timedelta(minutes=20, seconds=30))
 

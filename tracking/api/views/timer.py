@@ -36,7 +36,7 @@ class TimerStartApi(ApiViewMixin, APIView):
     def post(self, request):
         serializer = s.TimerStartSerializer(data=request.data, context={"request": request})
         serializer.is_valid(raise_exception=True)
-        entry = services.timer_start(user=request.user, source=API_SOURCE, **serializer.validated_data)
+        entry = services.timer_start(actor=request.user, source=API_SOURCE, **serializer.validated_data)
         entry = selectors.time_entry_list(viewer=request.user).get(pk=entry.pk)
         return Response(s.TimeEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
 
@@ -50,6 +50,6 @@ class TimerStopApi(ApiViewMixin, APIView):
         summary="Stop your timer (409 no_running_timer when none runs)",
     )
     def post(self, request):
-        entry = services.timer_stop(user=request.user, source=API_SOURCE)
+        entry = services.timer_stop(actor=request.user, source=API_SOURCE)
         entry = selectors.time_entry_list(viewer=request.user).get(pk=entry.pk)
         return Response(s.TimeEntrySerializer(entry).data)

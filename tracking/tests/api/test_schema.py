@@ -20,8 +20,8 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from accounts.models import Role
+from accounts.services import api_token_create
 from accounts.tests.factories import TeamFactory, UserFactory
-from accounts.tokens import api_token_create
 from tracking.tests.factories import ProjectFactory, TagFactory, TaskFactory, TimeEntryFactory
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -50,7 +50,7 @@ def admin_token(db, settings):
     TaskFactory(project=project)
     TagFactory(name="demo")
     TimeEntryFactory(user=member, project=project)
-    _, raw = api_token_create(user=admin, name="schemathesis", scopes=["admin"])
+    _, raw = api_token_create(actor=admin, name="schemathesis", scopes=["admin"])
     return raw
 
 

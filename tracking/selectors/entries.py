@@ -1,8 +1,4 @@
-"""Reads of the tracking domain, scoped by the access policy.
-
-The web UI, the API and exports call these, so "what may this person see" and "how is a report computed" have one
-answer. Every function takes the `viewer` and starts from `accounts.policy.visible`.
-"""
+"""Time entries and their totals, and a person's time per project (the entries half of tracking.selectors)."""
 
 from __future__ import annotations
 
@@ -16,9 +12,9 @@ from django.utils import timezone
 
 from accounts import policy
 
-from . import periods
-from .exceptions import InvalidFilter
-from .models import Client, Project, Tag, Task, TimeEntry
+from .. import periods
+from ..exceptions import InvalidFilter
+from ..models import Project, Tag, TimeEntry
 
 TIME_ENTRY_FILTERS = (
     "start_after",
@@ -203,53 +199,6 @@ def period_totals(*, viewer, user, period: periods.Period, now: datetime | None 
     running = _running(qs, now or timezone.now())
     row = qs.order_by().aggregate(**_sums(running))
     return {**_totals(row), "running_seconds": int(row["_running_seconds"] or 0), "running": bool(running)}
-
-
-# --- clients, projects, tasks, tags ---------------------------------------------------------------------------------
-
-
-def _catalog_filters(qs: QuerySet, filters: dict | None, allowed: dict[str, str]) -> QuerySet:
-    filters = {k: v for k, v in (filters or {}).items() if v is not None}
-    unknown = set(filters) - set(allowed)
-    if unknown:
-        raise InvalidFilter(f"Unknown filters: {', '.join(sorted(unknown))}.", field=sorted(unknown)[0])
-    for name, value in filters.items():
-        lookup = allowed[name]
-        qs = qs.filter(_in(lookup, value)) if not isinstance(value, bool) else qs.filter(**{lookup: value})
-    return qs
-
-
-def client_list(*, viewer, filters: dict | None = None) -> QuerySet:
-    """Clients `viewer` may see, by name. filters: archived (bool)."""
-    qs = policy.visible(viewer, Client.objects.all())
-    return _catalog_filters(qs, filters, {"archived": "archived"})
-
-
-def project_list(*, viewer, filters: dict | None = None) -> QuerySet:
-    """Projects `viewer` may see, by name. filters: client (id/instance/list), archived, billable (bool)."""
-    qs = policy.visible(viewer, Project.objects.all())
-    qs = _catalog_filters(qs, filters, {"client": "client_id", "archived": "archived", "billable": "billable"})
-    return qs.select_related("client").prefetch_related("teams", "members")
-
-
-def task_list(*, viewer, filters: dict | None = None) -> QuerySet:
-    """Tasks `viewer` may see. filters: project, assignee (ids), status (a Task.Status or list), archived (bool)."""
-    qs = policy.visible(viewer, Task.objects.all())
-    qs = _catalog_filters(
-        qs,
-        filters,
-        {"project": "project_id", "assignee": "assignee_id", "status": "status", "archived": "archived"},
-    )
-    return qs.select_related("project", "project__client", "assignee")
-
-
-def tag_list(*, viewer, filters: dict | None = None) -> QuerySet:
-    """Tags, by name. filters: name (case-insensitive, contains)."""
-    qs = policy.visible(viewer, Tag.objects.all())
-    filters = dict(filters or {})
-    name = filters.pop("name", None)
-    qs = _catalog_filters(qs, filters, {})
-    return qs.filter(name__icontains=name) if name else qs
 
 
 # --- a person's totals per project (Slack /tt today and week, daily summaries) ------------------------------------

@@ -2,8 +2,8 @@
 
 from django.db import transaction
 
-from . import policy
-from .models import ApiToken, User
+from .. import policy
+from ..models import User
 
 PROFILE_FIELDS = ("full_name", "timezone", "rounding_mode", "rounding_minutes", "github_username", "slack_user_id")
 
@@ -21,8 +21,3 @@ def profile_update(*, actor: User, user: User, **fields) -> User:
     current.full_clean(exclude=["password"])
     current.save(update_fields=[*fields])
     return current
-
-
-def api_token_list(*, viewer: User, owner: User):
-    """The API tokens of `owner` that `viewer` may see, newest first (revoked ones included, marked)."""
-    return policy.visible(viewer, ApiToken.objects.filter(owner=owner)).order_by("-created_at")

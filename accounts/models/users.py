@@ -116,6 +116,3 @@ class Team(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-
-from .models_api import ApiToken, IdempotencyKey  # noqa: E402, F401  (REST API tokens; kept in their own module)

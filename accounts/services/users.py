@@ -20,8 +20,8 @@ from django.utils import timezone
 
 from timetracker.errors import DomainError
 
-from . import policy, signals
-from .models import Role, User
+from .. import policy, signals
+from ..models import Role, User
 
 logger = logging.getLogger(__name__)
 

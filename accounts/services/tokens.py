@@ -1,4 +1,4 @@
-"""Personal API tokens: create, revoke, authenticate.
+"""Personal API tokens: create, revoke, authenticate (their reads are in accounts.selectors).
 
 A token is `tt_` followed by 40 random URL-safe characters. Only its SHA-256 hash is stored, so a leaked database
 does not leak usable tokens; the plaintext is returned once by api_token_create and never again.
@@ -16,9 +16,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
-from . import policy
-from .models import ApiToken, Role, User
-from .models_api import SCOPE_ADMIN, SCOPES
+from .. import policy
+from ..models import SCOPE_ADMIN, SCOPES, ApiToken, Role, User
 
 TOKEN_PREFIX = "tt_"  # noqa: S105 - the public marker of a token, not a secret
 TOKEN_RANDOM_LENGTH = 40
@@ -81,14 +80,23 @@ def api_token_validate(
 
 @transaction.atomic
 def api_token_create(
-    *, user: User, name: str, scopes: Iterable[str] | str, expires_at: datetime | None = None
+    *,
+    actor: User,
+    name: str,
+    scopes: Iterable[str] | str,
+    owner: User | None = None,
+    expires_at: datetime | None = None,
 ) -> tuple[ApiToken, str]:
-    """Create a token for `user`; returns the token and its plaintext, which is not stored and not shown again."""
-    policy.require(user, policy.CREATE, ApiToken)
-    name, scopes = api_token_validate(user=user, name=name, scopes=scopes, expires_at=expires_at)
+    """Create a token for `owner` (default: the actor); returns the token and its plaintext, which is not stored and
+    not shown again. Anyone may create their own tokens; a token for someone else needs the right to manage users."""
+    owner = owner or actor
+    policy.require(actor, policy.CREATE, ApiToken)
+    if owner.pk != actor.pk:
+        policy.require(actor, policy.MANAGE_USERS)
+    name, scopes = api_token_validate(user=owner, name=name, scopes=scopes, expires_at=expires_at)
     raw = generate_token()
     token = ApiToken(
-        owner=user,
+        owner=owner,
         name=name[:100],
         scopes=scopes,
         prefix=raw[:PREFIX_SHOWN],

@@ -1,7 +1,4 @@
-"""Models of the REST API's accounts side: personal API tokens and idempotency records.
-
-Kept in their own module (imported by accounts.models) so the token code stays together.
-"""
+"""Models of the REST API's accounts side: personal API tokens, their scopes, and idempotency records."""
 
 from django.conf import settings
 from django.db import models

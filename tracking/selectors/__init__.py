@@ -1,0 +1,63 @@
+"""Reads of the tracking domain, scoped by the access policy — one package, split by subject.
+
+The web UI, the API, exports and the connectors call these, so "what may this person see" and "how is a report
+computed" have one answer. Every function takes the viewer and starts from `accounts.policy`.
+
+- `entries`: time entries and their totals (reports are in `tracking.reports`, the calendar in `tracking.periods`).
+- `catalog`: clients, projects, tasks, tags, and the choices forms offer.
+- `personal`: one person's own time on the web pages (dashboard totals, "continue", the week grid).
+
+Import from the package: `from tracking.selectors import time_entry_list`.
+"""
+
+from .catalog import (
+    client_get,
+    client_list,
+    project_get,
+    project_list,
+    project_summary,
+    tag_list,
+    task_get,
+    task_list,
+    tasks_by_status,
+    trackable_projects,
+    trackable_tasks,
+    user_choices,
+)
+from .entries import (
+    TIME_ENTRY_FILTERS,
+    entry_totals,
+    period_totals,
+    project_totals,
+    running_seconds,
+    time_entry_get,
+    time_entry_list,
+)
+from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
+
+__all__ = [
+    "TIME_ENTRY_FILTERS",
+    "client_get",
+    "client_list",
+    "entry_totals",
+    "has_entries",
+    "next_free_start",
+    "own_totals",
+    "period_totals",
+    "project_get",
+    "project_list",
+    "project_summary",
+    "project_totals",
+    "recent_entries",
+    "running_seconds",
+    "tag_list",
+    "task_get",
+    "task_list",
+    "tasks_by_status",
+    "time_entry_get",
+    "time_entry_list",
+    "trackable_projects",
+    "trackable_tasks",
+    "user_choices",
+    "week_grid",
+]

@@ -1,0 +1,72 @@
+"""Reads about one person's own time for the web pages: the dashboard's totals, "continue", the week grid."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from accounts import policy
+
+from .. import periods
+from ..models import TimeEntry
+from ..periods import day_bounds
+from .entries import period_totals, running_seconds, time_entry_list
+
+
+def own_totals(*, user, today: date, now: datetime | None = None) -> dict:
+    """Seconds of the user's time today and this week (Monday to Sunday), a running timer counted up to now
+    ("running" says whether one is)."""
+    day = period_totals(viewer=user, user=user, period=periods.day_period(today), now=now)
+    week = period_totals(viewer=user, user=user, period=periods.week(today), now=now)
+    return {"today": day["seconds"], "week": week["seconds"], "running": day["running"] or week["running"]}
+
+
+def recent_entries(*, user, limit: int = 10) -> QuerySet:
+    """The user's own latest completed entries (for "continue")."""
+    return time_entry_list(viewer=user, filters={"user": user.pk, "running": False})[:limit]
+
+
+def has_entries(*, viewer) -> bool:
+    return policy.visible(viewer, TimeEntry.objects.all()).exists()
+
+
+def week_grid(*, viewer, user, monday: date, now: datetime | None = None) -> dict:
+    """Rows (project, task) × 7 days of seconds for `user`'s week starting `monday`, in `viewer`'s timezone; a
+    running timer counts up to now ("running" says whether one is in the week)."""
+    tz = viewer.tzinfo
+    week = periods.week(monday)
+    begin, end = week.bounds(tz)
+    entries = time_entry_list(
+        viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end}
+    ).prefetch_related(None)
+    now = now or timezone.now()
+    rows: dict = {}
+    day_totals = [0] * 7
+    running = False
+    for entry in entries:
+        index = (timezone.localtime(entry.start, tz).date() - monday).days
+        seconds = entry.duration_seconds
+        if entry.is_running:
+            running, seconds = True, running_seconds(entry.start, now)
+        key = (entry.project_id, entry.task_id)
+        row = rows.setdefault(key, {"project": entry.project, "task": entry.task, "days": [0] * 7, "total": 0})
+        row["days"][index] += seconds
+        row["total"] += seconds
+        day_totals[index] += seconds
+    ordered = sorted(rows.values(), key=lambda r: (str(r["project"]).lower(), str(r["task"] or "")))
+    total = sum(day_totals)
+    return {"days": week.dates(), "rows": ordered, "day_totals": day_totals, "total": total, "running": running}
+
+
+def next_free_start(*, user, day: date, tz) -> datetime:
+    """Where a duration-only entry on `day` begins: after the user's last entry that day, else at 09:00."""
+    begin, end = day_bounds(day, tz)
+    last = (
+        TimeEntry.objects.filter(user=user, start__gte=begin, start__lt=end, end__isnull=False)
+        .order_by("-end")
+        .values_list("end", flat=True)
+        .first()
+    )
+    return last or timezone.make_aware(datetime.combine(day, time(9, 0)), tz)
