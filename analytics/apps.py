@@ -9,6 +9,7 @@ class AnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers
+        # The tasks register with Celery here, so services can enqueue them by name without importing them.
+        from . import receivers, tasks  # noqa: F401
 
         receivers.connect()
