@@ -149,7 +149,7 @@ def register(model: type[Model], *, can: CanRule, visible: VisibleRule, trackabl
 
 
 def _rules_for(obj: Any) -> Rules | None:
-    model = obj if isinstance(obj, type) else type(obj)
+    model = obj if isinstance(obj, type) else obj.__class__  # __class__: request.user is a lazy proxy
     if not (isinstance(model, type) and issubclass(model, Model)):
         return None
     return _RULES.get(model) or _RULES.get(model._meta.concrete_model)
