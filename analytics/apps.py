@@ -10,7 +10,8 @@ class AnalyticsConfig(AppConfig):
 
     def ready(self):
         # The tasks register with Celery here, so services can enqueue them by name without importing them.
-        from . import receivers, rules, tasks  # noqa: F401
+        from . import gdpr, receivers, rules, tasks  # noqa: F401
 
         receivers.connect()
         rules.register()
+        gdpr.register()
