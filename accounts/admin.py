@@ -7,6 +7,8 @@ from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
 
+from timetracker.errors import admin_message
+
 from . import policy, services
 from .models import Team, User
 
@@ -128,9 +130,7 @@ class UserAdmin(PolicyAdminMixin, DjangoUserAdmin):
                 service(actor=request.user, user=user)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
-                self.message_user(
-                    request, f"{user.username}: {' '.join(getattr(exc, 'messages', [str(exc)]))}", messages.ERROR
-                )
+                self.message_user(request, f"{user.username}: {admin_message(exc)}", messages.ERROR)
         if done:
             self.message_user(request, f"{verb.capitalize()} {done} user(s).", messages.SUCCESS)
         return None

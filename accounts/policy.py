@@ -34,6 +34,8 @@ from typing import Any
 from django.core.exceptions import PermissionDenied
 from django.db.models import Model, Q, QuerySet
 
+from timetracker.errors import DomainError
+
 from .models import ApiToken, Role, Team, User
 
 VIEW = "view"
@@ -47,8 +49,11 @@ MANAGE_USERS = "manage_users"
 ACTIONS = (VIEW, CREATE, CHANGE, DELETE, ARCHIVE, TRACK, MANAGE_USERS)
 
 
-class PolicyDenied(PermissionDenied):
+class PolicyDenied(DomainError, PermissionDenied):
     """Raised by require(); the message says what was refused in words a person understands."""
+
+    code = "permission_denied"
+    status = 403
 
 
 def is_active(user: Any) -> bool:

@@ -17,6 +17,8 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from timetracker.errors import DomainError
+
 from . import gdpr, policy, signals
 from .models import ApiToken, Role, User
 
@@ -36,8 +38,13 @@ PERSONAL_FIELDS = (
 )
 
 
-class AccountError(ValidationError):
+class AccountError(DomainError, ValidationError):
     """A refused account change, with a message a person understands."""
+
+    code = "account_change_refused"
+
+    def __init__(self, message: str):
+        super().__init__(message, code=self.code)
 
 
 def _send_on_commit(signal, **kwargs) -> None:

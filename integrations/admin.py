@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.html import format_html_join
 
 from accounts import policy
+from timetracker.errors import admin_message
 
 from . import services
 from .connectors.base import connector_classes, get_connector_class
@@ -148,7 +149,7 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
             try:
                 outcome = services.webhook_delivery_replay(actor=request.user, delivery=delivery)
             except ValidationError as exc:
-                self.message_user(request, f"Delivery {delivery.pk}: {' '.join(exc.messages)}", messages.WARNING)
+                self.message_user(request, f"Delivery {delivery.pk}: {admin_message(exc)}", messages.WARNING)
                 continue
             done += 1
             level = messages.SUCCESS if outcome.status != WebhookDelivery.Status.FAILED else messages.ERROR

@@ -16,6 +16,8 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import policy
+from timetracker.errors import DomainError
+from timetracker.errors import message as error_message
 
 from . import crypto, signals
 from .connectors.base import (
@@ -34,9 +36,12 @@ logger = logging.getLogger(__name__)
 Status = WebhookDelivery.Status
 
 
-class UnknownProvider(ValidationError):
+class UnknownProvider(DomainError, ValidationError):
+    code = "unknown_provider"
+    status = 404
+
     def __init__(self, provider: str):
-        super().__init__(f"There is no connector called “{provider}”.", code="unknown_provider")
+        super().__init__(f"There is no connector called “{provider}”.", code=self.code)
 
 
 def _on_commit(signal, **kwargs) -> None:
@@ -269,7 +274,7 @@ def _handle(delivery: WebhookDelivery, integration: Integration, event: str, pay
         with transaction.atomic():
             outcome = connector.handle_webhook(event, payload, delivery)
     except ValidationError as exc:
-        outcome = WebhookOutcome(Status.FAILED, "", 422, {"status": "failed", "error": " ".join(exc.messages)})
+        outcome = WebhookOutcome(Status.FAILED, "", 422, {"status": "failed", "error": error_message(exc)})
         outcome.detail = outcome.body["error"]
     except Exception as exc:  # a bug or an outage must leave a replayable row, not a half-written task
         logger.exception("Handling %s delivery %s failed", integration.provider, delivery.delivery_id)

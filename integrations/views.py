@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from accounts import policy
 from accounts.policy import PolicyDenied
+from timetracker.errors import translate
 
 from . import selectors, services
 from .connectors.base import connector_for, get_connector_class
@@ -29,7 +30,7 @@ def _field_rows(cls, integration, projects) -> list[dict]:
 def _webhook_url(request, cls, integration) -> str:
     if not cls.accepts_webhooks or integration is None:
         return ""
-    path = reverse("integrations_api:webhook", args=[cls.provider])
+    path = reverse("integrations_webhooks:webhook", args=[cls.provider])
     return f"{settings.SITE_URL}{path}?integration={integration.pk}"
 
 
@@ -68,6 +69,14 @@ def _config_from_post(cls, data) -> tuple[dict, dict]:
     return config, secrets
 
 
+def _refused(exc) -> dict:
+    """A refused action on a card: its status and message (per field when the error names fields)."""
+    t = translate(exc)
+    if t.errors and t.field is None:
+        return {"ok": False, "refused": t.status, "errors": {k: " ".join(v) for k, v in t.errors.items()}}
+    return {"ok": False, "refused": t.status, "error": t.detail}
+
+
 @login_required
 def integrations_page(request):
     results = {}
@@ -98,14 +107,8 @@ def integrations_page(request):
                 results[key] = services.integration_sync_request(actor=request.user, integration=integration)
             else:
                 raise ValidationError("Unknown action.")
-        except PolicyDenied as exc:
-            results[key] = {"ok": False, "refused": 403, "error": str(exc)}
-        except ValidationError as exc:
-            if hasattr(exc, "error_dict"):
-                errors = {k: " ".join(m for e in v for m in e.messages) for k, v in exc.error_dict.items()}
-                results[key] = {"ok": False, "refused": 400, "errors": errors}
-            else:
-                results[key] = {"ok": False, "refused": 400, "error": " ".join(exc.messages)}
+        except (PolicyDenied, ValidationError) as exc:
+            results[key] = _refused(exc)
     cards = _card_context(request, selectors.integration_cards(viewer=request.user), results)
     # A refused save answers 400/403 (the page shows why); a test or sync that failed is still a good request.
     status = max([r.get("refused", 200) for r in results.values()], default=200)

@@ -45,10 +45,11 @@ def _add_import(tree: Path, module: str, statement: str) -> None:
 
 
 def test_the_copied_tree_keeps_the_direction_contracts(tree):
-    result = _lint(tree, "domain-apps-stay-below", "app-layers")
+    contracts = ("domain-apps-stay-below", "platform-below-the-apps", "errors-are-a-leaf", "app-layers")
+    result = _lint(tree, *contracts)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "2 kept, 0 broken" in result.stdout
+    assert "4 kept, 0 broken" in result.stdout
 
 
 def test_tracking_importing_analytics_breaks_the_contracts(tree):
@@ -78,6 +79,24 @@ def test_integrations_importing_analytics_breaks_the_layers(tree):
 
     assert result.returncode == 1
     assert "integrations is not allowed to import analytics" in result.stdout
+
+
+def test_the_api_platform_importing_tracking_breaks_its_contract(tree):
+    _add_import(tree, "timetracker.api.pagination", "import tracking.selectors  # noqa")
+
+    result = _lint(tree, "platform-below-the-apps")
+
+    assert result.returncode == 1
+    assert "timetracker.api.pagination -> tracking.selectors" in result.stdout
+
+
+def test_the_domain_errors_importing_an_app_break_their_contract(tree):
+    _add_import(tree, "timetracker.errors", "import accounts.models  # noqa")
+
+    result = _lint(tree, "errors-are-a-leaf")
+
+    assert result.returncode == 1
+    assert "timetracker.errors -> accounts.models" in result.stdout
 
 
 def test_a_cycle_between_modules_of_an_app_breaks_the_acyclic_contract(tree):

@@ -284,19 +284,19 @@ WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", defau
 INSTALLED_APPS += ["drf_spectacular", "drf_spectacular_sidecar"]  # rest_framework is in the list above
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "accounts.api.authentication.ApiTokenAuthentication",
+        "timetracker.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["accounts.api.permissions.HasTokenScope"],
-    "DEFAULT_THROTTLE_CLASSES": ["accounts.api.throttling.ApiRateThrottle"],
-    "DEFAULT_PAGINATION_CLASS": "accounts.api.pagination.ApiPagination",
+    "DEFAULT_PERMISSION_CLASSES": ["timetracker.api.permissions.HasTokenScope"],
+    "DEFAULT_THROTTLE_CLASSES": ["timetracker.api.throttling.ApiRateThrottle"],
+    "DEFAULT_PAGINATION_CLASS": "timetracker.api.pagination.ApiPagination",
     "DEFAULT_RENDERER_CLASSES": [
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
-    "DEFAULT_SCHEMA_CLASS": "accounts.api.schema.ApiAutoSchema",
-    "EXCEPTION_HANDLER": "accounts.api.exceptions.exception_handler",
+    "DEFAULT_SCHEMA_CLASS": "timetracker.api.schema.ApiAutoSchema",
+    "EXCEPTION_HANDLER": "timetracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 # Requests per token (or signed-in user); "600/minute" style, empty to switch throttling off.

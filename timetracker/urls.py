@@ -16,10 +16,10 @@ urlpatterns = [
     path("accounts/", include("allauth.urls")),
     path("", include("analytics.urls")),
     path("api/integrations/slack/", include("integrations.connectors.slack.urls")),
-    path("api/integrations/", include("integrations.api.urls")),
+    path("api/integrations/", include("integrations.webhook_urls")),  # webhook receiver; old API paths redirect
     path("integrations/slack/", include("integrations.connectors.slack.page_urls")),
     path("integrations/", include("integrations.urls")),
-    path("api/", include("timetracker.api_urls")),  # REST API v1, schema and docs
+    path("api/", include("timetracker.api.urls")),  # REST API v1, schema and docs
     # --- Web UI (issue 5): the dashboard is the home page ---
     path("", include("tracking.urls")),
     path("", include("accounts.profile_urls")),

@@ -6,9 +6,9 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from accounts.admin import PolicyAdminMixin
+from timetracker.errors import form_error
 
 from . import services
-from .exceptions import TrackingError
 from .models import Client, Project, Source, Tag, Task, TimeEntry
 from .services.catalog import CLIENT_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from .services.entries import check_trackable, time_entry_validate
@@ -113,12 +113,8 @@ class TimeEntryAdminForm(forms.ModelForm):
             if self.instance.pk is None or "project" in self.changed_data or "task" in self.changed_data:
                 check_trackable(candidate.user, candidate.project, candidate.task)
             time_entry_validate(candidate)
-        except TrackingError as exc:
-            self.add_error(exc.field if exc.field in self.fields else None, exc)
-        except PermissionDenied as exc:
-            self.add_error("project", str(exc))
-        except ValidationError as exc:
-            self.add_error(None, exc)
+        except (ValidationError, PermissionDenied) as exc:
+            form_error(self, exc, denied_field="project")
         return cleaned
 
 

@@ -1,14 +1,18 @@
 """Errors raised by tracking services.
 
-They are ValidationErrors with a stable machine `code`, a human message and, where it applies, the form `field`
-they belong to, so the admin, the web UI and the API show them next to the right input.
+They are domain errors (timetracker.errors.DomainError) and ValidationErrors with a stable machine `code`, an HTTP
+`status`, a human message and, where it applies, the form `field` they belong to; timetracker.errors translates them
+for the admin, the web UI, Slack and the API.
 """
 
 from django.core.exceptions import ValidationError
 
+from timetracker.errors import DomainError
 
-class TrackingError(ValidationError):
+
+class TrackingError(DomainError, ValidationError):
     code = "invalid"
+    status = 400
     field: str | None = None
 
     def __init__(self, message: str, *, field: str | None = None):
@@ -19,6 +23,7 @@ class TrackingError(ValidationError):
 
 class TimerAlreadyRunning(TrackingError):
     code = "timer_already_running"
+    status = 409  # the state of things, not bad input
 
     def __init__(self, entry=None):
         self.entry = entry
@@ -34,6 +39,7 @@ class TimerAlreadyRunning(TrackingError):
 
 class NoRunningTimer(TrackingError):
     code = "no_running_timer"
+    status = 409  # the state of things, not bad input
 
     def __init__(self):
         super().__init__("No timer is running.")
@@ -41,6 +47,7 @@ class NoRunningTimer(TrackingError):
 
 class OverlappingEntry(TrackingError):
     code = "overlapping_entry"
+    status = 409  # the state of things, not bad input
     field = "start"
 
     def __init__(self, conflict):

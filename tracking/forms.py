@@ -8,8 +8,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from timetracker.errors import form_error
+
 from . import ui_selectors
-from .exceptions import TrackingError
 from .models import Client, Project, Task
 from .utils import parse_duration
 
@@ -18,22 +19,13 @@ def tag_names(text: str) -> list[str]:
     return [name.strip() for name in (text or "").split(",") if name.strip()]
 
 
+# The entry forms ask for a start and end time of day where the services speak of `start` and `end`.
+_FIELD_ALIASES = {"start": "start_time", "end": "end_time"}
+
+
 def add_service_error(form: forms.Form, error: Exception) -> None:
-    """Put a service error next to the field it belongs to (or on top of the form)."""
-    if isinstance(error, TrackingError):
-        field = error.field if error.field in form.fields else None
-        if error.field == "start" and "start_time" in form.fields:
-            field = "start_time"
-        if error.field == "end" and "end_time" in form.fields:
-            field = "end_time"
-        form.add_error(field, error.messages[0])
-    elif isinstance(error, ValidationError) and hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    elif isinstance(error, ValidationError):
-        form.add_error(None, error.messages)
-    else:
-        form.add_error(None, str(error))
+    """Put a service error next to the field it belongs to (or on top of the form), via the one translator."""
+    form_error(form, error, aliases={k: v for k, v in _FIELD_ALIASES.items() if v in form.fields})
 
 
 class _TrackingChoices(forms.Form):

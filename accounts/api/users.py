@@ -6,10 +6,11 @@ from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, PermissionDenied
 from rest_framework.response import Response
 
+from timetracker.api.base import ApiViewMixin, object_id
+
 from .. import policy
 from ..selectors import user_list
 from .serializers import UserSerializer
-from .views import ApiViewMixin, object_id
 
 
 @extend_schema_view(

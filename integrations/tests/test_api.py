@@ -1,4 +1,4 @@
-"""GET/PUT /api/integrations/<provider>/config, status, test and sync: permissions and secrets."""
+"""GET/PUT /api/v1/integrations/<provider>/config/, status/, test/ and sync/: permissions, secrets, error shape."""
 
 import pytest
 
@@ -7,16 +7,16 @@ from integrations.signals import integration_connected
 
 from .conftest import ACCESS_TOKEN, WEBHOOK_SECRET
 
-URL = "/api/integrations/github/"
+URL = "/api/v1/integrations/github/"
 
 
 def put(client, body, scope=""):
-    return client.put(f"{URL}config{scope}", body, content_type="application/json")
+    return client.put(f"{URL}config/{scope}", body, content_type="application/json")
 
 
 def test_get_config_reports_which_secrets_are_set_but_never_their_values(client, admin_user, github):
     client.force_login(admin_user)
-    response = client.get(f"{URL}config")
+    response = client.get(f"{URL}config/")
     assert response.status_code == 200
     data = response.json()
     assert data["secrets"] == {"webhook_secret": True, "access_token": True}
@@ -48,7 +48,7 @@ def test_admin_configures_github_and_gets_the_generated_webhook_secret_once(
     integration = Integration.objects.get(provider="github", owner=None)
     assert integration.secrets["webhook_secret"] == generated
     assert connected and connected[0]["integration_id"] == integration.pk
-    again = client.get(f"{URL}config")
+    again = client.get(f"{URL}config/")
     assert generated not in again.content.decode()
     assert "generated_secrets" not in again.json()
 
@@ -89,15 +89,15 @@ def test_activating_without_a_repository_is_refused(client, admin_user):
 def test_members_cannot_change_the_organisation_integration(client, member, github):
     client.force_login(member)
     assert put(client, {"is_active": False}).status_code == 403
-    assert client.post(f"{URL}sync").status_code == 403
-    assert client.post(f"{URL}test").status_code == 403
+    assert client.post(f"{URL}sync/").status_code == 403
+    assert client.post(f"{URL}test/").status_code == 403
     github.refresh_from_db()
     assert github.is_active
 
 
 def test_members_see_the_organisation_status_without_secrets(client, member, github):
     client.force_login(member)
-    response = client.get(f"{URL}status")
+    response = client.get(f"{URL}status/")
     assert response.status_code == 200
     assert response.json()["is_active"] is True
     assert WEBHOOK_SECRET not in response.content.decode()
@@ -113,7 +113,7 @@ def test_github_has_no_personal_scope(client, member, project):
 def test_not_configured_integration_answers_409_with_the_uniform_error(client, admin_user):
     client.force_login(admin_user)
     for action in ("sync", "test"):
-        response = client.post(f"{URL}{action}")
+        response = client.post(f"{URL}{action}/")
         assert response.status_code == 409
         assert response.json() == {
             "ok": False,
@@ -121,29 +121,29 @@ def test_not_configured_integration_answers_409_with_the_uniform_error(client, a
             "detail": "Integration not configured",
             "code": "not_configured",
         }
-    status = client.get(f"{URL}status").json()
+    status = client.get(f"{URL}status/").json()
     assert status["ok"] is False and status["error"] == "Integration not configured"
 
 
 def test_unknown_provider_and_scope_are_clear_errors(client, admin_user):
     client.force_login(admin_user)
-    response = client.get("/api/integrations/nope/config")
+    response = client.get("/api/v1/integrations/nope/config/")
     assert response.status_code == 404 and response.json()["code"] == "not_found"
-    response = client.get(f"{URL}config?scope=galaxy")
-    assert response.status_code == 400 and response.json()["code"] == "invalid"
+    response = client.get(f"{URL}config/?scope=galaxy")
+    assert response.status_code == 400 and response.json()["code"] == "invalid_scope"
 
 
 def test_anonymous_requests_are_refused(client, github):
-    assert client.get(f"{URL}config").status_code in (401, 403)
-    assert client.post(f"{URL}sync").status_code in (401, 403)
+    assert client.get(f"{URL}config/").status_code in (401, 403)
+    assert client.post(f"{URL}sync/").status_code in (401, 403)
 
 
 def test_sync_through_the_api_runs_and_reports_counts(client, admin_user, github, fake_github, in_process_tasks):
     fake_github.issue(1, "One")
     client.force_login(admin_user)
-    response = client.post(f"{URL}sync")
+    response = client.post(f"{URL}sync/")
     assert response.status_code == 200, response.content
     assert response.json()["counts"]["created"] == 1
-    status = client.get(f"{URL}status").json()
+    status = client.get(f"{URL}status/").json()
     assert status["last_sync_status"] == "ok"
     assert status["last_sync_counts"]["created"] == 1

@@ -16,7 +16,7 @@ def bearer(user, scopes):
 
 def test_token_without_integration_scope_is_refused(client):
     admin = UserFactory(role=Role.ADMIN)
-    response = client.get("/api/integrations/github/config", **bearer(admin, ["read:time_entries"]))
+    response = client.get("/api/v1/integrations/github/config/", **bearer(admin, ["read:time_entries"]))
     assert response.status_code == 403
     assert "read:integrations" in response.json()["detail"]
 
@@ -24,9 +24,9 @@ def test_token_without_integration_scope_is_refused(client):
 def test_read_scope_reads_but_cannot_write(client):
     admin = UserFactory(role=Role.ADMIN)
     headers = bearer(admin, ["read:integrations"])
-    assert client.get("/api/integrations/github/config", **headers).status_code == 200
+    assert client.get("/api/v1/integrations/github/config/", **headers).status_code == 200
     response = client.put(
-        "/api/integrations/github/config", data={"is_active": False}, content_type="application/json", **headers
+        "/api/v1/integrations/github/config/", data={"is_active": False}, content_type="application/json", **headers
     )
     assert response.status_code == 403
     assert "write:integrations" in response.json()["detail"]
@@ -35,7 +35,7 @@ def test_read_scope_reads_but_cannot_write(client):
 def test_write_scope_still_needs_the_admin_role_for_organisation_wide_connectors(client):
     member = UserFactory(role=Role.MEMBER)
     response = client.put(
-        "/api/integrations/github/config",
+        "/api/v1/integrations/github/config/",
         data={"is_active": True, "config": {"repository": "a/b"}},
         content_type="application/json",
         **bearer(member, ["read:integrations", "write:integrations"]),
@@ -44,6 +44,6 @@ def test_write_scope_still_needs_the_admin_role_for_organisation_wide_connectors
 
 
 def test_no_token_is_401(client):
-    response = client.get("/api/integrations/github/config")
+    response = client.get("/api/v1/integrations/github/config/")
     assert response.status_code == 401
     assert response.json()["code"] == "not_authenticated"

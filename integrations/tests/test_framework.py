@@ -50,14 +50,14 @@ def test_a_new_connector_works_through_the_api_without_framework_changes(
 ):
     client.force_login(member)
     response = client.put(
-        "/api/integrations/echo/config",
+        "/api/v1/integrations/echo/config/",
         {"is_active": True, "config": {"greeting": "hello"}, "secrets": {"api_key": "k-123456789"}},
         content_type="application/json",
     )
     assert response.status_code == 200, response.content
     assert response.json()["scope"] == "personal"
     assert response.json()["secrets"] == {"api_key": True}
-    sync = client.post("/api/integrations/echo/sync")
+    sync = client.post("/api/v1/integrations/echo/sync/")
     assert sync.status_code == 200 and sync.json()["counts"] == {"echoed": 5}
     assert Integration.objects.get(provider="echo").owner == member
     page = client.get("/integrations/")
@@ -75,16 +75,16 @@ def test_two_connectors_cannot_claim_one_provider():
 def test_personal_integrations_are_their_owners_alone(echo_registered, client, member, other_member):
     client.force_login(member)
     body = {"is_active": True, "config": {"greeting": "hi"}, "secrets": {"api_key": "secret-value-123"}}
-    assert client.put("/api/integrations/echo/config", body, content_type="application/json").status_code == 200
+    assert client.put("/api/v1/integrations/echo/config/", body, content_type="application/json").status_code == 200
     client.force_login(other_member)
-    assert client.get("/api/integrations/echo/config").json()["configured"] is False
-    assert client.post("/api/integrations/echo/sync").status_code == 409
+    assert client.get("/api/v1/integrations/echo/config/").json()["configured"] is False
+    assert client.post("/api/v1/integrations/echo/sync/").status_code == 409
     assert Integration.objects.get(provider="echo").owner == member
 
 
 def test_viewers_cannot_create_personal_integrations(echo_registered, client, viewer):
     client.force_login(viewer)
-    response = client.put("/api/integrations/echo/config", {"config": {}}, content_type="application/json")
+    response = client.put("/api/v1/integrations/echo/config/", {"config": {}}, content_type="application/json")
     assert response.status_code == 403
     assert not Integration.objects.exists()
 

@@ -352,13 +352,13 @@ def test_one_failing_user_does_not_stop_the_others(fake_google, project):
 def test_sync_api_runs_the_sync_and_status_shows_counts_and_connection(client, google, fake_google, member):
     fake_google.add_event("Standup", yesterday(9), yesterday(9, 30))
     client.force_login(member)
-    response = client.post("/api/integrations/google/sync")
+    response = client.post("/api/v1/integrations/google/sync/")
     assert response.status_code == 200, response.content
     assert response.json()["counts"]["imported"] == 1
-    status = client.get("/api/integrations/google/status").json()
+    status = client.get("/api/v1/integrations/google/status/").json()
     assert status["last_sync_counts"]["imported"] == 1
     assert status["connected"] is True and status["needs_reconnect"] is False
-    config = client.get("/api/integrations/google/config").json()
+    config = client.get("/api/v1/integrations/google/config/").json()
     assert config["secrets"] == {}
     assert google.secrets["access_token"] not in str(config)
     assert google.secrets["refresh_token"] not in str(config)
@@ -377,10 +377,10 @@ def test_sync_now_on_the_card_reports_the_counts(client, google, fake_google, me
 def test_config_is_validated(client, google, member):
     client.force_login(member)
     for bad in ({"days_back": 0}, {"days_back": 31}, {"direction": "sideways"}, {"days_back": "a week"}):
-        response = client.put("/api/integrations/google/config", {"config": bad}, content_type="application/json")
+        response = client.put("/api/v1/integrations/google/config/", {"config": bad}, content_type="application/json")
         assert response.status_code == 400, bad
     good = {"days_back": 30, "direction": "import", "calendar_id": "team@group.calendar.google.com"}
-    response = client.put("/api/integrations/google/config", {"config": good}, content_type="application/json")
+    response = client.put("/api/v1/integrations/google/config/", {"config": good}, content_type="application/json")
     assert response.status_code == 200, response.content
     google.refresh_from_db()
     assert google.config["days_back"] == 30
@@ -396,7 +396,7 @@ def test_the_sync_runs_every_30_minutes(db):
 
 def test_a_person_sees_only_their_own_google_integration(client, google, other_member):
     client.force_login(other_member)
-    config = client.get("/api/integrations/google/config").json()
+    config = client.get("/api/v1/integrations/google/config/").json()
     assert config["configured"] is False
     assert Integration.objects.filter(provider="google").count() == 1
 
@@ -416,7 +416,7 @@ def test_a_sync_refreshes_a_token_about_to_expire_before_calling_the_calendar(go
 
 def test_test_connection_names_the_calendar(client, google, member):
     client.force_login(member)
-    response = client.post("/api/integrations/google/test")
+    response = client.post("/api/v1/integrations/google/test/")
     assert response.status_code == 200, response.content
     assert response.json()["message"] == "Connected to the calendar “Work”."
 

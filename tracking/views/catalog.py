@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from timetracker.errors import message as error_message
 
 from .. import services, ui_selectors
 from ..forms import ClientForm, ProjectForm, TaskForm, add_service_error
@@ -157,5 +158,5 @@ def task_status(request, pk: int):
         try:
             services.task_update(actor=request.user, task=task, status=status)
         except ValidationError as exc:
-            messages.error(request, " ".join(exc.messages))
+            messages.error(request, error_message(exc))
     return back(request, "task_board")

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.models import User
+from timetracker.errors import message as error_message
 
 from .. import services, ui_selectors
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
@@ -192,7 +193,7 @@ def entry_undo(request):
             )
             restored += 1
         except (ValidationError, PermissionDenied, User.DoesNotExist, Project.DoesNotExist) as exc:
-            messages.error(request, "Could not restore an entry: " + " ".join(getattr(exc, "messages", [str(exc)])))
+            messages.error(request, "Could not restore an entry: " + error_message(exc))
     if restored:
         messages.success(request, f"Restored {restored} entr{'y' if restored == 1 else 'ies'}.")
     elif not snapshots:
@@ -226,7 +227,7 @@ def entry_bulk(request):
                 services.time_entry_update(actor=request.user, entry=entry, **change)
                 done += 1
             except (ValidationError, PermissionDenied) as exc:
-                failed.append(f"#{entry.pk}: " + " ".join(getattr(exc, "messages", [str(exc)])))
+                failed.append(f"#{entry.pk}: " + error_message(exc))
     if done:
         tags = "undo" if action == "delete" else ""
         messages.success(request, f"{dict(BulkForm.ACTIONS)[action]}: {done} entr{'y' if done == 1 else 'ies'}.", tags)

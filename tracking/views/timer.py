@@ -7,6 +7,7 @@ from django.shortcuts import render
 from django.views.decorators.http import require_POST
 
 from accounts import policy
+from timetracker.errors import message as error_message
 
 from .. import services, ui_selectors
 from ..exceptions import NoRunningTimer
@@ -87,5 +88,5 @@ def timer_continue(request, pk: int):
             billable=entry.billable,
         )
     except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
+        messages.error(request, error_message(exc))
     return back(request, "dashboard")

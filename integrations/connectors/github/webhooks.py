@@ -19,6 +19,7 @@ import hmac
 from django.contrib.auth import get_user_model
 
 from accounts.policy import PolicyDenied
+from timetracker.errors import message as error_message
 from tracking import services as tracking
 from tracking.exceptions import TimerAlreadyRunning, TrackingError
 from tracking.models import Source, Task
@@ -104,7 +105,7 @@ def on_assigned(connector, payload, issue, repository) -> WebhookOutcome:
         why = exc.messages[0] if exc.messages else "A timer is already running."
         return processed(f"{detail} Timer not started: {why} It was left running.", task_id=task.pk)
     except (PolicyDenied, TrackingError) as exc:
-        why = exc.messages[0] if getattr(exc, "messages", None) else str(exc)
+        why = error_message(exc)
         return processed(f"{detail} Timer not started: {why}", task_id=task.pk)
     return processed(f"{detail} Timer started (entry #{entry.pk}).", task_id=task.pk, entry_id=entry.pk)
 

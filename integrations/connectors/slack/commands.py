@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from accounts import policy
+from timetracker.errors import slack_reply
 from tracking import services as tracking
 from tracking.exceptions import NoRunningTimer, TimerAlreadyRunning
 from tracking.models import Source, TimeEntry
@@ -73,7 +74,7 @@ def run(*, user, text: str, command: str = "/tt") -> dict:
     try:
         return ephemeral(globals()[f"_{verb}"](user, rest.strip(), command))
     except ValidationError as exc:  # a rule of the tracking services, in their words
-        return ephemeral(" ".join(exc.messages))
+        return ephemeral(slack_reply(exc))
 
 
 def _start(user, rest: str, command: str) -> str:

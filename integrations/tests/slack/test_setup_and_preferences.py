@@ -19,7 +19,7 @@ PAGE = "/integrations/slack/preferences"
 def test_an_admin_configures_slack_through_the_api_and_never_gets_the_secrets_back(client, admin_user, fake_slack):
     client.force_login(admin_user)
     response = client.put(
-        "/api/integrations/slack/config",
+        "/api/v1/integrations/slack/config/",
         {
             "is_active": True,
             "config": {"default_channel": f" {TEAM_CHANNEL} "},
@@ -30,7 +30,7 @@ def test_an_admin_configures_slack_through_the_api_and_never_gets_the_secrets_ba
     assert response.status_code == 200, response.content
     body = response.content.decode()
     assert SIGNING_SECRET not in body and BOT_TOKEN not in body
-    data = client.get("/api/integrations/slack/config").json()
+    data = client.get("/api/v1/integrations/slack/config/").json()
     assert data["config"] == {"default_channel": TEAM_CHANNEL, "notify_on_start": True, "notify_on_stop": True}
     assert SIGNING_SECRET not in str(data) and BOT_TOKEN not in str(data)
 
@@ -38,7 +38,7 @@ def test_an_admin_configures_slack_through_the_api_and_never_gets_the_secrets_ba
 def test_slack_is_organisation_wide_only(client, member, fake_slack):
     client.force_login(member)
     response = client.put(
-        "/api/integrations/slack/config?scope=personal", {"config": {}}, content_type="application/json"
+        "/api/v1/integrations/slack/config/?scope=personal", {"config": {}}, content_type="application/json"
     )
     assert response.status_code == 400
 
@@ -46,14 +46,16 @@ def test_slack_is_organisation_wide_only(client, member, fake_slack):
 def test_members_cannot_configure_slack(client, member, slack):
     client.force_login(member)
     response = client.put(
-        "/api/integrations/slack/config", {"config": {"default_channel": "C0OTHER"}}, content_type="application/json"
+        "/api/v1/integrations/slack/config/",
+        {"config": {"default_channel": "C0OTHER"}},
+        content_type="application/json",
     )
     assert response.status_code == 403
 
 
 def test_the_connection_test_asks_slack_who_the_bot_is(client, admin_user, slack, fake_slack):
     client.force_login(admin_user)
-    response = client.post("/api/integrations/slack/test")
+    response = client.post("/api/v1/integrations/slack/test/")
     assert response.json() == {"ok": True, "message": "Connected to the workspace Acme as timetracker."}
     assert [c["method"] for c in fake_slack.calls] == ["auth.test"]
 
@@ -63,7 +65,7 @@ def test_the_connection_test_reports_a_rejected_token(client, admin_user, slack,
 
     services.integration_configure(actor=admin_user, provider="slack", secrets={"bot_token": "xoxb-wrong"})
     client.force_login(admin_user)
-    response = client.post("/api/integrations/slack/test")
+    response = client.post("/api/v1/integrations/slack/test/")
     assert response.status_code == 400
     assert response.json()["error"] == "Slack answered 200: invalid_auth"
 

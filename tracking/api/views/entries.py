@@ -5,7 +5,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
-from accounts.api.views import ApiViewMixin, object_id
+from timetracker.api.base import ApiViewMixin, object_id
 
 from ... import selectors, services
 from ...models import Source

@@ -4,7 +4,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter
 from rest_framework import serializers
 
-from accounts.api.exceptions import InvalidParameters
+from timetracker.api.exceptions import InvalidParameters
 
 from ...models import Source
 from .. import serializers as s

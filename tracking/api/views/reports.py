@@ -4,8 +4,8 @@ from drf_spectacular.utils import extend_schema
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.exceptions import InvalidParameters
-from accounts.api.views import ApiViewMixin
+from timetracker.api.base import ApiViewMixin
+from timetracker.api.exceptions import InvalidParameters
 
 from ... import selectors
 from ...models import TimeEntry

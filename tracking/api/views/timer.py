@@ -5,7 +5,7 @@ from rest_framework import status
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import ApiViewMixin
+from timetracker.api.base import ApiViewMixin
 
 from ... import selectors, services
 from .. import serializers as s

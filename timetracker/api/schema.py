@@ -59,7 +59,7 @@ class ApiAutoSchema(AutoSchema):
 
 
 class ApiTokenScheme(OpenApiAuthenticationExtension):
-    target_class = "accounts.api.authentication.ApiTokenAuthentication"
+    target_class = "timetracker.api.authentication.ApiTokenAuthentication"
     name = "ApiToken"
 
     def get_security_definition(self, auto_schema):

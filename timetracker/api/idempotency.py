@@ -19,7 +19,8 @@ from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.utils.encoders import JSONEncoder
 
-from ..models_api import IdempotencyKey
+from accounts.models import IdempotencyKey
+
 from .exceptions import IdempotencyConflict
 
 HEADER = "Idempotency-Key"

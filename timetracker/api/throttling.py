@@ -6,7 +6,7 @@ The rate is read on every request, so it follows the settings (and tests can cha
 from django.conf import settings
 from rest_framework.throttling import SimpleRateThrottle
 
-from ..models_api import ApiToken
+from accounts.models import ApiToken
 
 
 class ApiRateThrottle(SimpleRateThrottle):

@@ -8,7 +8,7 @@ use ApiTokenAuthentication on their own views.
 from rest_framework import exceptions
 from rest_framework.authentication import BaseAuthentication, get_authorization_header
 
-from ..tokens import api_token_authenticate
+from accounts.tokens import api_token_authenticate
 
 KEYWORDS = ("bearer", "token")
 

@@ -8,7 +8,7 @@ and selectors.
 
 from rest_framework.permissions import SAFE_METHODS, BasePermission
 
-from ..models_api import ApiToken
+from accounts.models import ApiToken
 
 
 def required_scope(request, view) -> str | None:

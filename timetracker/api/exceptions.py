@@ -1,21 +1,17 @@
 """The API's one error shape: {"detail": "<human message>", "code": "<machine code>"} plus, for bad input,
 "errors": {field: [messages]}.
 
-Maps DRF's exceptions, Django's ValidationError (which the services raise, TrackingError among them with a stable
-.code and .field), the access policy's PolicyDenied and a missing object. No domain app is imported: the codes that
-mean "state conflict" are listed here by name.
+Domain errors (and Django's ValidationError, PermissionDenied, a missing object) are translated by
+timetracker.errors.api_error, which reads the code and status each error declares; DRF's own exceptions (bad JSON,
+authentication, throttling, serializer validation) are reshaped here.
 """
 
-from django.core.exceptions import ObjectDoesNotExist, PermissionDenied
-from django.core.exceptions import ValidationError as DjangoValidationError
-from django.http import Http404
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 from rest_framework.views import set_rollback
 
-# Codes of domain errors that describe the state of things rather than bad input: 409 Conflict.
-CONFLICT_CODES = frozenset({"timer_already_running", "no_running_timer", "overlapping_entry"})
+from timetracker.errors import api_error
 
 
 class InvalidParameters(exceptions.ValidationError):
@@ -48,32 +44,12 @@ def _errors(detail) -> dict:
     return {"non_field_errors": _flatten(detail)}
 
 
-def _django_validation(exc: DjangoValidationError) -> Response:
-    code = getattr(exc, "code", None) or "invalid"
-    field = getattr(exc, "field", None)
-    if hasattr(exc, "error_dict"):
-        errors = {("non_field_errors" if k == "__all__" else k): v for k, v in exc.message_dict.items()}
-        messages = [m for v in errors.values() for m in v]
-        detail = messages[0] if len(messages) == 1 else "Invalid input."
-    else:
-        messages = exc.messages
-        detail = " ".join(messages)
-        errors = {field: messages} if field else None
-    body = {"detail": detail, "code": code}
-    if errors:
-        body["errors"] = errors
-    return Response(body, status=status.HTTP_409_CONFLICT if code in CONFLICT_CODES else status.HTTP_400_BAD_REQUEST)
-
-
 def exception_handler(exc, context):
-    if isinstance(exc, DjangoValidationError | PermissionDenied | ObjectDoesNotExist | Http404):
+    translated = api_error(exc)
+    if translated is not None:
         set_rollback()  # like DRF's own handler: nothing half-written stays behind under ATOMIC_REQUESTS
-    if isinstance(exc, DjangoValidationError):
-        return _django_validation(exc)
-    if isinstance(exc, PermissionDenied):  # accounts.policy.PolicyDenied
-        return Response({"detail": str(exc) or "Permission denied.", "code": "permission_denied"}, status=403)
-    if isinstance(exc, ObjectDoesNotExist | Http404):
-        return Response({"detail": "Not found.", "code": "not_found"}, status=404)
+        status_code, body = translated
+        return Response(body, status=status_code)
 
     response = drf_exception_handler(exc, context)
     if response is None:

@@ -10,7 +10,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.api.views import ApiViewMixin
+from timetracker.api.base import ApiViewMixin
 
 
 class ApiRootView(ApiViewMixin, APIView):
@@ -27,6 +27,7 @@ class ApiRootView(ApiViewMixin, APIView):
         "users/me": "api-user-me",
         "users": "api-user-list",
     }
+    # Per provider: integrations/<provider>/config/, status/, test/, sync/ (a provider is part of the path).
 
     @extend_schema(exclude=True)
     def get(self, request):
@@ -37,6 +38,7 @@ v1 = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("", include("tracking.api.urls")),
     path("", include("accounts.api.urls")),
+    path("integrations/", include("integrations.api.urls")),
 ]
 
 urlpatterns = [

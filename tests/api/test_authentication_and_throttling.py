@@ -1,0 +1,90 @@
+"""Token authentication, scopes and throttling shared by every API view (timetracker.api)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from accounts.models import ApiToken
+from accounts.tokens import api_token_create, api_token_revoke
+
+pytestmark = pytest.mark.django_db
+
+ME = "/api/v1/users/me/"
+
+
+def client_with(header: str) -> APIClient:
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=header)
+    return client
+
+
+class TestAuthentication:
+    def test_bearer_and_token_headers_both_authenticate(self, member):
+        _, raw = api_token_create(user=member, name="a", scopes="read:users")
+        for keyword in ("Bearer", "Token", "bearer"):
+            response = client_with(f"{keyword} {raw}").get(ME)
+            assert response.status_code == 200, keyword
+            assert response.json()["username"] == member.username
+
+    def test_no_credentials_is_401_with_a_bearer_challenge(self, anon_api):
+        response = anon_api.get(ME)
+        assert response.status_code == 401
+        assert response.json() == {
+            "detail": "Authentication credentials were not provided.",
+            "code": "not_authenticated",
+        }
+        assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+    @pytest.mark.parametrize("header", ["Bearer tt_" + "x" * 40, "Bearer", "Bearer a b", "Token nonsense"])
+    def test_an_unknown_or_malformed_token_is_401(self, header):
+        response = client_with(header).get(ME)
+        assert response.status_code == 401
+        assert response.json()["code"] in ("invalid_token", "authentication_failed")
+
+    def test_expired_and_revoked_tokens_are_401(self, member):
+        expired, raw_expired = api_token_create(
+            user=member, name="a", scopes="read:users", expires_at=timezone.now() + timedelta(hours=1)
+        )
+        ApiToken.objects.filter(pk=expired.pk).update(expires_at=timezone.now() - timedelta(seconds=1))
+        revoked, raw_revoked = api_token_create(user=member, name="b", scopes="read:users")
+        api_token_revoke(actor=member, token=revoked)
+        for raw in (raw_expired, raw_revoked):
+            response = client_with(f"Bearer {raw}").get(ME)
+            assert response.status_code == 401
+            assert response.json()["code"] == "invalid_token"
+
+    def test_a_token_without_the_scope_is_403_naming_the_scope(self, api_as, member):
+        response = api_as(member, ["read:clients"]).get(ME)
+        assert response.status_code == 403
+        assert response.json()["code"] == "insufficient_scope"
+        assert "read:users" in response.json()["detail"]
+
+    def test_session_login_works_for_the_browsable_api(self, client, member):
+        client.force_login(member)
+        response = client.get(ME, HTTP_ACCEPT="text/html")
+        assert response.status_code == 200
+        assert b"<html" in response.content and member.username.encode() in response.content
+
+    def test_there_is_no_api_password_login_that_would_skip_the_sign_in_page(self, client):
+        assert client.get("/api/auth/login/").status_code == 404
+
+    def test_session_writes_need_the_csrf_token(self, member, project):
+        client = APIClient(enforce_csrf_checks=True)
+        client.force_login(member)
+        response = client.post("/api/v1/timer/start/", {"project": project.pk}, format="json")
+        assert response.status_code == 403
+        assert "CSRF" in response.json()["detail"]
+
+    def test_requests_beyond_the_rate_are_429_per_token(self, settings, api_as, member):
+        cache.clear()  # counts live in the cache (Redis in CI), which outlives the test database
+        settings.API_THROTTLE_RATE = "3/minute"
+        first, second = api_as(member, ["read:users"]), api_as(member, ["read:users"])
+        assert [first.get(ME).status_code for _ in range(3)] == [200, 200, 200]
+        limited = first.get(ME)
+        assert limited.status_code == 429
+        assert limited.json()["code"] == "throttled"
+        assert "Retry-After" in limited.headers
+        assert second.get(ME).status_code == 200
