@@ -9,6 +9,9 @@ class AnalyticsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import receivers
+        # The tasks register with Celery here, so services can enqueue them by name without importing them.
+        from . import gdpr, receivers, rules, tasks  # noqa: F401
 
         receivers.connect()
+        rules.register()
+        gdpr.register()

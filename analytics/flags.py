@@ -24,6 +24,7 @@ from accounts.models import Role
 
 from .client import get_client
 from .context import current_request
+from .services.identity import distinct_id, flags_cache_key, is_opted_out
 
 logger = logging.getLogger(__name__)
 
@@ -44,15 +45,6 @@ _unavailable_until = 0.0
 _CACHE_ATTR = "_analytics_feature_flags"
 
 
-def _cache_key(user_id: int) -> str:
-    return f"analytics:flags:{user_id}"
-
-
-def forget_flags(user_id: int) -> None:
-    """Drop the user's cached flags (after their opt-out changed)."""
-    cache.delete(_cache_key(user_id))
-
-
 def _mark_unavailable() -> None:
     global _unavailable_until
     with _backoff_lock:
@@ -71,18 +63,16 @@ def _person_properties(user) -> dict:
 
 def _fetch(user) -> tuple[dict, dict]:
     """(values, payloads) for `user` from PostHog, or empty dicts."""
-    from . import services
-
     client = get_client()
     if client is None:
         return _EMPTY
-    opted_out = services.is_opted_out(user.pk)
+    opted_out = is_opted_out(user.pk)
     local_only = bool(settings.POSTHOG_SECRET_KEY)
     if opted_out and not local_only:
         return _EMPTY
     if not local_only and time.monotonic() < _unavailable_until:
         return _EMPTY
-    ident = services.distinct_id(user.pk)
+    ident = distinct_id(user.pk)
     try:
         if local_only:
             answer = client.get_all_flags_and_payloads(
@@ -107,7 +97,7 @@ def _fetch(user) -> tuple[dict, dict]:
 def _remember(user, result: tuple[dict, dict]) -> tuple[dict, dict]:
     """Keep a real answer for POSTHOG_FLAGS_CACHE_SECONDS, so pages do not each wait for PostHog."""
     if settings.POSTHOG_FLAGS_CACHE_SECONDS > 0:
-        cache.set(_cache_key(user.pk), result, settings.POSTHOG_FLAGS_CACHE_SECONDS)
+        cache.set(flags_cache_key(user.pk), result, settings.POSTHOG_FLAGS_CACHE_SECONDS)
     return result
 
 
@@ -118,7 +108,7 @@ def _evaluate(user, request=None) -> tuple[dict, dict]:
     per_request = getattr(request, _CACHE_ATTR, None) if request is not None else None
     if per_request is not None and user.pk in per_request:
         return per_request[user.pk]
-    result = cache.get(_cache_key(user.pk)) if settings.POSTHOG_FLAGS_CACHE_SECONDS > 0 else None
+    result = cache.get(flags_cache_key(user.pk)) if settings.POSTHOG_FLAGS_CACHE_SECONDS > 0 else None
     if result is None:
         result = _fetch(user)
     if request is not None:

@@ -48,7 +48,7 @@ def on_user_role_changed(sender, user_id, actor_id, old_role, new_role, **kwargs
 
 
 def on_user_erased(sender, user_id, actor_id, **kwargs):
-    services.analytics_preference_set(user=sender(pk=user_id), opted_out=True)  # nothing more about them leaves
+    # The erasure itself opted them out (analytics/gdpr.py): nothing more about them leaves.
     record(Verb.USER_ERASED, actor_id=actor_id, owner_id=user_id, object_type="accounts.user", object_id=user_id)
 
 

@@ -2,7 +2,7 @@
 
 from celery import shared_task
 
-from . import services
+from . import gdpr, services
 from .models import Integration
 
 
@@ -23,3 +23,9 @@ def integrations_sync_provider_task(provider: str) -> int:
 @shared_task(name="integrations.prune_webhook_payloads")
 def webhook_deliveries_prune_task() -> int:
     return services.webhook_deliveries_prune()
+
+
+@shared_task(name="integrations.grant_revoke", ignore_result=True)
+def grant_revoke_task(integration_id: int, provider: str, sealed: str) -> bool:
+    """After an erasure: revoke the person's grant at the provider (short deadline, never retried, never raises)."""
+    return gdpr.grant_revoke(integration_id=integration_id, provider=provider, sealed=sealed)

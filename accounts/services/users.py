@@ -3,8 +3,8 @@
 Each write is atomic, checks the access policy for the acting user (actor=None is the system itself, e.g. single
 sign-on applying the identity provider's groups), records who and when, and sends its domain signal after commit.
 
-Tokens and integrations belong to other apps (API tokens may live in accounts, integrations never import here):
-they are looked up lazily by label so this module works whether or not those models exist.
+What other apps hold about a person (time entries, integrations and their grants) is exported and erased through
+the contributions they register with accounts/gdpr.py; this module never names them.
 """
 
 from __future__ import annotations
@@ -12,16 +12,15 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 
 from timetracker.errors import DomainError
 
-from .. import policy, signals
-from ..models import Role, User
+from .. import gdpr, policy, signals
+from ..models import ApiToken, Role, User
 
 logger = logging.getLogger(__name__)
 
@@ -37,34 +36,6 @@ PERSONAL_FIELDS = (
     "password",
     "last_login",
 )
-
-# Field names that may be shown for tokens and integrations; anything else (hashes, keys, secrets) never is.
-_TOKEN_METADATA_FIELDS = (
-    "id",
-    "name",
-    "label",
-    "prefix",
-    "key_prefix",
-    "scopes",
-    "is_active",
-    "created_at",
-    "last_used_at",
-    "expires_at",
-    "revoked_at",
-)
-_INTEGRATION_METADATA_FIELDS = (
-    "id",
-    "provider",
-    "name",
-    "is_active",
-    "config",
-    "created_at",
-    "updated_at",
-    "last_synced_at",
-    "last_sync_at",
-    "last_sync_status",
-)
-_SECRET_WORDS = ("secret", "hash", "password", "key_digest", "digest")
 
 
 class AccountError(DomainError, ValidationError):
@@ -199,31 +170,10 @@ def user_erase(*, actor: User, user: User) -> User:
     current.erased_at = now
     current.erased_by = actor
     current.save()
-    _delete_sign_ins(current)
     _anonymise_admin_log(current, placeholder)
-    for model in _owned_models(("accounts", "ApiToken"), ("integrations", "Integration")):
-        _owned_rows(model, current).delete()
-    current.projects.clear()
+    gdpr.erase(current)  # sign-ins, sessions, tokens, and every app's registered contribution
     _send_on_commit(signals.user_erased, user_id=current.pk, actor_id=getattr(actor, "pk", None))
     return current
-
-
-def _delete_sign_ins(user: User) -> None:
-    """Email addresses, single sign-on links (with the claims they hold) and two-factor devices."""
-    for app_label, model_name in (
-        ("account", "EmailAddress"),
-        ("socialaccount", "SocialAccount"),
-        ("mfa", "Authenticator"),
-    ):
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
-        model.objects.filter(user=user).delete()
-    session_model = apps.get_model("sessions", "Session")
-    for session in session_model.objects.filter(expire_date__gt=timezone.now()).iterator():
-        if str(session.get_decoded().get("_auth_user_id")) == str(user.pk):
-            session.delete()
 
 
 def _anonymise_admin_log(user: User, placeholder: str) -> None:
@@ -237,153 +187,15 @@ def _anonymise_admin_log(user: User, placeholder: str) -> None:
 
 
 def _deactivate_tokens(user: User) -> None:
-    for model in _owned_models(("accounts", "ApiToken")):
-        field_names = {f.name for f in model._meta.get_fields()}
-        if "revoked_at" in field_names:
-            _owned_rows(model, user).filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
-        elif "is_active" in field_names:
-            _owned_rows(model, user).update(is_active=False)
-
-
-def _owned_models(*labels: tuple[str, str]) -> list[type[models.Model]]:
-    found = []
-    for app_label, model_name in labels:
-        try:
-            found.append(apps.get_model(app_label, model_name))
-        except LookupError:
-            continue
-    return found
-
-
-def _owner_field(model: type[models.Model]) -> str | None:
-    user_fks = [
-        f.name
-        for f in model._meta.get_fields()
-        if isinstance(f, models.ForeignKey) and f.related_model is not None and issubclass(f.related_model, User)
-    ]
-    for preferred in ("user", "owner"):
-        if preferred in user_fks:
-            return preferred
-    return user_fks[0] if user_fks else None
-
-
-def _owned_rows(model: type[models.Model], user: User) -> models.QuerySet:
-    owner = _owner_field(model)
-    return model.objects.filter(**{owner: user}) if owner else model.objects.none()
+    ApiToken.objects.filter(owner=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
 # --- Export -----------------------------------------------------------------------------------------------------------
 
 
-def _iso(value: Any) -> Any:
-    if value is None or isinstance(value, bool | int | float | str | list | dict):
-        return value
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    return str(value)
-
-
-def _metadata(obj: models.Model, allowed: tuple[str, ...]) -> dict[str, Any]:
-    out = {}
-    for field in obj._meta.concrete_fields:
-        if field.name not in allowed or any(word in field.name for word in _SECRET_WORDS):
-            continue
-        out[field.name] = _iso(getattr(obj, field.attname))
-    return out
-
-
 def user_data_export(*, user: User) -> dict[str, Any]:
-    """Everything TimeTracker holds about `user`, as JSON-ready data. Never a secret, a hash or a token."""
-    teams = [{"id": t.pk, "name": t.name} for t in user.teams.all()]
-    managed = [{"id": t.pk, "name": t.name} for t in user.managed_teams.all()]
-    profile = {
-        "id": user.pk,
-        "username": user.username,
-        "email": user.email,
-        "full_name": user.full_name,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
-        "role": user.role,
-        "timezone": user.timezone,
-        "rounding_mode": user.rounding_mode,
-        "rounding_minutes": user.rounding_minutes,
-        "github_username": user.github_username,
-        "slack_user_id": user.slack_user_id,
-        "is_active": user.is_active,
-        "date_joined": _iso(user.date_joined),
-        "last_login": _iso(user.last_login),
-        "teams": teams,
-        "managed_teams": managed,
-    }
-    return {
-        "format": "timetracker-user-export/1",
-        "exported_at": timezone.now().isoformat(),
-        "profile": profile,
-        "time_entries": _export_entries(user),
-        "single_sign_on": _export_sign_ins(user),
-        "api_tokens": [
-            _metadata(t, _TOKEN_METADATA_FIELDS)
-            for model in _owned_models(("accounts", "ApiToken"))
-            for t in _owned_rows(model, user)
-        ],
-        "integrations": [
-            _metadata(i, _INTEGRATION_METADATA_FIELDS)
-            for model in _owned_models(("integrations", "Integration"))
-            for i in _owned_rows(model, user)
-        ],
-    }
+    """Everything TimeTracker holds about `user`, as JSON-ready data. Never a secret, a hash or a token.
 
-
-def _export_entries(user: User) -> list[dict[str, Any]]:
-    entry_model = apps.get_model("tracking", "TimeEntry")
-    entries = (
-        entry_model.objects.filter(user=user)
-        .select_related("project", "project__client", "task")
-        .prefetch_related("tags")
-        .order_by("start")
-    )
-    return [
-        {
-            "id": e.pk,
-            "project": str(e.project),
-            "task": e.task.name if e.task_id else None,
-            "start": _iso(e.start),
-            "end": _iso(e.end),
-            "duration_seconds": e.duration_seconds,
-            "notes": e.notes,
-            "tags": [t.name for t in e.tags.all()],
-            "billable": e.billable,
-            "source": e.source,
-            "created_at": _iso(e.created_at),
-            "updated_at": _iso(e.updated_at),
-        }
-        for e in entries
-    ]
-
-
-def _export_sign_ins(user: User) -> dict[str, Any]:
-    out: dict[str, Any] = {"email_addresses": [], "accounts": [], "two_factor": []}
-    for key, (app_label, model_name) in {
-        "email_addresses": ("account", "EmailAddress"),
-        "accounts": ("socialaccount", "SocialAccount"),
-        "two_factor": ("mfa", "Authenticator"),
-    }.items():
-        try:
-            model = apps.get_model(app_label, model_name)
-        except LookupError:
-            continue
-        for row in model.objects.filter(user=user):
-            if key == "email_addresses":
-                out[key].append({"email": row.email, "verified": row.verified, "primary": row.primary})
-            elif key == "accounts":
-                out[key].append(
-                    {
-                        "provider": row.provider,
-                        "uid": row.uid,
-                        "last_login": _iso(row.last_login),
-                        "date_joined": _iso(row.date_joined),
-                    }
-                )
-            else:
-                out[key].append({"type": row.type, "created_at": _iso(row.created_at)})
-    return out
+    accounts writes the profile, sign-ins and tokens; every other app adds its section (see accounts/gdpr.py).
+    """
+    return gdpr.export(user)

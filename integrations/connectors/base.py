@@ -154,6 +154,15 @@ class Connector:
     def test_connection(self) -> dict:
         return self._guarded("test", self.do_test_connection)
 
+    @classmethod
+    def grant_revoke(cls, secrets: dict, *, timeout: float) -> bool | None:
+        """Withdraw at the provider the access a person granted (their integration is being erased).
+
+        `secrets` are the integration's decrypted secrets. True: revoked; False: the provider refused or could not
+        be reached within `timeout` seconds; None: nothing is held at the provider (the default).
+        """
+        return None
+
     def sync(self) -> dict:
         if not self.can_sync:
             return {"ok": False, "error": f"{self.name} has nothing to sync."}

@@ -41,8 +41,8 @@ class GoogleOAuthClient(ProviderClient):
 
     user_agent = "TimeTracker-Google-Calendar-connector"
 
-    def __init__(self):
-        super().__init__("")
+    def __init__(self, *, timeout: float | None = None):
+        super().__init__("", **({} if timeout is None else {"timeout": timeout}))
 
     def _token_request(self, data: dict) -> dict:
         response = self.request("POST", settings.GOOGLE_OAUTH_TOKEN_URL, data=data)

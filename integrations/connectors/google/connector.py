@@ -38,6 +38,10 @@ class GoogleCalendarConnector(Connector):
     card_template = "integrations/google_card.html"
 
     @classmethod
+    def grant_revoke(cls, secrets: dict, *, timeout: float) -> bool | None:
+        return store.grant_revoke(secrets, timeout=timeout)
+
+    @classmethod
     def default_config(cls) -> dict:
         return {**DEFAULTS, "import_only_matching": ""}
 

@@ -200,6 +200,21 @@ def expire_access_token(integration: Integration) -> None:
     integration.secrets = row.secrets
 
 
+def grant_revoke(secrets: dict, *, timeout: float) -> bool | None:
+    """Revoke the person's authorisation at Google (the refresh token, which takes the access tokens with it)."""
+    token = (secrets or {}).get("refresh_token") or (secrets or {}).get("access_token")
+    if not token:
+        return None
+    client = GoogleOAuthClient(timeout=timeout)
+    try:
+        return client.revoke(token)
+    except requests.RequestException as exc:
+        logger.warning("Google did not answer the revocation: %s", exc.__class__.__name__)
+        return False
+    finally:
+        client.close()
+
+
 def google_disconnect(*, actor, integration: Integration) -> dict:
     """Revoke the authorisation at Google, then wipe every stored token whatever Google answered."""
     policy.require(actor, policy.CHANGE, integration)
