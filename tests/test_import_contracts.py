@@ -53,13 +53,13 @@ def test_the_copied_tree_keeps_the_direction_contracts(tree):
 
 
 def test_tracking_importing_analytics_breaks_the_contracts(tree):
-    _add_import(tree, "tracking.selectors", "from analytics import services as _analytics_services  # noqa")
+    _add_import(tree, "tracking.reports", "from analytics import services as _analytics_services  # noqa")
 
     result = _lint(tree, "domain-apps-stay-below", "app-layers")
 
     assert result.returncode == 1
     assert "tracking and accounts never import integrations or analytics BROKEN" in result.stdout
-    assert "tracking.selectors -> analytics.services" in result.stdout
+    assert "tracking.reports -> analytics.services" in result.stdout
 
 
 def test_accounts_importing_tracking_breaks_the_layers(tree):
