@@ -23,4 +23,4 @@ def webhook_response(outcome: WebhookOutcome) -> HttpResponse:
 @csrf_exempt
 @require_POST
 def webhook_endpoint(request, provider: str):
-    return webhook_response(services.webhook_receive(provider=provider, request=request))
+    return webhook_response(services.webhook_receive(provider=provider, request=request, own_url=True))

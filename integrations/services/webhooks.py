@@ -38,14 +38,15 @@ def _candidates(provider: str, integration_id: str | None):
     return list(qs)
 
 
-def webhook_receive(*, provider: str, request) -> WebhookOutcome:
+def webhook_receive(*, provider: str, request, own_url: bool = False) -> WebhookOutcome:
     """Authenticate, deduplicate, record and handle one webhook delivery.
 
     The signature is checked against the raw body before anything parses it; an unauthenticated delivery leaves
-    a `rejected` row (without its payload) and changes nothing else.
+    a `rejected` row (without its payload) and changes nothing else. `own_url`: the request came to one of the
+    connector's `webhook_urls` (Slack's commands and events), not to the generic webhook endpoint.
     """
     cls = get_connector_class(provider)
-    if cls is None or not (cls.accepts_webhooks or cls.webhook_urls):
+    if cls is None or not (cls.webhook_urls if own_url else cls.accepts_webhooks):
         return WebhookOutcome(Status.REJECTED, "unknown provider", 404, {"error": "Unknown provider"})
     delivery_id, event = cls.webhook_delivery_info(request)
     delivery_id, event = delivery_id[:128], event[:64]

@@ -92,3 +92,11 @@ def test_a_retried_event_is_acknowledged_once(slack):
 def test_an_unlinked_user_is_recorded_as_ignored(slack, website):
     SlackPoster().command("status", user_id="U0NOBODY00")
     assert WebhookDelivery.objects.get(provider="slack").status == Status.IGNORED
+
+
+def test_slack_is_not_served_by_the_generic_webhook_endpoint(slack):
+    body = b"ssl_check=1"
+    response = SlackPoster().client.post(
+        "/api/integrations/slack/webhook", data=body, content_type=FORM, **signed_headers(body)
+    )
+    assert response.status_code == 404
