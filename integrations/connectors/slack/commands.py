@@ -113,7 +113,7 @@ def _already_running(user, entry, command: str) -> str:
 
 
 def _some_projects(user) -> str:
-    projects = list(policy.trackable_projects(user).select_related("client").order_by("name")[:8])
+    projects = selectors.projects_sample(user=user)
     if not projects:
         return "There is no project you may track on yet; ask a manager to open one to you."
     return "Your projects include: " + ", ".join(

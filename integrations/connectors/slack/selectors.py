@@ -16,7 +16,7 @@ from django.utils import timezone
 from accounts import policy
 from tracking import periods
 from tracking import selectors as tracking_selectors
-from tracking.models import Project
+from tracking.models import Project, TimeEntry
 
 from ...models import Integration
 from .models import SlackSummarySent, SlackUserPreference
@@ -67,6 +67,26 @@ def project_match(*, user, text: str) -> list[Project]:
     if len(exact) == 1:
         return exact
     return list(projects.filter(name__icontains=text).order_by("name", "pk")[: MAX_CHOICES + 1])
+
+
+def projects_sample(*, user, limit: int = 8) -> list[Project]:
+    """A few projects `user` may track on, by name: the hint shown when a `/tt start` names none."""
+    return list(policy.trackable_projects(user).select_related("client").order_by("name")[:limit])
+
+
+def entry_for_notice(entry_id: int) -> TimeEntry | None:
+    """The entry a timer notice is about, with what the notice names (person, project, client)."""
+    return TimeEntry.objects.select_related("user", "project", "project__client").filter(pk=entry_id).first()
+
+
+def summary_recipient(user_id: int):
+    """The active, linked person a daily summary goes to, or None."""
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exclude(slack_user_id="").first()
+
+
+def summary_claim_pending(claim_id: int) -> SlackSummarySent | None:
+    """A claimed summary still being sent (a retry carries its claim), or None once it was sent or failed."""
+    return SlackSummarySent.objects.filter(pk=claim_id, status=SlackSummarySent.Status.SENDING).first()
 
 
 @dataclass(frozen=True)

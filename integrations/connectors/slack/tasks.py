@@ -11,14 +11,10 @@ from datetime import date
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
-
-from tracking.models import TimeEntry
 
 from ... import services as framework
 from . import client, commands, notices, selectors, services
-from .models import SlackSummarySent
 
 logger = logging.getLogger(__name__)
 
@@ -46,7 +42,7 @@ def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: i
     token = selectors.slack_secret("bot_token", integration)
     if not token:
         return "not configured"
-    entry = TimeEntry.objects.select_related("user", "project", "project__client").filter(pk=entry_id).first()
+    entry = selectors.entry_for_notice(entry_id)
     if entry is None:
         return "entry gone"
     channel = notices.notice_target(entry, event, integration.config or {})
@@ -89,7 +85,7 @@ def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None =
     claim; any other call finds it claimed and does nothing."""
     integration = selectors.slack_integration()
     token = selectors.slack_secret("bot_token", integration)
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(slack_user_id="").first()
+    user = selectors.summary_recipient(user_id)
     if not token or user is None:
         return "not configured"
     if claim_id is None:
@@ -97,7 +93,7 @@ def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None =
         if claim is None:
             return "already sent"
     else:
-        claim = SlackSummarySent.objects.filter(pk=claim_id, status=SlackSummarySent.Status.SENDING).first()
+        claim = selectors.summary_claim_pending(claim_id)
         if claim is None:
             return "already handled"
     try:
