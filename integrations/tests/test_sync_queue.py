@@ -13,12 +13,14 @@ from integrations.tasks import integration_sync_task
 def broker_queue(settings):
     """The default queue of the configured broker (in memory without REDIS_URL, Redis with it), emptied first."""
     settings.CELERY_TASK_ALWAYS_EAGER = False
+    eager, current_app.conf.task_always_eager = current_app.conf.task_always_eager, False
     with current_app.connection_for_write() as connection:
         queue = connection.SimpleQueue(current_app.conf.task_default_queue)
         queue.clear()
         yield queue
         queue.clear()
         queue.close()
+    current_app.conf.task_always_eager = eager
 
 
 def test_a_sync_asked_for_with_a_worker_is_queued_as_the_sync_task(github, admin_user, broker_queue):
