@@ -59,6 +59,10 @@ class Integration(models.Model):
     def secret_names_set(self) -> dict[str, bool]:
         return {name: bool(value) for name, value in (self.secrets or {}).items()}
 
+    def secret(self, name: str) -> str:
+        """One secret in clear, "" when unset: how connectors read a secret (never to be shown or logged)."""
+        return str((self.secrets or {}).get(name) or "")
+
 
 class WebhookDelivery(models.Model):
     class Status(models.TextChoices):

@@ -15,9 +15,8 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("", include("analytics.urls")),
-    path("api/integrations/slack/", include("integrations.connectors.slack.urls")),
-    path("api/integrations/", include("integrations.webhook_urls")),  # webhook receiver; old API paths redirect
-    path("integrations/slack/", include("integrations.connectors.slack.page_urls")),
+    # Webhook receivers (the generic one and connectors' own, e.g. Slack's); the old API paths redirect.
+    path("api/integrations/", include("integrations.webhook_urls")),
     path("integrations/", include("integrations.urls")),
     path("api/", include("timetracker.api.urls")),  # REST API v1, schema and docs
     # --- Web UI (issue 5): the dashboard is the home page ---

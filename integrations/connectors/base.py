@@ -54,12 +54,17 @@ class SecretField:
 
 @dataclass
 class WebhookOutcome:
-    """What handling one webhook delivery did. status is one of WebhookDelivery.Status' values."""
+    """What handling one webhook delivery did. status is one of WebhookDelivery.Status' values.
+
+    `body` is answered as JSON (None: an empty body). Unless `exact`, the framework adds `"status"` to it; a
+    provider that reads the answer (Slack shows it to the person) sets `exact`.
+    """
 
     status: str
     detail: str = ""
     http_status: int = 200
-    body: dict = field(default_factory=dict)
+    body: dict | None = field(default_factory=dict)
+    exact: bool = False
 
 
 @dataclass(frozen=True)
@@ -86,6 +91,10 @@ class Connector:
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
     secret_fields: ClassVar[tuple[SecretField, ...]] = ()
     accepts_webhooks: ClassVar[bool] = False
+    # A URL module with the provider's own request URLs (Slack's commands and events), mounted by the framework at
+    # /api/integrations/<provider>/; its views call `webhook_endpoint`, so every request is verified, recorded and
+    # de-duplicated like a webhook delivery. Without it the provider uses /api/integrations/<provider>/webhook.
+    webhook_urls: ClassVar[str] = ""
     can_sync: ClassVar[bool] = False
     # crontab fields for the periodic sync created by `setup_periodic_tasks`; None for no periodic sync.
     sync_schedule: ClassVar[dict | None] = None
@@ -113,9 +122,7 @@ class Connector:
         return dict(self.integration.config or {}) if self.integration is not None else {}
 
     def secret(self, name: str) -> str:
-        if self.integration is None:
-            return ""
-        return (self.integration.secrets or {}).get(name) or ""
+        return self.integration.secret(name) if self.integration is not None else ""
 
     # -- the interface ---------------------------------------------------------------------------------------------
     @classmethod
@@ -190,6 +197,16 @@ class Connector:
         if not isinstance(payload, dict):
             raise ValueError("not a JSON object")
         return payload
+
+    @classmethod
+    def webhook_identify(cls, request, payload: dict, delivery_id: str, event: str) -> tuple[str, str]:
+        """(delivery id, event name) once the payload is parsed, for providers that put them in the body."""
+        return delivery_id, event
+
+    @classmethod
+    def webhook_duplicate(cls, request) -> WebhookOutcome:
+        """The answer to a delivery received before (a provider's retry): 200, and nothing is done again."""
+        return WebhookOutcome("duplicate", "", 200, {"status": "duplicate"})
 
     # -- hooks for subclasses --------------------------------------------------------------------------------------
     def do_test_connection(self) -> dict:

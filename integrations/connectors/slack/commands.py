@@ -6,9 +6,11 @@ tracking.services with source "slack", so the web UI, the API and analytics see 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import timedelta
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from accounts import policy
@@ -20,8 +22,6 @@ from tracking.periods import local_today
 from tracking.utils import format_duration
 
 from . import selectors
-
-COMMANDS = ("start", "stop", "status", "today", "week", "help")
 
 
 def escape(text: str) -> str:
@@ -35,17 +35,9 @@ def ephemeral(text: str) -> dict:
 
 def help_text(command: str = "/tt") -> str:
     c = escape(command or "/tt")
-    return "\n".join(
-        [
-            "*TimeTracker in Slack*",
-            f"`{c} start <project>[: notes]` — start your timer; the project is its id, its code or part of its name",
-            f"`{c} stop` — stop your timer and see how long it ran",
-            f"`{c} status` — what is running, since when",
-            f"`{c} today` — your time today, per project",
-            f"`{c} week` — your time this week (Monday to Sunday), per project",
-            f"`{c} help` — this list",
-        ]
-    )
+    lines = ["*TimeTracker in Slack*"]
+    lines += [f"`{c} {spec.usage}` — {spec.summary}" for spec in COMMANDS.values()]
+    return "\n".join(lines)
 
 
 def unlinked_text(profile_url: str) -> str:
@@ -67,13 +59,13 @@ def _project_label(project) -> str:
 def run(*, user, text: str, command: str = "/tt") -> dict:
     """Run one `/tt` command for `user` and return the ephemeral answer."""
     verb, _, rest = (text or "").strip().partition(" ")
-    verb = verb.lower()
-    if verb not in COMMANDS or verb == "help":
-        prefix = "" if verb in ("", "help") else f"I don't know “{escape(verb)}”.\n"
+    spec = COMMANDS.get(verb.lower())
+    if spec is None:
+        prefix = f"I don't know “{escape(verb)}”.\n" if verb else ""
         return ephemeral(prefix + help_text(command))
     try:
-        return ephemeral(globals()[f"_{verb}"](user, rest.strip(), command))
-    except ValidationError as exc:  # a rule of the tracking services, in their words
+        return ephemeral(spec.handler(user, rest.strip(), command))
+    except (ValidationError, PermissionDenied) as exc:  # a rule of the services or the policy, in their words
         return ephemeral(slack_reply(exc))
 
 
@@ -121,7 +113,7 @@ def _already_running(user, entry, command: str) -> str:
 
 
 def _some_projects(user) -> str:
-    projects = list(policy.trackable_projects(user).select_related("client").order_by("name")[:8])
+    projects = selectors.projects_sample(user=user)
     if not projects:
         return "There is no project you may track on yet; ask a manager to open one to you."
     return "Your projects include: " + ", ".join(
@@ -173,3 +165,31 @@ def _week(user, rest: str, command: str) -> str:
     first = timezone.localtime(totals.start, user.tzinfo).date()
     last = first + timedelta(days=6)
     return totals_text(f"This week, {first:%a %d %b} – {last:%a %d %b}", totals, empty="Nothing tracked this week yet.")
+
+
+def _help(user, rest: str, command: str) -> str:
+    return help_text(command)
+
+
+@dataclass(frozen=True)
+class Command:
+    """One `/tt` verb: what it does (`handler(user, rest, command) -> text`) and its line in the help."""
+
+    handler: Callable[..., str]
+    usage: str
+    summary: str
+
+
+# The whole grammar: a verb is in this table or it is not a command (the help is shown instead).
+COMMANDS: dict[str, Command] = {
+    "start": Command(
+        _start,
+        "start <project>[: notes]",
+        "start your timer; the project is its id, its code or part of its name",
+    ),
+    "stop": Command(_stop, "stop", "stop your timer and see how long it ran"),
+    "status": Command(_status, "status", "what is running, since when"),
+    "today": Command(_today, "today", "your time today, per project"),
+    "week": Command(_week, "week", "your time this week (Monday to Sunday), per project"),
+    "help": Command(_help, "help", "this list"),
+}

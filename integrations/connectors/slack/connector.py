@@ -1,11 +1,18 @@
-"""The Slack connector: an organisation-wide integration holding the app's signing secret and bot token."""
+"""The Slack connector: an organisation-wide integration holding the app's signing secret and bot token.
+
+Slack's request URLs (`/api/integrations/slack/commands` and `/events`, in `webhook_urls.py`) go through the
+framework's `webhook_receive`: the v0 signature is checked here (`webhook_verify`) before the body is parsed, every
+request is recorded as a `WebhookDelivery`, and Slack's retries (`X-Slack-Retry-Num`) of a command or event already
+received are answered 200 without running it again — a command is known by its `trigger_id`, an event by its
+`event_id`. The handling itself is in `inbound.py`.
+"""
 
 from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
-from ..base import ORGANISATION, ConfigField, Connector, PeriodicJob, SecretField, register
-from . import client
+from ..base import ORGANISATION, ConfigField, Connector, PeriodicJob, SecretField, WebhookOutcome, register
+from . import client, inbound, verification
 
 TRUE = {"1", "true", "yes", "on"}
 
@@ -40,6 +47,8 @@ class SlackConnector(Connector):
         SecretField("signing_secret", "Signing secret", help="Slack app → Basic Information → App Credentials."),
         SecretField("bot_token", "Bot token", help="xoxb-…, from Slack app → OAuth & Permissions."),
     )
+    urls = "integrations.connectors.slack.urls"
+    webhook_urls = "integrations.connectors.slack.webhook_urls"
     periodic_jobs = (PeriodicJob("slack: daily summaries", "integrations.slack.daily_summaries", {"minute": "*/5"}),)
 
     @classmethod
@@ -56,6 +65,44 @@ class SlackConnector(Connector):
             "notify_on_start": _bool(config.get("notify_on_start"), True),
             "notify_on_stop": _bool(config.get("notify_on_stop"), True),
         }
+
+    # -- Slack's requests, through the framework's webhook receiving -----------------------------------------------
+    def webhook_verify(self, request) -> bool:
+        return verification.signature_valid(
+            self.secret("signing_secret"),
+            request.body,
+            request.headers.get("X-Slack-Request-Timestamp"),
+            request.headers.get("X-Slack-Signature"),
+        )
+
+    @classmethod
+    def webhook_parse(cls, request) -> dict:
+        """A slash command or certificate check (form-encoded), else an Events API JSON object. Slack's legacy
+        verification token is dropped: it is a secret and the signature already authenticated the request."""
+        if request.content_type == "application/x-www-form-urlencoded" and (
+            "command" in request.POST or "ssl_check" in request.POST
+        ):
+            payload = {key: request.POST.get(key) for key in request.POST}
+        else:
+            payload = super().webhook_parse(request)
+        payload.pop("token", None)
+        return payload
+
+    @classmethod
+    def webhook_identify(cls, request, payload: dict, delivery_id: str, event: str) -> tuple[str, str]:
+        if "ssl_check" in payload:
+            return "", inbound.SSL_CHECK
+        if "command" in payload:
+            return str(payload.get("trigger_id") or ""), inbound.SLASH_COMMAND
+        return str(payload.get("event_id") or ""), str(payload.get("type") or "")
+
+    @classmethod
+    def webhook_duplicate(cls, request) -> WebhookOutcome:
+        # Slack retries (X-Slack-Retry-Num) what it thinks went unanswered; the first answer already went back.
+        return WebhookOutcome("duplicate", "", 200, None, exact=True)
+
+    def do_handle_webhook(self, event: str, payload: dict, delivery) -> WebhookOutcome:
+        return inbound.handle(event, payload)
 
     def do_test_connection(self) -> dict:
         token = self.secret("bot_token")

@@ -7,7 +7,7 @@ from datetime import date
 from tracking.models import TimeEntry
 from tracking.utils import format_duration
 
-from . import commands, selectors, services
+from . import commands, selectors
 from .models import Delivery
 
 
@@ -30,7 +30,7 @@ def notice_target(entry: TimeEntry, event: str, config: dict) -> str:
         return ""
     if not config.get(f"notify_on_{'start' if event == 'started' else 'stop'}", True):
         return ""
-    preference = services.preference_get(entry.user)
+    preference = selectors.preference_get(entry.user)
     choice = preference.notify_on_start if event == "started" else preference.notify_on_stop
     if choice == Delivery.DM:
         return entry.user.slack_user_id

@@ -1,6 +1,7 @@
-"""Reads for Slack: which projects a text names, and a person's totals per project over a local period.
+"""Reads for Slack: the integration and its secrets, who a Slack user is, a person's preferences, which projects a
+text names, a person's totals per project over a local period, and the daily summaries due.
 
-Both are scoped by accounts.policy: projects by `trackable_projects`, entries through tracking.selectors.
+Projects are scoped by accounts.policy's `trackable_projects`, entries through tracking.selectors.
 """
 
 from __future__ import annotations
@@ -8,19 +9,47 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 from django.utils import timezone
 
 from accounts import policy
 from tracking import periods
 from tracking import selectors as tracking_selectors
-from tracking.models import Project
+from tracking.models import Project, TimeEntry
 
+from ...models import Integration
 from .models import SlackSummarySent, SlackUserPreference
+
+PROVIDER = "slack"
 
 MAX_CHOICES = 8
 # A summary whose local time passed longer ago than this (the scheduler was down) is skipped, not sent late.
 LATE_LIMIT = timedelta(hours=6)
+
+
+def slack_integration() -> Integration | None:
+    """The active organisation-wide Slack integration, or None."""
+    return Integration.objects.filter(provider=PROVIDER, owner__isnull=True, is_active=True).first()
+
+
+def slack_secret(name: str, integration: Integration | None = None) -> str:
+    """A secret of the Slack integration (`integration`, else the active one), "" when unset or not set up."""
+    integration = integration if integration is not None else slack_integration()
+    return integration.secret(name) if integration is not None else ""
+
+
+def user_for_slack_id(slack_user_id: str):
+    """The active TimeTracker user linked to `slack_user_id`, or None (also when two claim it)."""
+    if not slack_user_id:
+        return None
+    users = list(get_user_model().objects.filter(slack_user_id=slack_user_id, is_active=True)[:2])
+    return users[0] if len(users) == 1 else None
+
+
+def preference_get(user) -> SlackUserPreference:
+    """The user's preferences; the defaults (unsaved) when they never changed them."""
+    return SlackUserPreference.objects.filter(user=user).first() or SlackUserPreference(user=user)
 
 
 def project_match(*, user, text: str) -> list[Project]:
@@ -38,6 +67,26 @@ def project_match(*, user, text: str) -> list[Project]:
     if len(exact) == 1:
         return exact
     return list(projects.filter(name__icontains=text).order_by("name", "pk")[: MAX_CHOICES + 1])
+
+
+def projects_sample(*, user, limit: int = 8) -> list[Project]:
+    """A few projects `user` may track on, by name: the hint shown when a `/tt start` names none."""
+    return list(policy.trackable_projects(user).select_related("client").order_by("name")[:limit])
+
+
+def entry_for_notice(entry_id: int) -> TimeEntry | None:
+    """The entry a timer notice is about, with what the notice names (person, project, client)."""
+    return TimeEntry.objects.select_related("user", "project", "project__client").filter(pk=entry_id).first()
+
+
+def summary_recipient(user_id: int):
+    """The active, linked person a daily summary goes to, or None."""
+    return get_user_model().objects.filter(pk=user_id, is_active=True).exclude(slack_user_id="").first()
+
+
+def summary_claim_pending(claim_id: int) -> SlackSummarySent | None:
+    """A claimed summary still being sent (a retry carries its claim), or None once it was sent or failed."""
+    return SlackSummarySent.objects.filter(pk=claim_id, status=SlackSummarySent.Status.SENDING).first()
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,6 @@
-"""Writes of the Slack connector: linking people, their preferences, the daily-summary ledger, failure records.
+"""Writes of the Slack connector: linking people, their preferences, the daily-summary ledger.
+
+Reads are in `selectors`; failures are recorded by the framework's `integrations.services.integration_record_failure`.
 
 Linking and preferences check accounts.policy for the actor (a person changes their own). The summary ledger
 relies on the database: `summary_claim` inserts the (user, date) row, and only the inserting caller sends.
@@ -6,7 +8,6 @@ relies on the database: `summary_claim` inserts the (user, date) row, and only t
 
 from __future__ import annotations
 
-import logging
 import re
 
 from django.contrib.auth import get_user_model
@@ -17,33 +18,10 @@ from slack_sdk.errors import SlackApiError
 
 from accounts import policy
 
-from ... import signals
-from ...models import Integration
-from . import client
+from . import client, selectors
 from .models import SlackSummarySent, SlackUserPreference
 
-logger = logging.getLogger(__name__)
-
-PROVIDER = "slack"
 SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
-
-
-def slack_integration() -> Integration | None:
-    """The active organisation-wide Slack integration, or None."""
-    return Integration.objects.filter(provider=PROVIDER, owner__isnull=True, is_active=True).first()
-
-
-def user_for_slack_id(slack_user_id: str):
-    """The active TimeTracker user linked to `slack_user_id`, or None (also when two claim it)."""
-    if not slack_user_id:
-        return None
-    users = list(get_user_model().objects.filter(slack_user_id=slack_user_id, is_active=True)[:2])
-    return users[0] if len(users) == 1 else None
-
-
-def preference_get(user) -> SlackUserPreference:
-    """The user's preferences; the defaults (unsaved) when they never changed them."""
-    return SlackUserPreference.objects.filter(user=user).first() or SlackUserPreference(user=user)
 
 
 @transaction.atomic
@@ -83,8 +61,7 @@ def slack_user_link_by_email(*, actor, user) -> str:
     Raises ValidationError saying why when Slack is not set up, does not allow it, or knows no such email.
     """
     policy.require(actor, policy.CHANGE, user)
-    integration = slack_integration()
-    token = (integration.secrets or {}).get("bot_token") if integration else ""
+    token = selectors.slack_secret("bot_token")
     if not token:
         raise ValidationError("Slack is not set up yet; ask an administrator.")
     try:
@@ -108,9 +85,8 @@ def slack_user_link_from_slack(*, slack_user_id: str):
 
     Needs the users:read and users:read.email scopes; returns the linked user or None.
     """
-    integration = slack_integration()
-    token = (integration.secrets or {}).get("bot_token") if integration else ""
-    if not token or user_for_slack_id(slack_user_id) is not None:
+    token = selectors.slack_secret("bot_token")
+    if not token or selectors.user_for_slack_id(slack_user_id) is not None:
         return None
     email = client.user_email(token, slack_user_id)
     if not email:
@@ -120,21 +96,6 @@ def slack_user_link_from_slack(*, slack_user_id: str):
         return None
     # Made in the person's own name: they ran the command, and Slack vouched for the email.
     return slack_user_link(actor=users[0], user=users[0], slack_user_id=slack_user_id)
-
-
-def integration_record_failure(*, what: str, error: str, error_code: str) -> None:
-    """Record a background failure (a notice or summary that could not be posted) in the integration status."""
-    integration = Integration.objects.filter(provider=PROVIDER, owner__isnull=True).first()
-    if integration is None:
-        return
-    message = f"{timezone.now():%Y-%m-%d %H:%M} UTC: {what} failed: {error}"
-    Integration.objects.filter(pk=integration.pk).update(last_error=message[:2000], updated_at=timezone.now())
-    logger.warning("Slack %s failed: %s", what, error)
-    transaction.on_commit(
-        lambda: signals.integration_failed.send(
-            sender=Integration, integration_id=integration.pk, provider=PROVIDER, error_code=error_code
-        )
-    )
 
 
 # -- the daily-summary ledger ---------------------------------------------------------------------------------------

@@ -11,13 +11,10 @@ from datetime import date
 
 from celery import shared_task
 from django.conf import settings
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 
-from tracking.models import TimeEntry
-
+from ... import services as framework
 from . import client, commands, notices, selectors, services
-from .models import SlackSummarySent
 
 logger = logging.getLogger(__name__)
 
@@ -41,11 +38,11 @@ def _may_retry(task) -> bool:
 @shared_task(bind=True, name="integrations.slack.notify_timer", max_retries=MAX_RETRIES)
 def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: int | None = None) -> str:
     """Post a start ("started") or stop ("stopped") notice for the entry, if the settings ask for one."""
-    integration = services.slack_integration()
-    token = (integration.secrets or {}).get("bot_token") if integration else ""
+    integration = selectors.slack_integration()
+    token = selectors.slack_secret("bot_token", integration)
     if not token:
         return "not configured"
-    entry = TimeEntry.objects.select_related("user", "project", "project__client").filter(pk=entry_id).first()
+    entry = selectors.entry_for_notice(entry_id)
     if entry is None:
         return "entry gone"
     channel = notices.notice_target(entry, event, integration.config or {})
@@ -55,15 +52,15 @@ def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: i
     try:
         client.post_message(token, channel=channel, text=text)
     except client.SLACK_ERRORS as exc:
-        return _retry_or_record(self, exc, f"the {event} notice for entry {entry_id}", "notify_failed")
+        return _retry_or_record(self, exc, integration, f"the {event} notice for entry {entry_id}", "notify_failed")
     return "posted"
 
 
-def _retry_or_record(task, exc: Exception, what: str, error_code: str) -> str:
+def _retry_or_record(task, exc: Exception, integration, what: str, error_code: str) -> str:
     error = client.describe_error(exc)
     if _may_retry(task):
         raise task.retry(exc=exc, countdown=_backoff(task.request.retries))
-    services.integration_record_failure(what=what, error=error, error_code=error_code)
+    framework.integration_record_failure(integration=integration, what=what, error=error, error_code=error_code)
     return f"failed: {error}"
 
 
@@ -74,7 +71,7 @@ def _retry_or_record(task, exc: Exception, what: str, error_code: str) -> str:
 def slack_daily_summaries_task() -> int:
     """The beat job (every 5 minutes): hand every due summary to its own task. Sending is claimed in the database,
     so running this late, twice or on two workers still sends each summary once."""
-    if services.slack_integration() is None:
+    if selectors.slack_integration() is None:
         return 0
     due = selectors.summaries_due(now=timezone.now())
     for user_id, day in due:
@@ -86,9 +83,9 @@ def slack_daily_summaries_task() -> int:
 def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None = None) -> str:
     """Send `user_id`'s summary of `day` (ISO date) as a DM, once: the first call claims it; its retries carry the
     claim; any other call finds it claimed and does nothing."""
-    integration = services.slack_integration()
-    token = (integration.secrets or {}).get("bot_token") if integration else ""
-    user = get_user_model().objects.filter(pk=user_id, is_active=True).exclude(slack_user_id="").first()
+    integration = selectors.slack_integration()
+    token = selectors.slack_secret("bot_token", integration)
+    user = selectors.summary_recipient(user_id)
     if not token or user is None:
         return "not configured"
     if claim_id is None:
@@ -96,7 +93,7 @@ def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None =
         if claim is None:
             return "already sent"
     else:
-        claim = SlackSummarySent.objects.filter(pk=claim_id, status=SlackSummarySent.Status.SENDING).first()
+        claim = selectors.summary_claim_pending(claim_id)
         if claim is None:
             return "already handled"
     try:
@@ -106,8 +103,8 @@ def slack_summary_send_task(self, user_id: int, day: str, claim_id: int | None =
         if _may_retry(self):
             raise self.retry(args=(user_id, day, claim.pk), exc=exc, countdown=_backoff(self.request.retries)) from exc
         services.summary_mark_failed(claim, error)
-        services.integration_record_failure(
-            what=f"the daily summary of {claim.date}", error=error, error_code="summary_failed"
+        framework.integration_record_failure(
+            integration=integration, what=f"the daily summary of {claim.date}", error=error, error_code="summary_failed"
         )
         return f"failed: {error}"
     services.summary_mark_sent(claim)

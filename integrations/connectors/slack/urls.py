@@ -1,10 +1,9 @@
-"""Slack's request URLs, included under /api/integrations/slack/ (see timetracker/urls.py)."""
+"""The personal Slack preferences page, mounted by the framework at /integrations/slack/ (`integrations:` names)."""
 
 from django.urls import path
 
 from . import views
 
 urlpatterns = [
-    path("commands", views.commands_view, name="slack_commands"),
-    path("events", views.events_view, name="slack_events"),
+    path("preferences", views.preferences_view, name="slack_preferences"),
 ]

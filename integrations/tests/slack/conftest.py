@@ -5,6 +5,7 @@ Requests are signed with slack_sdk's own SignatureVerifier (Slack's client libra
 
 from __future__ import annotations
 
+import itertools
 import json
 import threading
 import time
@@ -191,6 +192,14 @@ def signed_headers(body: bytes, *, secret: str = SIGNING_SECRET, timestamp: int 
     return {"HTTP_X_SLACK_REQUEST_TIMESTAMP": timestamp, "HTTP_X_SLACK_SIGNATURE": signature}
 
 
+_TRIGGERS = itertools.count(1)
+
+
+def trigger_id() -> str:
+    """Slack gives every invocation of a command its own trigger_id (and a retry of it the same one)."""
+    return f"398738663015.47445629121.{next(_TRIGGERS):032x}"
+
+
 class SlackPoster:
     """Posts like Slack: a form-encoded slash command (or JSON event), signed with the app's signing secret."""
 
@@ -198,7 +207,7 @@ class SlackPoster:
         self.client = Client(enforce_csrf_checks=True)
         self.response_url = response_url
 
-    def command_body(self, text: str, *, user_id: str = SLACK_USER) -> bytes:
+    def command_body(self, text: str, *, user_id: str = SLACK_USER, trigger: str | None = None) -> bytes:
         return urlencode(
             {
                 "token": "legacy-verification-token",
@@ -209,7 +218,7 @@ class SlackPoster:
                 "command": "/tt",
                 "text": text,
                 "response_url": self.response_url,
-                "trigger_id": "398738663015.47445629121.803a0bc887a14d10d2c447fce8b6703c",
+                "trigger_id": trigger or trigger_id(),
             }
         ).encode()
 

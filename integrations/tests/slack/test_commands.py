@@ -242,7 +242,8 @@ def test_an_inactive_users_slack_account_counts_as_unlinked(tt, linked, website)
 def test_a_start_answers_with_a_bounded_number_of_queries(tt, linked, website, django_assert_max_num_queries):
     for n in range(20):
         ProjectFactory(name=f"Other {n}")
-    with django_assert_max_num_queries(25):
+    # Recording the request as a webhook delivery (find the integration, insert, update) is part of the budget.
+    with django_assert_max_num_queries(30):
         tt("start web: quick")
     with django_assert_max_num_queries(15):
         tt("today")

@@ -197,3 +197,9 @@ def test_admins_see_the_summary_ledger_and_preferences_read_only(client, admin_u
     assert listing.status_code == 200 and "Jan. 5, 2026" in listing.content.decode()
     assert client.get("/admin/integrations/slacksummarysent/add/").status_code == 403
     assert client.get("/admin/integrations/slackuserpreference/").status_code == 200
+
+
+def test_the_profile_page_links_the_slack_preferences(client, member):
+    client.force_login(member)
+    page = client.get("/profile/").content.decode()
+    assert f'href="{PAGE}"' in page

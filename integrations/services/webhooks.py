@@ -1,0 +1,164 @@
+"""Receiving webhook deliveries: authenticate, record, de-duplicate and handle them; replay and prune the log.
+
+Every provider's requests come through `webhook_receive` — GitHub's single webhook endpoint as well as Slack's
+slash-command and Events API URLs — so each one is verified by its connector before anything parses it and leaves
+a `WebhookDelivery` row.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from accounts import policy
+from timetracker.errors import message as error_message
+
+from .. import signals
+from ..connectors.base import WebhookOutcome, connector_for, get_connector_class
+from ..models import Integration, WebhookDelivery
+from .configure import _on_commit
+
+logger = logging.getLogger(__name__)
+
+Status = WebhookDelivery.Status
+
+
+def _candidates(provider: str, integration_id: str | None):
+    qs = Integration.objects.filter(provider=provider, is_active=True).order_by("pk")
+    if integration_id:
+        try:
+            return list(qs.filter(pk=int(integration_id)))
+        except ValueError:
+            return []
+    return list(qs)
+
+
+def webhook_receive(*, provider: str, request, own_url: bool = False) -> WebhookOutcome:
+    """Authenticate, deduplicate, record and handle one webhook delivery.
+
+    The signature is checked against the raw body before anything parses it; an unauthenticated delivery leaves
+    a `rejected` row (without its payload) and changes nothing else. `own_url`: the request came to one of the
+    connector's `webhook_urls` (Slack's commands and events), not to the generic webhook endpoint.
+    """
+    cls = get_connector_class(provider)
+    if cls is None or not (cls.webhook_urls if own_url else cls.accepts_webhooks):
+        return WebhookOutcome(Status.REJECTED, "unknown provider", 404, {"error": "Unknown provider"})
+    delivery_id, event = cls.webhook_delivery_info(request)
+    delivery_id, event = delivery_id[:128], event[:64]
+
+    integration = None
+    for candidate in _candidates(provider, request.GET.get("integration")):
+        if cls(candidate).webhook_verify(request):
+            integration = candidate
+            break
+    if integration is None:
+        WebhookDelivery.objects.create(
+            provider=provider,
+            delivery_id=delivery_id,
+            event=event,
+            status=Status.REJECTED,
+            error="Signature missing or not valid for any active integration.",
+        )
+        logger.warning("Rejected %s webhook delivery %s: bad or missing signature", provider, delivery_id or "-")
+        return WebhookOutcome(Status.REJECTED, "", 401, {"error": "Invalid or missing signature"})
+
+    try:
+        payload = cls.webhook_parse(request)
+    except ValueError:
+        WebhookDelivery.objects.create(
+            provider=provider,
+            integration=integration,
+            delivery_id="",
+            event=event,
+            status=Status.FAILED,
+            error="The body is not a JSON object.",
+        )
+        return WebhookOutcome(Status.FAILED, "", 400, {"error": "The body is not a JSON object"})
+    delivery_id, event = cls.webhook_identify(request, payload, delivery_id, event)
+    delivery_id, event = delivery_id[:128], event[:64]
+
+    try:
+        with transaction.atomic():
+            delivery = WebhookDelivery.objects.create(
+                provider=provider,
+                integration=integration,
+                delivery_id=delivery_id,
+                event=event,
+                action=str(payload.get("action") or "")[:64],
+                payload=payload,
+            )
+    except IntegrityError:
+        WebhookDelivery.objects.create(
+            provider=provider,
+            integration=integration,
+            delivery_id=delivery_id,
+            event=event,
+            action=str(payload.get("action") or "")[:64],
+            status=Status.DUPLICATE,
+            detail="Already received; nothing changed.",
+        )
+        return cls.webhook_duplicate(request)
+    return _handle(delivery, integration, event, payload)
+
+
+def _handle(delivery: WebhookDelivery, integration: Integration, event: str, payload: dict) -> WebhookOutcome:
+    connector = connector_for(integration)
+    try:
+        with transaction.atomic():
+            outcome = connector.handle_webhook(event, payload, delivery)
+    except ValidationError as exc:
+        outcome = WebhookOutcome(Status.FAILED, "", 422, {"status": "failed", "error": error_message(exc)})
+        outcome.detail = outcome.body["error"]
+    except Exception as exc:  # a bug or an outage must leave a replayable row, not a half-written task
+        logger.exception("Handling %s delivery %s failed", integration.provider, delivery.delivery_id)
+        outcome = WebhookOutcome(
+            Status.FAILED, "", 500, {"status": "failed", "error": f"{type(exc).__name__} while handling the delivery"}
+        )
+        outcome.detail = outcome.body["error"]
+    delivery.status = outcome.status
+    if outcome.status == Status.FAILED:
+        delivery.error = outcome.detail[:2000]
+        delivery.detail = ""
+        _on_commit(
+            signals.integration_failed,
+            integration_id=integration.pk,
+            provider=integration.provider,
+            error_code="webhook_failed",
+        )
+    else:
+        delivery.error = ""
+        delivery.detail = outcome.detail[:2000]
+    delivery.save(update_fields=["status", "detail", "error", "attempts"])
+    if outcome.body is not None and not outcome.exact:
+        outcome.body.setdefault("status", outcome.status)
+    return outcome
+
+
+def webhook_delivery_replay(*, actor, delivery: WebhookDelivery) -> WebhookOutcome:
+    """Handle a failed delivery again from its stored payload (admins only)."""
+    if not policy.can(actor, policy.CHANGE, delivery):
+        raise policy.PolicyDenied("Only administrators may replay webhook deliveries.")
+    if delivery.status != Status.FAILED:
+        raise ValidationError("Only failed deliveries can be replayed.", code="not_failed")
+    if delivery.payload is None or delivery.integration is None:
+        raise ValidationError(
+            "This delivery's payload or integration is gone; it cannot be replayed.", code="no_payload"
+        )
+    delivery.attempts += 1
+    return _handle(delivery, delivery.integration, delivery.event, delivery.payload)
+
+
+def webhook_deliveries_prune(*, now=None) -> int:
+    """Past WEBHOOK_PAYLOAD_RETENTION_DAYS: drop the payloads of accepted deliveries (their rows stay as the log
+    and keep delivery ids unique) and delete rejected and duplicate rows, which anyone on the internet can cause.
+    Returns the number of payloads dropped."""
+    days = settings.WEBHOOK_PAYLOAD_RETENTION_DAYS
+    cutoff = (now or timezone.now()) - timedelta(days=days)
+    old = WebhookDelivery.objects.filter(received_at__lt=cutoff)
+    old.filter(status__in=[Status.REJECTED, Status.DUPLICATE]).delete()
+    return old.filter(payload__isnull=False).update(payload=None)
