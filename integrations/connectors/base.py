@@ -91,10 +91,10 @@ class Connector:
     config_fields: ClassVar[tuple[ConfigField, ...]] = ()
     secret_fields: ClassVar[tuple[SecretField, ...]] = ()
     accepts_webhooks: ClassVar[bool] = False
-    # A URL module with the provider's own request URLs (Slack's commands and events), mounted by the framework at
-    # /api/integrations/<provider>/; its views call `webhook_endpoint`, so every request is verified, recorded and
-    # de-duplicated like a webhook delivery. Without it the provider uses /api/integrations/<provider>/webhook.
-    webhook_urls: ClassVar[str] = ""
+    # The provider's own request URLs (Slack's commands and events) as (path, URL name) pairs, mounted by the
+    # framework at /api/integrations/<provider>/<path> on `webhook_endpoint`, so every request is verified, recorded
+    # and de-duplicated like a webhook delivery. Without them the provider uses /api/integrations/<provider>/webhook.
+    webhook_urls: ClassVar[tuple[tuple[str, str], ...]] = ()
     can_sync: ClassVar[bool] = False
     # crontab fields for the periodic sync created by `setup_periodic_tasks`; None for no periodic sync.
     sync_schedule: ClassVar[dict | None] = None

@@ -1,6 +1,6 @@
 """The Slack connector: an organisation-wide integration holding the app's signing secret and bot token.
 
-Slack's request URLs (`/api/integrations/slack/commands` and `/events`, in `webhook_urls.py`) go through the
+Slack's request URLs (`/api/integrations/slack/commands` and `/events`, its `webhook_urls`) go through the
 framework's `webhook_receive`: the v0 signature is checked here (`webhook_verify`) before the body is parsed, every
 request is recorded as a `WebhookDelivery`, and Slack's retries (`X-Slack-Retry-Num`) of a command or event already
 received are answered 200 without running it again — a command is known by its `trigger_id`, an event by its
@@ -48,7 +48,7 @@ class SlackConnector(Connector):
         SecretField("bot_token", "Bot token", help="xoxb-…, from Slack app → OAuth & Permissions."),
     )
     urls = "integrations.connectors.slack.urls"
-    webhook_urls = "integrations.connectors.slack.webhook_urls"
+    webhook_urls = (("commands", "slack_commands"), ("events", "slack_events"))  # the events URL takes commands too
     periodic_jobs = (PeriodicJob("slack: daily summaries", "integrations.slack.daily_summaries", {"minute": "*/5"}),)
 
     @classmethod
