@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("timetracker", "accounts", "tracking", "integrations", "analytics")
+PACKAGES = ("timetracker", "accounts", "tracking", "integrations", "analytics", "backups")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -107,3 +107,12 @@ def test_a_cycle_between_modules_of_an_app_breaks_the_acyclic_contract(tree):
 
     assert result.returncode == 1
     assert "No cycles are allowed in tracking." in result.stdout
+
+
+def test_an_app_importing_the_backup_tool_breaks_its_contract(tree):
+    _add_import(tree, "tracking.reports", "import backups.services  # noqa")
+
+    result = _lint(tree, "nobody-imports-backups")
+
+    assert result.returncode == 1
+    assert "tracking.reports -> backups.services" in result.stdout

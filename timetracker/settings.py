@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "tracking",
     "integrations",
     "analytics",
+    "backups",  # manage.py backup / restore (docs/admin/deployment/backup.md)
     # Sign-in, single sign-on and two-factor (django-allauth).
     "allauth",
     "allauth.account",
@@ -163,6 +164,8 @@ if DEBUG:
     warnings.filterwarnings("ignore", message="No directory at", module="whitenoise.base")
 
 # --- Security (hardening follows DEBUG=False) -----------------------------------------------------------------------
+# Behind a TLS-terminating proxy that always sets X-Forwarded-Proto (and strips it from clients), trust the header so
+# Django knows the request was HTTPS. Never set this when clients can reach the app directly.
 if env.bool("USE_X_FORWARDED_PROTO", default=False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 if not DEBUG:
@@ -170,9 +173,23 @@ if not DEBUG:
     CSRF_COOKIE_SECURE = env.bool("CSRF_COOKIE_SECURE", default=True)
     SECURE_SSL_REDIRECT = env.bool("SECURE_SSL_REDIRECT", default=False)
     SECURE_HSTS_SECONDS = env.int("SECURE_HSTS_SECONDS", default=0)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env.bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", default=False)
+    SECURE_HSTS_PRELOAD = env.bool("SECURE_HSTS_PRELOAD", default=False)
     SECURE_CONTENT_TYPE_NOSNIFF = True
     X_FRAME_OPTIONS = "DENY"
+# Container and load-balancer probes call these over plain HTTP from inside the network: never redirect them.
+SECURE_REDIRECT_EXEMPT = [r"^healthz/?$", r"^readyz/?$"]
+# HSTS for every subdomain and the browsers' preload list reach beyond this site (other hosts of the domain, and a
+# preload entry takes months to undo): they stay the operator's explicit choice (SECURE_HSTS_INCLUDE_SUBDOMAINS,
+# SECURE_HSTS_PRELOAD), so `check --deploy` does not nag about them being off.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
+
+# --- Backups (docs/admin/deployment/backup.md) ----------------------------------------------------------------------
+# Where `manage.py backup` writes its dumps and last-backup.json (read by the health page). Empty: not configured.
+BACKUP_DIR = env.str("BACKUP_DIR", default="")
+# How many dumps `manage.py backup` keeps in BACKUP_DIR (older ones are deleted after a successful backup; 0 keeps all).
+BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
 
 # --- Logging --------------------------------------------------------------------------------------------------------
 LOGGING = {

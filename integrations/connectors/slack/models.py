@@ -17,12 +17,18 @@ class Delivery(models.TextChoices):
     OFF = "off", _("Off")
 
 
+def default_summary_time() -> datetime.time:
+    """18:00 local. A callable, not a fixed time value: Django's check (fields.W161) warns about a fixed default
+    that happens to equal the current time of day, which made `check --deploy` depend on when it ran."""
+    return datetime.time(18, 0)
+
+
 class SlackUserPreference(models.Model):
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="slack_preference")
     notify_on_start = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.CHANNEL)
     notify_on_stop = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.CHANNEL)
     daily_summary = models.BooleanField(default=False)
-    summary_time = models.TimeField(default=datetime.time(18, 0), help_text=_("Local time (HH:MM) in your time zone."))
+    summary_time = models.TimeField(default=default_summary_time, help_text=_("Local time (HH:MM) in your time zone."))
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
