@@ -34,8 +34,8 @@ def identify_user(user_id: int, method: str, logged_in_at: str) -> None:
 
 @shared_task(name="analytics.send_telemetry", ignore_result=True)
 def send_telemetry() -> None:
-    """Daily: the installation's health report, when telemetry is on."""
-    _quietly("telemetry", telemetry.send_telemetry)
+    """Daily: the installation's health report, when telemetry is on; at most one a day however often it runs."""
+    _quietly("telemetry", lambda: telemetry.send_telemetry(scheduled=True))
 
 
 @shared_task(name="analytics.activity_cleanup")

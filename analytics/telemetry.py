@@ -9,6 +9,7 @@ from __future__ import annotations
 import platform
 
 from django.conf import settings
+from django.db.models import Q
 from django.utils import timezone
 
 from .client import flush_client, get_client
@@ -34,11 +35,23 @@ def health_properties() -> dict:
     }
 
 
-def send_telemetry(*, force: bool = False) -> list[str]:
-    """Send the report now; returns the event names sent ([] when telemetry or PostHog is off)."""
+def _claim_today(installation: Installation) -> bool:
+    """Claim today's (UTC) scheduled report in the database: only the first caller of the day gets True, so a
+    second beat scheduler, or the job running twice, still sends one report a day."""
+    now = timezone.now()
+    midnight = now.replace(hour=0, minute=0, second=0, microsecond=0)
+    not_yet_today = Q(last_reported_at__isnull=True) | Q(last_reported_at__lt=midnight)
+    return Installation.objects.filter(not_yet_today, pk=installation.pk).update(last_reported_at=now) == 1
+
+
+def send_telemetry(*, force: bool = False, scheduled: bool = False) -> list[str]:
+    """Send the report now; returns the event names sent ([] when telemetry or PostHog is off). `scheduled` (the
+    daily job): only when no report went out yet today."""
     installation = Installation.get()
     client = get_client()
     if client is None or not (force or telemetry_enabled(installation)):
+        return []
+    if scheduled and not _claim_today(installation):
         return []
     distinct_id = f"installation-{installation.installation_id}"
     health = health_properties()

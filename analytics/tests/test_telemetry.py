@@ -1,12 +1,14 @@
 """Opt-in installation telemetry: install once, update on a new version, health every run, groups."""
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 import timetracker
-from analytics import events
+from analytics import events, telemetry
 from analytics.models import Installation
 from analytics.tasks import send_telemetry
 
@@ -60,17 +62,30 @@ def test_later_reports_send_health_only_and_update_when_the_version_changed(post
     send_telemetry.delay()
     posthog.requests.clear()
 
-    send_telemetry.delay()
+    telemetry.send_telemetry()  # a later report (the daily job sends one a day: see below)
     assert [e["event"] for e in posthog.events() if not e["event"].startswith("$")] == [events.TELEMETRY_HEALTH]
 
     posthog.requests.clear()
     monkeypatch.setattr(timetracker, "__version__", "9.9.9")
-    send_telemetry.delay()
+    telemetry.send_telemetry()
     [update] = posthog.events_named(events.TELEMETRY_UPDATE)
     assert update["properties"]["previous_version"] != "9.9.9"
     assert update["properties"]["app_version"] == "9.9.9"
     assert posthog.events_named(events.TELEMETRY_HEALTH)
     assert not posthog.events_named(events.TELEMETRY_INSTALL)
+
+
+@pytest.mark.django_db
+def test_the_daily_job_run_twice_in_a_day_reports_once_and_again_the_next_day(posthog, settings):
+    # Two beat schedulers (or a job retried) enqueue it twice: the day is claimed in the database.
+    settings.TELEMETRY_ENABLED = True
+    send_telemetry.delay()
+    send_telemetry.delay()
+    assert len(posthog.events_named(events.TELEMETRY_HEALTH)) == 1
+
+    Installation.objects.update(last_reported_at=timezone.now() - timedelta(days=1))
+    send_telemetry.delay()
+    assert len(posthog.events_named(events.TELEMETRY_HEALTH)) == 2
 
 
 @pytest.mark.django_db

@@ -3,10 +3,12 @@
 A fresh PostgreSQL database is set up by the one-shot `migrate` role; then a Celery `worker`, Celery `beat` and two
 `web` instances (gunicorn; the first with two worker processes) start from the entry point with only the
 environment a container gets (DEBUG=False, no DJANGO_SETTINGS_MODULE), over the same database and Redis, with Slack
-pointed at a local stand-in. The tests drive real flows over HTTP: static files served with DEBUG=False, sign-in,
-a timer through the API, the Slack notice delivered by the worker, a scheduled job enqueued by beat, and a session
-that moves between the two web processes (timer started on one, stopped on the other, throttles counted across
-both). The last test stops every role with SIGTERM, as `docker compose stop` does, and expects a clean exit.
+pointed at a local stand-in. A second beat runs too, by mistake, and must change nothing.
+
+The tests drive real flows over HTTP: static files served with DEBUG=False, sign-in, a timer through the API, the
+Slack notice delivered by the worker, a scheduled job enqueued by beat, and a session that moves between the two
+web processes (timer started on one, stopped on the other, throttles counted across both). The last test stops
+every role with SIGTERM, as `docker compose stop` does, and expects a clean exit.
 """
 
 from __future__ import annotations
@@ -218,6 +220,7 @@ def stack(tmp_path_factory, fake_slack):
         stack.api_token = token.splitlines()[-1]
         stack.start("worker", "worker")
         stack.start("beat", "beat")
+        stack.start("beat2", "beat")  # by mistake: a second scheduler must be harmless
         stack.start_web("web1", workers=2)
         stack.start_web("web2", workers=1)
         stack.wait_healthy("web1")
@@ -295,13 +298,13 @@ def test_a_timer_through_the_api_reaches_slack_through_the_worker(stack, fake_sl
     assert all(f"<@{SLACK_USER}>" in text for text in texts)
 
 
-def test_beat_enqueues_the_scheduled_summary_and_the_worker_sends_it_once(stack, fake_slack):
+def test_beat_enqueues_the_scheduled_summary_and_the_worker_sends_it_once_despite_two_beats(stack, fake_slack):
     def summaries():
         return [p for p in fake_slack.posted if p.get("channel") == SLACK_USER]
 
     sent = wait_for(summaries, 90, "the daily summary (beat -> worker -> Slack)", stack)
     assert "Your TimeTracker day" in sent[0]["text"]
-    time.sleep(5)  # beat keeps enqueueing the job every 2 s: the summary still goes out once
+    time.sleep(5)  # both beats keep enqueueing the job every 2 s: the summary still goes out once
     assert len(summaries()) == 1
 
 
@@ -347,6 +350,6 @@ def test_the_healthcheck_fails_when_nothing_answers(stack):
 
 
 def test_every_role_stops_cleanly_on_sigterm(stack):
-    for name in ("web1", "web2", "worker", "beat"):
+    for name in ("web1", "web2", "worker", "beat", "beat2"):
         assert stack.stop(name) == 0, f"{name}:\n{stack.log(name)}"
-    assert "Traceback" not in stack.log("worker") + stack.log("beat") + stack.log("web1") + stack.log("web2")
+    assert not [name for name in stack.processes if "Traceback" in stack.log(name)]
