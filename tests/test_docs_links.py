@@ -55,6 +55,8 @@ def test_root_holds_only_project_files():
         "pyproject.toml",
         "manage.py",
         "Dockerfile",
+        "compose.yaml",  # the recommended installation (docs/admin/deployment)
+        ".env.example",
         "conftest.py",
         ".gitignore",
         ".dockerignore",
