@@ -107,12 +107,18 @@ class Stack:
             "ALLOWED_HOSTS": "127.0.0.1,localhost",
             "DATABASE_URL": database_url,
             "REDIS_URL": settings.REDIS_URL,
+            # Throttle and rate-limit counters of this installation, apart from the test session's in the same Redis.
+            "CACHE_KEY_PREFIX": f"processes-{os.getpid()}-{time.time_ns()}",
             "STATIC_ROOT": str(tmp / "static"),
             "BACKUP_DIR": str(tmp / "backups"),
             "SLACK_API_URL": slack_api_url,
             "SLACK_API_TIMEOUT": "3",
             "API_THROTTLE_RATE": f"{THROTTLE}/minute",
-            # Plain HTTP in the test: the cookies may not be HTTPS-only.
+            # HTTPS as in the production example: the test plays the TLS proxy (AsBehindTheProxy) ...
+            "USE_X_FORWARDED_PROTO": "True",
+            "SECURE_SSL_REDIRECT": "True",
+            "SECURE_HSTS_SECONDS": "3600",
+            # ... but talks plain HTTP to gunicorn, where a client keeps HTTPS-only cookies to itself.
             "SESSION_COOKIE_SECURE": "False",
             "CSRF_COOKIE_SECURE": "False",
             "CELERY_WORKER_CONCURRENCY": "1",
@@ -231,6 +237,22 @@ def stack(tmp_path_factory, fake_slack):
         drop()
 
 
+class AsBehindTheProxy(requests.auth.AuthBase):
+    """Each request as the app sees it behind the TLS proxy: X-Forwarded-Proto says HTTPS, and (as a browser sends
+    on HTTPS) a same-origin Referer, which Django's CSRF check requires for HTTPS posts."""
+
+    def __call__(self, request):
+        request.headers["X-Forwarded-Proto"] = "https"
+        request.headers.setdefault("Referer", f"https://{urlsplit(request.url).netloc}/")
+        return request
+
+
+def client() -> requests.Session:
+    session = requests.Session()
+    session.auth = AsBehindTheProxy()
+    return session
+
+
 def sign_in(session: requests.Session, base: str, username: str) -> None:
     page = session.get(f"{base}/accounts/login/", timeout=30)
     assert page.status_code == 200
@@ -266,21 +288,33 @@ def a_project(session: requests.Session, base: str) -> int:
     return response.json()["results"][0]["id"]
 
 
+def test_plain_http_is_redirected_to_https_but_the_health_probe_is_not(stack):
+    plain = requests.get(stack.url("web1", "/accounts/login/"), timeout=30, allow_redirects=False)
+    assert plain.status_code == 301
+    assert plain.headers["Location"] == f"https://127.0.0.1:{stack.ports['web1']}/accounts/login/"
+    assert requests.get(stack.url("web1", "/healthz"), timeout=30, allow_redirects=False).status_code == 200
+    with client() as session:
+        secure = session.get(stack.url("web1", "/accounts/login/"), timeout=30, allow_redirects=False)
+    assert secure.status_code == 200
+    assert secure.headers["Strict-Transport-Security"].startswith("max-age=3600")
+
+
 def test_static_files_are_served_by_the_web_role_with_debug_off(stack):
-    page = requests.get(stack.url("web1", "/accounts/login/"), timeout=30)
+    with client() as session:
+        page = session.get(stack.url("web1", "/accounts/login/"), timeout=30)
     assert page.status_code == 200
     stylesheets = re.findall(r'href="(/static/[^"]+\.css)"', page.text)
     assert stylesheets, "the sign-in page links no stylesheet"
     for href in stylesheets:
         assert re.search(r"\.[0-9a-f]{12}\.css$", href), f"{href} is not a hashed (collected) file"
-        response = requests.get(stack.url("web1", href), timeout=30)
+        response = session.get(stack.url("web1", href), timeout=30)
         assert response.status_code == 200, href
         assert response.headers["Content-Type"].startswith("text/css")
         assert "immutable" in response.headers.get("Cache-Control", "")
 
 
 def test_a_timer_through_the_api_reaches_slack_through_the_worker(stack, fake_slack):
-    with requests.Session() as session:
+    with client() as session:
         sign_in(session, stack.url("web1"), "sam")
         api(session, "POST", stack.url("web1", "/api/v1/timer/stop/"))  # the demo may leave one running
         project = a_project(session, stack.url("web1"))
@@ -309,7 +343,7 @@ def test_beat_enqueues_the_scheduled_summary_and_the_worker_sends_it_once_despit
 
 
 def test_a_session_moves_between_web_processes(stack):
-    with requests.Session() as session:
+    with client() as session:
         sign_in(session, stack.url("web1"), "sam")
         # Signed in on web1, the session is known on web2: the dashboard answers instead of the sign-in page.
         dashboard = session.get(stack.url("web2", "/"), timeout=30, allow_redirects=False)
@@ -337,9 +371,10 @@ def test_a_session_moves_between_web_processes(stack):
 def test_throttles_count_requests_across_web_processes(stack):
     headers = {"Authorization": f"Bearer {stack.api_token}"}
     answers = []
-    for n in range(THROTTLE + 1):
-        base = stack.url("web1" if n % 2 == 0 else "web2")
-        answers.append(requests.get(f"{base}/api/v1/projects/", headers=headers, timeout=30).status_code)
+    with client() as session:
+        for n in range(THROTTLE + 1):
+            base = stack.url("web1" if n % 2 == 0 else "web2")
+            answers.append(session.get(f"{base}/api/v1/projects/", headers=headers, timeout=30).status_code)
     # Counted per process, each would have let through all of its (at most 11) requests.
     assert answers[:THROTTLE] == [200] * THROTTLE and answers[THROTTLE] == 429, answers
 
