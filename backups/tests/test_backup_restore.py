@@ -125,6 +125,12 @@ def test_restore_drill_the_copy_has_every_row_and_the_same_report_total(tmp_path
     assert row_counts(restored)["django_celery_beat_periodictask"] == counts["django_celery_beat_periodictask"] - 1
     assert report_total(restored) != total
 
+    # Restoring over a database that exists and has changed (as over the live one after a bad upgrade) puts back
+    # exactly what the dump holds.
+    call_command("restore", str(dump), database_url=restored)
+    assert row_counts(restored) == counts
+    assert report_total(restored) == total
+
 
 @pytest.mark.postgres
 @needs_postgres
@@ -175,3 +181,8 @@ def test_no_marker_reads_as_no_backup(tmp_path):
 def test_restoring_a_missing_file_is_refused(tmp_path):
     with pytest.raises(CommandError, match="No such backup file"):
         call_command("restore", str(tmp_path / "nope.dump"), database_url="postgres://u@127.0.0.1:5432/x")
+
+
+def test_restoring_over_the_configured_database_needs_a_yes(tmp_path):
+    with pytest.raises(CommandError, match="needs --yes"):
+        call_command("restore", str(tmp_path / "any.dump"))
