@@ -23,6 +23,7 @@ ENV PYTHONDONTWRITEBYTECODE=1 \
     PIP_NO_CACHE_DIR=1 \
     PIP_DISABLE_PIP_VERSION_CHECK=1 \
     PATH=/opt/venv/bin:$PATH \
+    PYTHONPATH=/app \
     DEBUG=False \
     DEPLOYMENT_METHOD=docker \
     STATIC_ROOT=/app/staticfiles \

@@ -12,6 +12,10 @@
 set -eu
 
 cd "$(dirname "$0")/.."
+# The application runs from its source folder (it is not pip-installed in the image): make its packages importable
+# for every process, including Celery, which does not add the working directory to the import path.
+PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"
+export PYTHONPATH
 
 role="${1:-web}"
 [ "$#" -gt 0 ] && shift

@@ -29,7 +29,7 @@ def process_variables() -> set[str]:
         text = (ROOT / path).read_text()
         names |= set(re.findall(r"(?:environ\.get|_int)\(\s*\"([A-Z][A-Z0-9_]*)\"", text))
     names |= set(re.findall(r"\$\{([A-Z][A-Z0-9_]*)", (ROOT / "deploy" / "entrypoint.sh").read_text()))
-    return names
+    return names - {"PYTHONPATH"}  # the interpreter's own, extended by the entry point
 
 
 def compose_variables() -> set[str]:
@@ -156,6 +156,24 @@ def test_the_dockerfile_builds_a_slim_non_root_image_with_docs_and_a_healthcheck
     assert "docs" not in ignored and "templates" not in ignored  # the in-app help renders docs/
     assert {".env", ".venv", ".git"} <= set(ignored)
     assert os.access(ROOT / "deploy" / "entrypoint.sh", os.X_OK)
+    # The source is not pip-installed in the image: Celery (which does not add the working directory to the import
+    # path) and the worker's health check find the apps through PYTHONPATH.
+    assert re.search(r"^\s+PYTHONPATH=/app ", runtime, re.MULTILINE)
+
+
+def test_every_role_started_by_the_entrypoint_imports_the_apps_from_the_source_folder(tmp_path):
+    code = "import os, sys; print(os.getcwd() in sys.path[:2] and os.getcwd())"
+    env = {"PATH": os.environ["PATH"], "PYTHONPATH": ""}
+    result = subprocess.run(  # noqa: S603 - fixed arguments
+        [str(ROOT / "deploy" / "entrypoint.sh"), sys.executable, "-c", code],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == str(ROOT)
 
 
 def production_environment() -> dict[str, str]:
