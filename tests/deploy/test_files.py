@@ -154,6 +154,9 @@ def test_the_dockerfile_builds_a_slim_non_root_image_with_docs_and_a_healthcheck
     assert re.search(r"^COPY \. \.$", runtime, re.MULTILINE)
     ignored = [line.strip() for line in (ROOT / ".dockerignore").read_text().splitlines()]
     assert "docs" not in ignored and "templates" not in ignored  # the in-app help renders docs/
+    apps = re.search(r"^include = \[(.*)\]$", (ROOT / "pyproject.toml").read_text(), re.MULTILINE)[1]
+    packages = {name.strip(' "*') for name in apps.split(",")}
+    assert packages and not packages & {line.strip("/") for line in ignored}, "an app is kept out of the image"
     assert {".env", ".venv", ".git"} <= set(ignored)
     assert os.access(ROOT / "deploy" / "entrypoint.sh", os.X_OK)
     # The source is not pip-installed in the image: Celery (which does not add the working directory to the import
