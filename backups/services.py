@@ -51,6 +51,10 @@ def _connection_env(db: dict) -> dict[str, str]:
     for key, var in (("HOST", "PGHOST"), ("PORT", "PGPORT"), ("USER", "PGUSER"), ("PASSWORD", "PGPASSWORD")):
         if db.get(key):
             env[var] = str(db[key])
+    # TLS options of DATABASE_URL (?sslmode=verify-full&sslrootcert=...) apply to the dump's connection too.
+    for option in ("sslmode", "sslrootcert", "sslcert", "sslkey"):
+        if (db.get("OPTIONS") or {}).get(option):
+            env[f"PG{option.upper()}"] = str(db["OPTIONS"][option])
     return env
 
 

@@ -21,7 +21,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
 
-from backups.services import MARKER, BackupError, backup_create, last_backup
+from backups.services import MARKER, BackupError, _connection_env, backup_create, database_settings, last_backup
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 ON_POSTGRES = "postgresql" in settings.DATABASES["default"]["ENGINE"]
@@ -186,3 +186,15 @@ def test_restoring_a_missing_file_is_refused(tmp_path):
 def test_restoring_over_the_configured_database_needs_a_yes(tmp_path):
     with pytest.raises(CommandError, match="needs --yes"):
         call_command("restore", str(tmp_path / "any.dump"))
+
+
+def test_the_dump_connects_like_the_app_with_the_password_out_of_the_command_line():
+    db = database_settings("postgres://tt:s3cret@db.example.com:6543/timetracker?sslmode=verify-full")
+    env = _connection_env(db)
+    assert (env["PGHOST"], env["PGPORT"], env["PGUSER"], env["PGDATABASE"]) == (
+        "db.example.com",
+        "6543",
+        "tt",
+        "timetracker",
+    )
+    assert env["PGPASSWORD"] == "s3cret" and env["PGSSLMODE"] == "verify-full"
