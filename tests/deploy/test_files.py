@@ -214,3 +214,29 @@ def test_check_deploy_would_catch_a_missing_https_setting():
         timeout=120,
     )
     assert result.returncode != 0 and "security.W004" in result.stderr
+
+
+def test_the_kubernetes_example_runs_the_same_roles_with_one_beat():
+    documents = list(yaml.safe_load_all((ROOT / "deploy" / "kubernetes" / "timetracker.yaml").read_text()))
+    by_name = {doc["metadata"]["name"]: doc for doc in documents}
+    roles = entrypoint_roles()
+    images = set()
+    for doc in documents:
+        if doc["kind"] not in ("Job", "Deployment"):
+            continue
+        spec = doc["spec"]["template"]["spec"]
+        assert spec["securityContext"]["runAsNonRoot"] is True
+        for container in spec["containers"]:
+            assert container["args"][0] in roles, f"{doc['metadata']['name']}: {container['args']}"
+            images.add(container["image"])
+        for container in spec.get("initContainers", []):
+            assert "migrate --check" in container["args"][-1]
+            images.add(container["image"])
+    assert len(images) == 1
+    beat = by_name["timetracker-beat"]["spec"]
+    assert beat["replicas"] == 1 and beat["strategy"]["type"] == "Recreate"
+    web = next(d for d in documents if d["kind"] == "Deployment" and d["metadata"]["name"] == "timetracker-web")
+    web = web["spec"]["template"]["spec"]["containers"][0]
+    assert web["readinessProbe"]["httpGet"]["path"] == "/readyz"
+    assert web["livenessProbe"]["httpGet"]["path"] == "/healthz"
+    assert by_name["timetracker-migrate"]["spec"]["template"]["spec"]["containers"][0]["args"] == ["migrate"]
