@@ -13,7 +13,7 @@ set -eu
 
 cd "$(dirname "$0")/.."
 # The application runs from its source folder (it is not pip-installed in the image): make its packages importable
-# for every process, including Celery, which does not add the working directory to the import path.
+# for every process and whatever it starts, wherever their working directory is.
 PYTHONPATH="$(pwd)${PYTHONPATH:+:$PYTHONPATH}"
 export PYTHONPATH
 
