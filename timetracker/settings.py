@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "tracking",
     "integrations",
     "analytics",
+    # Health checks, /healthz, /readyz, /metrics and the usage page (the top layer: no app imports it).
+    "monitoring",
     # Sign-in, single sign-on and two-factor (django-allauth).
     "allauth",
     "allauth.account",
@@ -60,6 +62,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything below: request times and 5xx per route group for the health page and /metrics.
+    "monitoring.webstats.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -338,3 +342,7 @@ GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://ww
 SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
 # Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
 SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)
+
+# --- Monitoring (health page, /healthz, /readyz, /metrics) ----------------------------------------------------------
+# See docs/admin/monitoring/. /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -11,6 +11,8 @@ admin.site.index_title = "Administration"
 admin.site.login = secure_admin_login(admin.site.login)
 
 urlpatterns = [
+    # /healthz, /readyz, /metrics, /admin/health/ (before the admin's own URLs) and /usage/.
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),
