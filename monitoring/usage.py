@@ -107,7 +107,8 @@ def usage_overview(*, viewer) -> dict:
 
     quiet_since = timezone.now() - timedelta(days=QUIET_DAYS)
     quiet = list(
-        people.annotate(last=Max("time_entries__start"))
+        people.filter(role__in=(Role.MEMBER, Role.MANAGER))
+        .annotate(last=Max("time_entries__start"))
         .filter(Q(last__isnull=True) | Q(last__lt=quiet_since))
         .order_by("last", "username")
         .values("pk", "username", "full_name", "last")[:200]
