@@ -20,6 +20,8 @@ from integrations.models import Integration
 from tracking import periods
 from tracking.models import Source, TimeEntry
 
+from .onboarding import team_progress
+
 WEEKS = 12
 QUIET_DAYS = 14
 FORGOTTEN_AFTER = timedelta(hours=12)
@@ -130,4 +132,5 @@ def usage_overview(*, viewer) -> dict:
         "forgotten": forgotten,
         "forgotten_hours": int(FORGOTTEN_AFTER.total_seconds() // 3600),
         "people": people.count(),
+        "onboarding": team_progress(teams),
     }

@@ -7,17 +7,19 @@ import hmac
 import redis
 from django.conf import settings
 from django.contrib import admin
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpResponse, JsonResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.models import Role
 
-from . import metrics, runner, store, usage
+from . import metrics, onboarding, runner, store, usage
 
 READINESS_TIMEOUT = 2.5
 
@@ -129,9 +131,29 @@ health_admin_view = admin.site.admin_view(health_page)
 def usage_page(request):
     """How the organisation uses TimeTracker: admins see every team, managers the teams they manage."""
     if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
         return redirect_to_login(request.get_full_path())
     if not usage.may_see_usage(request.user):
         raise PermissionDenied("Only administrators and managers may see usage.")
     return render(request, "monitoring/usage.html", {"usage": usage.usage_overview(viewer=request.user)})
+
+
+@require_POST
+@login_required
+def onboarding_confirm_timezone(request):
+    onboarding.onboarding_step_done(actor=request.user, step=onboarding.STEP_TIMEZONE)
+    return redirect("dashboard")
+
+
+@require_GET
+@login_required
+def onboarding_open_reports(request):
+    """The checklist's link to the team's reports: counts the step, then goes there."""
+    onboarding.onboarding_step_done(actor=request.user, step=onboarding.STEP_REPORTS)
+    return redirect("report")
+
+
+@require_POST
+@login_required
+def onboarding_dismiss(request):
+    onboarding.onboarding_dismiss(actor=request.user)
+    return redirect("dashboard")

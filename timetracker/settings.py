@@ -96,6 +96,7 @@ TEMPLATES = [
                 "accounts.context_processors.sign_in",
                 "analytics.context_processors.feature_flags",
                 "tracking.context_processors.running_timer",  # the running timer in every page's header
+                "monitoring.context_processors.onboarding",  # the first-week checklist, on the dashboard only
             ],
         },
     },

@@ -80,7 +80,7 @@ def test_the_query_count_does_not_grow_with_teams_and_people(admin_user, django_
         TeamFactory(name=f"Team {i}", members=people)
         for person in people:
             TimeEntryFactory(user=person)
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(12):
         overview = usage.usage_overview(viewer=admin_user)
         len(overview["quiet"])
     assert len(overview["teams"]) == Team.objects.count()
