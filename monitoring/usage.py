@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from accounts.models import Role, Team, User
 from integrations.models import Integration
+from timetracker import health
 from tracking import periods
 from tracking.models import Source, TimeEntry
 
@@ -133,4 +134,5 @@ def usage_overview(*, viewer) -> dict:
         "forgotten_hours": int(FORGOTTEN_AFTER.total_seconds() // 3600),
         "people": people.count(),
         "onboarding": team_progress(teams),
+        "features": [{"label": u.label, "count": u.count(people.values("pk"))} for u in health.usage()],
     }

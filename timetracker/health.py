@@ -5,6 +5,11 @@ threshold and a plain-language next step). It is registered once, in the app's `
 
     health.register("integrations", integrations_check, order=70)
 
+A feature's adoption, shown on the usage page, is a function of the people in view (a queryset of user ids the
+viewer may see) returning a count:
+
+    health.register_usage("Saved reports", lambda people: SavedReport.objects.filter(owner__in=people).count())
+
 A metric is a function returning a number, or `{labels: number}` with `labels` a tuple of (name, value) pairs:
 
     health.register_metric("timetracker_webhooks_rejected_total", "Webhook deliveries rejected.", count_fn,
@@ -57,8 +62,15 @@ class Metric:
     kind: str = "gauge"  # gauge | counter
 
 
+@dataclass(frozen=True)
+class Usage:
+    label: str
+    count: Callable  # (people: a queryset of user ids) -> int
+
+
 _checks: dict[str, Check] = {}
 _metrics: dict[str, Metric] = {}
+_usage: dict[str, Usage] = {}
 
 
 def register(name: str, run: Callable[[], Result], *, timeout: float = 5.0, order: int = 100) -> None:
@@ -71,6 +83,15 @@ def register_metric(name: str, documentation: str, collect: Callable, *, kind: s
     if kind not in ("gauge", "counter"):
         raise ValueError("kind must be 'gauge' or 'counter'")
     _metrics[name] = Metric(name=name, documentation=documentation, collect=collect, kind=kind)
+
+
+def register_usage(label: str, count: Callable) -> None:
+    """Add (or replace) a line of the usage page's "Features in use": `count(people)` for the people in view."""
+    _usage[label] = Usage(label=label, count=count)
+
+
+def usage() -> list[Usage]:
+    return list(_usage.values())
 
 
 def checks() -> list[Check]:

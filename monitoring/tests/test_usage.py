@@ -10,6 +10,7 @@ from accounts.tests.factories import TeamFactory, UserFactory
 from integrations.models import Integration
 from monitoring import usage
 from tracking.demo import seed_demo
+from tracking.models import TimeEntry
 from tracking.tests.factories import TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -85,3 +86,17 @@ def test_the_query_count_does_not_grow_with_teams_and_people(admin_user, django_
         len(overview["quiet"])
     assert len(overview["teams"]) == Team.objects.count()
     assert all(t.weeks[-1] + t.weeks[-2] == 3 for t in overview["teams"] if t.team.startswith("Team "))
+
+
+def test_an_app_adds_a_feature_line_in_one_line(client, admin_user, member):
+    from timetracker import health
+
+    TimeEntryFactory(user=member)
+    health.register_usage("Entries of people in view", lambda people: TimeEntry.objects.filter(user__in=people).count())
+    try:
+        client.force_login(admin_user)
+        response = client.get("/usage/")
+    finally:
+        health._usage.pop("Entries of people in view")
+    assert response.context["usage"]["features"] == [{"label": "Entries of people in view", "count": 1}]
+    assert "Features in use" in response.content.decode()
