@@ -220,3 +220,19 @@ def test_slow_requests_and_errors_turn_the_web_check_amber_or_red():
     for _ in range(5):
         webstats.record("api", 0.01, 503)
     assert checks.check_web().status == FAIL
+
+
+def test_with_redis_down_as_cache_too_the_page_and_the_api_still_answer(client, admin_user, settings, closed_port):
+    from monitoring import store
+
+    dead = f"redis://127.0.0.1:{closed_port}/0"
+    settings.REDIS_URL = dead
+    settings.CACHES = {"default": {"BACKEND": "timetracker.cache.ResilientRedisCache", "LOCATION": dead}}
+    store.reset()
+    client.force_login(admin_user)
+    response = client.get("/admin/health/")
+    assert response.status_code == 200
+    assert 'data-check="broker" data-status="fail"' in response.content.decode()
+    api = client.get("/api/v1/health/")
+    assert api.status_code == 200
+    assert client.get("/").status_code == 200
