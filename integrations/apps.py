@@ -9,9 +9,10 @@ class IntegrationsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from . import gdpr, rules, tasks  # noqa: F401  (tasks register with Celery, to be enqueued by name)
+        from . import gdpr, health, rules, tasks  # noqa: F401  (tasks register with Celery, to be enqueued by name)
         from .connectors import load
 
         load()
         rules.register()
         gdpr.register()
+        health.register()

@@ -36,6 +36,9 @@ class Integration(models.Model):
     last_sync_status = models.CharField(max_length=16, choices=SyncStatus.choices, default=SyncStatus.NEVER, blank=True)
     last_sync_counts = models.JSONField(default=dict, blank=True)
     last_error = models.TextField(blank=True)
+    # The current run of failures (syncs, connection checks, background calls), reset by the next success.
+    failure_count = models.PositiveIntegerField(default=0, editable=False)
+    failing_since = models.DateTimeField(null=True, blank=True, editable=False)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -20,6 +20,23 @@ def integrations_sync_provider_task(provider: str) -> int:
     return len(ids)
 
 
+@shared_task(name="integrations.probe", ignore_result=True)
+def integration_probe_task(integration_id: int) -> dict:
+    return services.integration_probe(integration_id=integration_id)
+
+
+@shared_task(name="integrations.probe_connections", ignore_result=True)
+def integrations_probe_connections_task() -> int:
+    """The periodic connection check: test each active organisation-wide integration in its own task.
+
+    Personal integrations are not probed (hundreds of people would mean hundreds of calls): their syncs report.
+    """
+    ids = list(Integration.objects.filter(is_active=True, owner__isnull=True).values_list("pk", flat=True))
+    for integration_id in ids:
+        integration_probe_task.delay(integration_id)
+    return len(ids)
+
+
 @shared_task(name="integrations.prune_webhook_payloads")
 def webhook_deliveries_prune_task() -> int:
     return services.webhook_deliveries_prune()

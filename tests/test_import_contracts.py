@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("timetracker", "accounts", "tracking", "integrations", "analytics", "backups")
+PACKAGES = ("timetracker", "accounts", "tracking", "integrations", "analytics", "backups", "monitoring")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -45,11 +45,17 @@ def _add_import(tree: Path, module: str, statement: str) -> None:
 
 
 def test_the_copied_tree_keeps_the_direction_contracts(tree):
-    contracts = ("domain-apps-stay-below", "platform-below-the-apps", "errors-are-a-leaf", "app-layers")
+    contracts = (
+        "domain-apps-stay-below",
+        "nothing-imports-monitoring",
+        "platform-below-the-apps",
+        "errors-are-a-leaf",
+        "app-layers",
+    )
     result = _lint(tree, *contracts)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "4 kept, 0 broken" in result.stdout
+    assert "5 kept, 0 broken" in result.stdout
 
 
 def test_tracking_importing_analytics_breaks_the_contracts(tree):
@@ -60,6 +66,17 @@ def test_tracking_importing_analytics_breaks_the_contracts(tree):
     assert result.returncode == 1
     assert "tracking and accounts never import integrations or analytics BROKEN" in result.stdout
     assert "tracking.reports -> analytics.services" in result.stdout
+
+
+def test_an_app_importing_monitoring_breaks_the_contracts(tree):
+    _add_import(tree, "analytics.selectors", "import monitoring.checks  # noqa")
+
+    result = _lint(tree, "nothing-imports-monitoring", "app-layers")
+
+    assert result.returncode == 1
+    assert "no other app imports it BROKEN" in result.stdout.replace("\n", " ")
+    assert "analytics.selectors -> monitoring.checks" in result.stdout
+    assert "analytics is not allowed to import monitoring" in result.stdout
 
 
 def test_accounts_importing_tracking_breaks_the_layers(tree):

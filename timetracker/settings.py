@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "integrations",
     "analytics",
     "backups",  # manage.py backup / restore (docs/admin/deployment/backup.md)
+    # Health checks, /healthz, /readyz, /metrics and the usage page (the top layer: no app imports it).
+    "monitoring",
     # Sign-in, single sign-on and two-factor (django-allauth).
     "allauth",
     "allauth.account",
@@ -61,6 +63,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First, so it times everything below: request times and 5xx per route group for the health page and /metrics.
+    "monitoring.webstats.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -93,6 +97,7 @@ TEMPLATES = [
                 "accounts.context_processors.sign_in",
                 "analytics.context_processors.feature_flags",
                 "tracking.context_processors.running_timer",  # the running timer in every page's header
+                "monitoring.context_processors.onboarding",  # the first-week checklist, on the dashboard only
             ],
         },
     },
@@ -114,12 +119,13 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis down degrades to "nothing cached" (timetracker/cache.py) instead of failing every request that uses the cache.
 CACHES = {
-    # KEY_PREFIX: installations (or environments) sharing one Redis keep their caches and rate limits apart.
     "default": {
-        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "BACKEND": "timetracker.cache.ResilientRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
+        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -366,3 +372,7 @@ GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://ww
 SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
 # Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
 SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)
+
+# --- Monitoring (health page, /healthz, /readyz, /metrics) ----------------------------------------------------------
+# See docs/admin/monitoring/. /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).
+METRICS_TOKEN = env.str("METRICS_TOKEN", default="")

@@ -2,7 +2,6 @@
 
 from allauth.account.decorators import secure_admin_login
 from django.contrib import admin
-from django.http import HttpResponse
 from django.urls import include, path
 
 admin.site.site_header = "TimeTracker administration"
@@ -12,12 +11,9 @@ admin.site.index_title = "Administration"
 admin.site.login = secure_admin_login(admin.site.login)
 
 
-def healthz(request):  # replaced by monitoring at merge
-    return HttpResponse("ok", content_type="text/plain")
-
-
 urlpatterns = [
-    path("healthz", healthz),  # replaced by monitoring at merge
+    # /healthz, /readyz, /metrics, /admin/health/ (before the admin's own URLs) and /usage/.
+    path("", include("monitoring.urls")),
     path("admin/", admin.site.urls),
     path("accounts/", include("accounts.urls")),
     path("accounts/", include("allauth.urls")),

@@ -10,6 +10,7 @@ Import from here (`from integrations import services`); tasks import services, n
 from .configure import (
     UnknownProvider,
     integration_configure,
+    integration_probe,
     integration_record_failure,
     integration_secrets_rotate,
     integration_test,
@@ -21,6 +22,7 @@ from .webhooks import webhook_deliveries_prune, webhook_delivery_replay, webhook
 __all__ = [
     "UnknownProvider",
     "integration_configure",
+    "integration_probe",
     "integration_record_failure",
     "integration_record_sync",
     "integration_secrets_rotate",

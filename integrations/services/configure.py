@@ -11,6 +11,8 @@ import secrets as secrets_module
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, connection, transaction
+from django.db.models import F
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import policy
@@ -132,7 +134,44 @@ def integration_test(*, actor, integration: Integration | None, provider: str) -
     policy.require(actor, policy.CHANGE, integration)
     result = connector_for(integration).test_connection()
     if not result.get("ok") and result.get("error") and integration.is_active:
-        Integration.objects.filter(pk=integration.pk).update(last_error=result["error"][:2000])
+        Integration.objects.filter(pk=integration.pk).update(last_error=result["error"][:2000], **failure_streak())
+    return result
+
+
+def failure_streak() -> dict:
+    """Update values that count one more failure in a row (and remember when the run of failures began)."""
+    now = timezone.now()
+    return {"failure_count": F("failure_count") + 1, "failing_since": Coalesce(F("failing_since"), now)}
+
+
+def success_streak() -> dict:
+    """Update values that end a run of failures."""
+    return {"failure_count": 0, "failing_since": None}
+
+
+def integration_probe(*, integration_id: int) -> dict:
+    """A system action (the periodic connection check): test the connection, record a failure or a recovery.
+
+    A failure is recorded like any background failure (`last_error`, the run of failures, `integration_failed`);
+    a success ends the run of failures and clears `last_error` unless the last sync failed.
+    """
+    integration = Integration.objects.filter(pk=integration_id, is_active=True).first()
+    if integration is None or get_connector_class(integration.provider) is None:
+        return not_configured()
+    result = connector_for(integration).test_connection()
+    if result.get("ok"):
+        if integration.failure_count:
+            changes = success_streak()
+            if integration.last_sync_status != "failed":
+                changes["last_error"] = ""
+            Integration.objects.filter(pk=integration.pk).update(**changes)
+    else:
+        integration_record_failure(
+            integration=integration,
+            what="connection check",
+            error=str(result.get("error") or "no answer"),
+            error_code="connection_check_failed",
+        )
     return result
 
 
@@ -142,7 +181,9 @@ def integration_record_failure(*, integration: Integration | None, what: str, er
     if integration is None or integration.pk is None:
         return
     message = f"{timezone.now():%Y-%m-%d %H:%M} UTC: {what} failed: {error}"
-    Integration.objects.filter(pk=integration.pk).update(last_error=message[:2000], updated_at=timezone.now())
+    Integration.objects.filter(pk=integration.pk).update(
+        last_error=message[:2000], updated_at=timezone.now(), **failure_streak()
+    )
     logger.warning("%s: %s failed: %s", integration.provider, what, error)
     _on_commit(
         signals.integration_failed,

@@ -14,7 +14,7 @@ from accounts import policy
 from .. import signals
 from ..connectors.base import connector_for, get_connector_class, not_configured
 from ..models import Integration, SyncStatus
-from .configure import _on_commit
+from .configure import _on_commit, failure_streak, success_streak
 
 SYNC_TASK = "integrations.sync"  # integrations.tasks.integration_sync_task
 
@@ -30,6 +30,7 @@ def integration_record_sync(integration: Integration, result: dict) -> Integrati
         last_sync_counts=counts,
         last_error=error[:2000],
         updated_at=timezone.now(),
+        **(failure_streak() if sync_status == SyncStatus.FAILED else success_streak()),
     )
     integration.refresh_from_db()
     if sync_status == SyncStatus.FAILED:

@@ -26,6 +26,7 @@ class ApiRootView(ApiViewMixin, APIView):
         "reports/summary": "api-report-summary",
         "users/me": "api-user-me",
         "users": "api-user-list",
+        "health": "api-health",
     }
     # Per provider: integrations/<provider>/config/, status/, test/, sync/ (a provider is part of the path).
 
@@ -39,6 +40,7 @@ v1 = [
     path("", include("tracking.api.urls")),
     path("", include("accounts.api.urls")),
     path("integrations/", include("integrations.api.urls")),
+    path("", include("monitoring.api_urls")),
 ]
 
 urlpatterns = [

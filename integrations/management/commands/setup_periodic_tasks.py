@@ -1,8 +1,9 @@
 """`manage.py setup_periodic_tasks`: the beat entries of the integrations (idempotent; run by quickstart).
 
-One crontab entry per connector that can sync, each connector's other `periodic_jobs`, plus the daily pruning of
-old webhook payloads. Entries are rows of django-celery-beat's DatabaseScheduler: an admin may change their
-schedule or disable them; running this again keeps such changes.
+One crontab entry per connector that can sync, each connector's other `periodic_jobs`, the daily pruning of
+old webhook payloads and the connection checks every 15 minutes (a revoked token shows on the health page).
+Entries are rows of django-celery-beat's DatabaseScheduler: an admin may change their schedule or disable them;
+running this again keeps such changes.
 """
 
 import json
@@ -13,6 +14,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from integrations.connectors.base import connector_classes
 
 PRUNE_SCHEDULE = {"minute": "40", "hour": "3"}
+PROBE_SCHEDULE = {"minute": "*/15"}
 
 
 def _crontab(fields: dict) -> CrontabSchedule:
@@ -34,6 +36,7 @@ class Command(BaseCommand):
         wanted.append(
             ("integrations: prune webhook payloads", "integrations.prune_webhook_payloads", [], PRUNE_SCHEDULE)
         )
+        wanted.append(("integrations: connection checks", "integrations.probe_connections", [], PROBE_SCHEDULE))
         created = 0
         for name, task, args, schedule in wanted:
             _, was_created = PeriodicTask.objects.get_or_create(
