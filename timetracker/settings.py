@@ -107,8 +107,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
+# Redis down or slow must not break a page: the cache fails open (timetracker/cache.py). Each connect and command
+# waits at most CACHE_SOCKET_TIMEOUT seconds; after a failure Redis is left alone for CACHE_RETRY_SECONDS.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
+    "default": {
+        "BACKEND": "timetracker.cache.FailOpenRedisCache",
+        "LOCATION": REDIS_URL,
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+            "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            "RETRY_SECONDS": CACHE_RETRY_SECONDS,
+        },
+    }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
 }
@@ -122,6 +134,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to Redis is quick or fails at once: a request never waits for a broker that is down
+# (timetracker.outbox records the task and sends it again later).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
 
 # --- Authentication -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -302,9 +319,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "timetracker.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "timetracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # The client's address for throttles: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address that many
+    # entries from the right of X-Forwarded-For. 0 (the default) ignores the header, which a client could forge.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]  # sign-in rate limits count the same address
 # Requests per token (or signed-in user); "600/minute" style, empty to switch throttling off.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# Failed token authentications per client address; past it 429 with Retry-After. Empty to switch it off.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="60/minute")
 # How long a POST's Idempotency-Key is remembered.
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 SPECTACULAR_SETTINGS = {
