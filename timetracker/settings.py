@@ -46,6 +46,8 @@ INSTALLED_APPS = [
     "tracking",
     "integrations",
     "analytics",
+    # Tasks the broker refused, sent again later (Redis down must not fail a request).
+    "timetracker.outbox",
     # Sign-in, single sign-on and two-factor (django-allauth).
     "allauth",
     "allauth.account",
@@ -137,7 +139,7 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 # Handing a task to Redis is quick or fails at once: a request never waits for a broker that is down
 # (timetracker.outbox records the task and sends it again later).
 CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
-CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT, "max_retries": 0}
 CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
 
 # --- Authentication -------------------------------------------------------------------------------------------------

@@ -1,0 +1,106 @@
+"""The task outbox: a broker that refuses a task never fails the caller; the task is kept and sent later."""
+
+from __future__ import annotations
+
+import logging
+import socket
+from contextlib import contextmanager
+
+import pytest
+from celery import current_app
+from django.utils import timezone
+
+from timetracker import outbox
+from timetracker.outbox.models import OutboxTask
+from timetracker.outbox.services import outbox_flush
+
+pytestmark = pytest.mark.django_db
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _reset_pools(app) -> None:
+    app._pool = None
+    if "amqp" in app.__dict__:
+        app.amqp._producer_pool = None
+
+
+@contextmanager
+def broker(url: str):
+    """Point the Celery app at `url` with a worker's settings (tasks not run in-process), then restore it."""
+    app = current_app
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = url, False
+    _reset_pools(app)
+    try:
+        yield app
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        _reset_pools(app)
+
+
+@contextmanager
+def memory_queue():
+    with broker("memory://") as app, app.connection_for_write() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue)
+        queue.clear()
+        try:
+            yield queue
+        finally:
+            queue.clear()
+            queue.close()
+
+
+def test_a_refused_task_is_kept_with_a_warning_and_sent_when_the_broker_is_back(caplog):
+    with broker(f"redis://127.0.0.1:{closed_port()}/0"), caplog.at_level(logging.WARNING):
+        assert outbox.enqueue("integrations.sync", 42) is False
+    row = OutboxTask.objects.get()
+    assert (row.task_name, row.args, row.attempts) == ("integrations.sync", [42], 1)
+    assert "integrations.sync kept in the outbox" in caplog.text
+
+    with memory_queue() as queue:
+        assert outbox_flush() == {"sent": 1, "waiting": 0}
+        message = queue.get(timeout=5)
+        message.ack()
+    assert message.headers["task"] == "integrations.sync"
+    assert message.payload[0] == [42]
+    assert not OutboxTask.objects.exists()
+
+
+def test_a_flush_while_the_broker_is_still_down_backs_off_and_keeps_the_task():
+    dead = f"redis://127.0.0.1:{closed_port()}/0"
+    with broker(dead):
+        outbox.enqueue("outbox.flush")
+        assert outbox_flush() == {"sent": 0, "waiting": 1}
+    row = OutboxTask.objects.get()
+    assert row.attempts == 2
+    assert row.next_attempt_at > timezone.now()
+    assert "OperationalError" in row.last_error
+    with memory_queue():
+        assert outbox_flush()["sent"] == 0  # not due yet
+        assert outbox_flush(due_only=False) == {"sent": 1, "waiting": 0}
+
+
+def test_an_accepted_task_is_not_kept():
+    with memory_queue() as queue:
+        assert outbox.enqueue("integrations.sync", 7) is True
+        queue.get(timeout=5).ack()
+    assert not OutboxTask.objects.exists()
+
+
+def test_without_a_broker_the_task_runs_after_the_response(client, admin_user, settings):
+    """The embedded default: in-process, but only once the response is out."""
+    from timetracker.outbox import deferred
+
+    ran = []
+    deferred._on_request_started(None)
+    outbox.after_response(lambda: ran.append("late"))
+    assert ran == []
+    deferred._on_request_finished(None)
+    assert ran == ["late"]
+    outbox.after_response(lambda: ran.append("now"))  # outside a request: at once
+    assert ran == ["late", "now"]
