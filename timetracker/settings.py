@@ -77,6 +77,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Each page in the signed-in user's time zone.
     "accounts.timezone_middleware.UserTimezoneMiddleware",
+    # A database that cannot be reached answers 503 with the product's page, not a 500.
+    "timetracker.error_pages.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "timetracker.urls"
@@ -299,6 +301,8 @@ ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
 # Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
 # rotating SECRET_KEY then needs the old derived key listed here. See docs/admin/security/secrets.md.
 TT_ENCRYPTION_KEYS = env.list("TT_ENCRYPTION_KEYS", default=[])
+# The total deadline of one outbound HTTP call to GitHub or Google (connect, answer, body and retries), in seconds.
+OUTBOUND_HTTP_TIMEOUT = env.float("OUTBOUND_HTTP_TIMEOUT", default=5)
 GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 # During a sync, wait at most this many seconds for GitHub's rate limit to reset; longer, stop and resume next time.
 GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
@@ -361,5 +365,6 @@ GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://ww
 # --- Slack connector ----------------------------------------------------------------------------------------------
 # Slack's Web API (the real client is pointed at a local server in tests). See docs/integrations/SLACK.md.
 SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
-# Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
-SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)
+# Seconds one call to Slack may take (connect and answer); notices and summaries run in the background and retry
+# with backoff. "Test connection" asks once, without retries.
+SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=5)
