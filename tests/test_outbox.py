@@ -3,44 +3,17 @@
 from __future__ import annotations
 
 import logging
-import socket
 from contextlib import contextmanager
 
 import pytest
-from celery import current_app
 from django.utils import timezone
 
+from tests.brokers import broker, free_port
 from timetracker import outbox
 from timetracker.outbox.models import OutboxTask
 from timetracker.outbox.services import outbox_flush
 
 pytestmark = pytest.mark.django_db
-
-
-def closed_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _reset_pools(app) -> None:
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-
-
-@contextmanager
-def broker(url: str):
-    """Point the Celery app at `url` with a worker's settings (tasks not run in-process), then restore it."""
-    app = current_app
-    saved = app.conf.broker_url, app.conf.task_always_eager
-    app.conf.broker_url, app.conf.task_always_eager = url, False
-    _reset_pools(app)
-    try:
-        yield app
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager = saved
-        _reset_pools(app)
 
 
 @contextmanager
@@ -56,7 +29,7 @@ def memory_queue():
 
 
 def test_a_refused_task_is_kept_with_a_warning_and_sent_when_the_broker_is_back(caplog):
-    with broker(f"redis://127.0.0.1:{closed_port()}/0"), caplog.at_level(logging.WARNING):
+    with broker(f"redis://127.0.0.1:{free_port()}/0"), caplog.at_level(logging.WARNING):
         assert outbox.enqueue("integrations.sync", 42) is False
     row = OutboxTask.objects.get()
     assert (row.task_name, row.args, row.attempts) == ("integrations.sync", [42], 1)
@@ -72,7 +45,7 @@ def test_a_refused_task_is_kept_with_a_warning_and_sent_when_the_broker_is_back(
 
 
 def test_a_flush_while_the_broker_is_still_down_backs_off_and_keeps_the_task():
-    dead = f"redis://127.0.0.1:{closed_port()}/0"
+    dead = f"redis://127.0.0.1:{free_port()}/0"
     with broker(dead):
         outbox.enqueue("outbox.flush")
         assert outbox_flush() == {"sent": 0, "waiting": 1}

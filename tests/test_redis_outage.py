@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import shutil
 import signal
-import socket
 import subprocess
 import time
 from contextlib import contextmanager
@@ -26,6 +25,7 @@ from django.utils import timezone
 from rest_framework.test import APIClient
 
 from accounts.services import api_token_create
+from tests.brokers import broker, free_port
 from timetracker.outbox.models import OutboxTask
 from timetracker.outbox.services import outbox_flush
 from tracking.models import TimeEntry
@@ -36,12 +36,6 @@ pytestmark = [
 ]
 
 PAGES = ["dashboard", "entry_list", "entry_week", "report", "project_list", "help"]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class RedisServer:
@@ -88,20 +82,8 @@ def redis_as_cache_and_broker(settings, server: RedisServer):
     settings.API_THROTTLE_RATE = "600/minute"
     settings.API_AUTH_FAILURE_RATE = "60/minute"
     settings.CELERY_TASK_ALWAYS_EAGER = False
-    app = current_app
-    saved = app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options
-    app.conf.broker_url, app.conf.task_always_eager = server.url, False
-    app.conf.broker_transport_options = settings.CELERY_BROKER_TRANSPORT_OPTIONS
-    app._pool = None
-    if "amqp" in app.__dict__:
-        app.amqp._producer_pool = None
-    try:
+    with broker(server.url):
         yield
-    finally:
-        app.conf.broker_url, app.conf.task_always_eager, app.conf.broker_transport_options = saved
-        app._pool = None
-        if "amqp" in app.__dict__:
-            app.amqp._producer_pool = None
 
 
 @pytest.fixture
