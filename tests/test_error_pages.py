@@ -52,3 +52,17 @@ def test_the_500_page_renders_without_a_request_context(rf):
     response = server_error(rf.get("/somewhere/"))
     assert response.status_code == 500
     assert b"Something went wrong" in response.content
+
+
+def test_a_database_failure_outside_the_view_is_a_503_too(rf):
+    """A middleware that reads the session or the user meets the database before any view does."""
+    from django.db import OperationalError
+
+    from timetracker.error_pages import server_error
+
+    try:
+        raise OperationalError("server closed the connection unexpectedly")
+    except OperationalError:
+        response = server_error(rf.get("/entries/"))
+    assert response.status_code == 503
+    assert b"briefly unavailable" in response.content

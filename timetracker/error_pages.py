@@ -8,6 +8,7 @@ InterfaceError) into a 503 with Retry-After instead of a 500. API paths get the 
 from __future__ import annotations
 
 import logging
+import sys
 
 from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
@@ -43,9 +44,13 @@ def _answer(request, status: int) -> HttpResponse:
     return response
 
 
+def _unreachable_database(exception) -> bool:
+    return isinstance(exception, OperationalError | InterfaceError)
+
+
 def server_error(request):
-    """handler500."""
-    return _answer(request, 500)
+    """handler500 (called while the exception is being handled: one raised by a middleware lands here too)."""
+    return _answer(request, 503 if _unreachable_database(sys.exc_info()[1]) else 500)
 
 
 class ServiceUnavailableMiddleware:
@@ -58,7 +63,7 @@ class ServiceUnavailableMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, OperationalError | InterfaceError):
+        if _unreachable_database(exception):
             logger.error("Database unavailable while serving %s: %s", request.path, exception.__class__.__name__)
             return _answer(request, 503)
         return None
