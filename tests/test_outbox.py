@@ -77,3 +77,13 @@ def test_without_a_broker_the_task_runs_after_the_response(client, admin_user, s
     assert ran == ["late"]
     outbox.after_response(lambda: ran.append("now"))  # outside a request: at once
     assert ran == ["late", "now"]
+
+
+def test_admins_see_what_waits_for_the_broker(client, admin_user):
+    OutboxTask.objects.create(task_name="integrations.sync", args=[3], next_attempt_at=timezone.now())
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get("/admin/outbox/outboxtask/")
+    assert response.status_code == 200
+    assert b"integrations.sync" in response.content
