@@ -117,7 +117,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 REDIS_URL = env.str("REDIS_URL", default="")
 # Redis down or slow must not break a page: the cache fails open (timetracker/cache.py). Each connect and command
 # waits at most CACHE_SOCKET_TIMEOUT seconds; after a failure Redis is left alone for CACHE_RETRY_SECONDS.
-CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=0.5)
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
 CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 CACHES = {
     "default": {
