@@ -46,3 +46,9 @@ def team(db, manager, member, viewer):
 @pytest.fixture
 def project(db):
     return ProjectFactory()
+
+
+@pytest.fixture(autouse=True)
+def _no_failed_authentication_throttle(settings):
+    """Every test sends its bad tokens from 127.0.0.1: the failure throttle is tested on its own, with a clean count."""
+    settings.API_AUTH_FAILURE_RATE = None

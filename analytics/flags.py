@@ -22,7 +22,7 @@ from django.http import Http404
 
 from accounts.models import Role
 
-from .client import get_client
+from .client import analytics_configured, get_client
 from .context import current_request
 from .services.identity import distinct_id, flags_cache_key, is_opted_out
 
@@ -103,6 +103,8 @@ def _remember(user, result: tuple[dict, dict]) -> tuple[dict, dict]:
 
 def _evaluate(user, request=None) -> tuple[dict, dict]:
     if user is None or not getattr(user, "is_authenticated", False):
+        return _EMPTY
+    if not analytics_configured():  # analytics off: nothing to ask, not even the cache
         return _EMPTY
     request = request if request is not None else current_request()
     per_request = getattr(request, _CACHE_ATTR, None) if request is not None else None

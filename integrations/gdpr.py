@@ -12,10 +12,10 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import current_app
 from django.db import transaction
 
 from accounts import gdpr
+from timetracker import outbox
 
 from . import crypto, signals
 from .connectors.base import Connector, get_connector_class
@@ -63,11 +63,7 @@ def _holds_grants(cls) -> bool:
 
 def _enqueue_revoke(integration_id: int, provider: str, sealed: str) -> None:
     """Tasks are named, not imported (integrations.tasks imports this module). Never fails the erasure."""
-    try:
-        current_app.signature(REVOKE_TASK, args=(integration_id, provider, sealed)).apply_async(retry=False)
-    except Exception:
-        logger.warning("Could not enqueue the %s grant revocation of integration %s", provider, integration_id)
-        _record_failure(integration_id, provider)
+    outbox.enqueue(REVOKE_TASK, integration_id, provider, sealed)  # a broker outage: sent later from the outbox
 
 
 def grant_revoke(*, integration_id: int, provider: str, sealed: str) -> bool:

@@ -1,37 +1,41 @@
-"""The cache degrades to "nothing cached" while Redis does not answer, instead of failing the request."""
+"""The cache fails open: Redis down or unreachable answers like an empty cache, logs once, never raises."""
 
-import socket
+import logging
 
 import pytest
-from django.conf import settings
 
-from timetracker.cache import ResilientRedisCache
+from tests.brokers import free_port
+from timetracker.cache import FailOpenRedisCache
 
 
 @pytest.fixture
-def dead_redis_cache():
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    sock.close()
-    return ResilientRedisCache(f"redis://127.0.0.1:{port}/0", {"OPTIONS": {"socket_connect_timeout": 1}})
+def dead_cache():
+    url = f"redis://127.0.0.1:{free_port()}/0"
+    options = {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "RETRY_SECONDS": 60}
+    return FailOpenRedisCache(url, {"OPTIONS": options})
 
 
-def test_reads_miss_and_writes_are_dropped_while_redis_is_down(dead_redis_cache):
-    cache = dead_redis_cache
-    assert cache.get("k", "fallback") == "fallback"
-    cache.set("k", 1)
-    assert cache.add("k", 1) is True
-    assert cache.incr("k", 3) == 3
-    assert cache.get_many(["a", "b"]) == {}
-    assert cache.has_key("k") is False
-    assert cache.get_or_set("k", 5) == 5
+def test_every_operation_answers_like_an_empty_cache(dead_cache, caplog):
+    with caplog.at_level(logging.WARNING, logger="timetracker.cache"):
+        assert dead_cache.get("k", "default") == "default"
+        dead_cache.set("k", 1)
+        assert dead_cache.add("k", 1) is False
+        assert dead_cache.get_many(["a", "b"]) == {}
+        assert dead_cache.set_many({"a": 1}) == ["a"]
+        assert dead_cache.has_key("k") is False
+        assert dead_cache.delete("k") is False
+        dead_cache.delete_many(["a"])
+        assert dead_cache.touch("k") is False
+        with pytest.raises(ValueError):  # as for a missing key
+            dead_cache.incr("counter")
+    warnings = [r for r in caplog.records if r.name == "timetracker.cache"]
+    assert len(warnings) == 1  # one warning, then Redis is left alone for RETRY_SECONDS
+    assert "throttles and rate limits are not enforced" in warnings[0].getMessage()
 
 
-@pytest.mark.redis
-@pytest.mark.skipif(not settings.REDIS_URL, reason="needs Redis (set REDIS_URL)")
-def test_with_redis_up_it_is_djangos_redis_cache():
-    cache = ResilientRedisCache(settings.REDIS_URL, {})
-    cache.set("tt:test:resilient", 7, 30)
-    assert cache.get("tt:test:resilient") == 7
-    cache.delete("tt:test:resilient")
+def test_after_the_retry_period_redis_is_asked_again(dead_cache, caplog):
+    dead_cache.retry_seconds = 0
+    with caplog.at_level(logging.WARNING, logger="timetracker.cache"):
+        dead_cache.get("k")
+        dead_cache.get("k")
+    assert len([r for r in caplog.records if r.name == "timetracker.cache"]) == 2

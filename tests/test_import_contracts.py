@@ -50,6 +50,7 @@ def test_the_copied_tree_keeps_the_direction_contracts(tree):
         "nothing-imports-monitoring",
         "platform-below-the-apps",
         "errors-are-a-leaf",
+        "outbox-is-a-leaf",
         "app-layers",
     )
     result = _lint(tree, *contracts)
@@ -114,6 +115,15 @@ def test_the_domain_errors_importing_an_app_break_their_contract(tree):
 
     assert result.returncode == 1
     assert "timetracker.errors -> accounts.models" in result.stdout
+
+
+def test_the_task_outbox_importing_an_app_breaks_its_contract(tree):
+    _add_import(tree, "timetracker.outbox.services", "import integrations.models  # noqa")
+
+    result = _lint(tree, "outbox-is-a-leaf")
+
+    assert result.returncode == 1
+    assert "timetracker.outbox.services -> integrations.models" in result.stdout
 
 
 def test_a_cycle_between_modules_of_an_app_breaks_the_acyclic_contract(tree):

@@ -8,6 +8,7 @@ Production hardening is switched on by DEBUG=False.
 from pathlib import Path
 
 import environ
+from csp.constants import NONCE, NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -49,6 +50,8 @@ INSTALLED_APPS = [
     "backups",  # manage.py backup / restore (docs/admin/deployment/backup.md)
     # Health checks, /healthz, /readyz, /metrics and the usage page (the top layer: no app imports it).
     "monitoring",
+    # Tasks the broker refused, sent again later (Redis down must not fail a request).
+    "timetracker.outbox",
     # Sign-in, single sign-on and two-factor (django-allauth).
     "allauth",
     "allauth.account",
@@ -66,6 +69,9 @@ MIDDLEWARE = [
     # First, so it times everything below: request times and 5xx per route group for the health page and /metrics.
     "monitoring.webstats.RequestTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Content-Security-Policy (with a nonce per response) and Permissions-Policy on every answer.
+    "csp.middleware.CSPMiddleware",
+    "django_permissions_policy.PermissionsPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -80,6 +86,8 @@ MIDDLEWARE = [
     "django_htmx.middleware.HtmxMiddleware",
     # Each page in the signed-in user's time zone.
     "accounts.timezone_middleware.UserTimezoneMiddleware",
+    # A database that cannot be reached answers 503 with the product's page, not a 500.
+    "timetracker.error_pages.ServiceUnavailableMiddleware",
 ]
 
 ROOT_URLCONF = "timetracker.urls"
@@ -119,13 +127,20 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Cache and Celery -----------------------------------------------------------------------------------------------
 REDIS_URL = env.str("REDIS_URL", default="")
-# Redis down degrades to "nothing cached" (timetracker/cache.py) instead of failing every request that uses the cache.
+# Redis down or slow must not break a page: the cache fails open (timetracker/cache.py). Each connect and command
+# waits at most CACHE_SOCKET_TIMEOUT seconds; after a failure Redis is left alone for CACHE_RETRY_SECONDS.
+CACHE_SOCKET_TIMEOUT = env.float("CACHE_SOCKET_TIMEOUT", default=1.0)
+CACHE_RETRY_SECONDS = env.float("CACHE_RETRY_SECONDS", default=5)
 CACHES = {
     "default": {
-        "BACKEND": "timetracker.cache.ResilientRedisCache",
+        "BACKEND": "timetracker.cache.FailOpenRedisCache",
         "LOCATION": REDIS_URL,
         "KEY_PREFIX": env.str("CACHE_KEY_PREFIX", default=""),
-        "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        "OPTIONS": {
+            "socket_connect_timeout": CACHE_SOCKET_TIMEOUT,
+            "socket_timeout": CACHE_SOCKET_TIMEOUT,
+            "RETRY_SECONDS": CACHE_RETRY_SECONDS,
+        },
     }
     if REDIS_URL
     else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
@@ -140,6 +155,11 @@ CELERY_TIMEZONE = "UTC"
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# Handing a task to Redis is quick or fails at once: a request never waits for a broker that is down
+# (timetracker.outbox records the task and sends it again later).
+CELERY_BROKER_CONNECTION_TIMEOUT = env.float("CELERY_BROKER_CONNECTION_TIMEOUT", default=2)
+CELERY_BROKER_TRANSPORT_OPTIONS = {"socket_connect_timeout": CELERY_BROKER_CONNECTION_TIMEOUT, "max_retries": 0}
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = CELERY_BROKER_CONNECTION_TIMEOUT
 
 # --- Authentication -------------------------------------------------------------------------------------------------
 AUTH_USER_MODEL = "accounts.User"
@@ -207,6 +227,43 @@ SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=60 * 60 * 24 * 14)
 BACKUP_DIR = env.str("BACKUP_DIR", default="")
 # How many dumps `manage.py backup` keeps in BACKUP_DIR (older ones are deleted after a successful backup; 0 keeps all).
 BACKUP_KEEP = env.int("BACKUP_KEEP", default=14)
+
+# Content-Security-Policy on every page (django-csp): scripts and styles only from this site, inline ones only with
+# the response's nonce; no plugins, no framing, no <base> elsewhere. CSP_REPORT_URI sends violation reports there.
+# See docs/admin/security/promises.md.
+_csp_directives = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF, NONCE],
+    "img-src": [SELF, "data:"],
+    "font-src": [SELF, "data:"],
+    "connect-src": [SELF],
+    "object-src": [NONE],
+    "base-uri": [SELF],
+    "frame-ancestors": [NONE],
+}
+if env.str("CSP_REPORT_URI", default=""):
+    _csp_directives["report-uri"] = [env.str("CSP_REPORT_URI")]
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _csp_directives}
+# Browser features no page of TimeTracker uses are switched off for it and anything it embeds.
+PERMISSIONS_POLICY = {
+    feature: []
+    for feature in (
+        "accelerometer",
+        "autoplay",
+        "browsing-topics",
+        "camera",
+        "display-capture",
+        "geolocation",
+        "gyroscope",
+        "magnetometer",
+        "microphone",
+        "midi",
+        "payment",
+        "usb",
+        "xr-spatial-tracking",
+    )
+}
 
 # --- Logging --------------------------------------------------------------------------------------------------------
 LOGGING = {
@@ -314,6 +371,8 @@ ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
 # Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
 # rotating SECRET_KEY then needs the old derived key listed here. See docs/admin/security/secrets.md.
 TT_ENCRYPTION_KEYS = env.list("TT_ENCRYPTION_KEYS", default=[])
+# The total deadline of one outbound HTTP call to GitHub or Google (connect, answer, body and retries), in seconds.
+OUTBOUND_HTTP_TIMEOUT = env.float("OUTBOUND_HTTP_TIMEOUT", default=5)
 GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rstrip("/")
 # During a sync, wait at most this many seconds for GitHub's rate limit to reset; longer, stop and resume next time.
 GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
@@ -336,9 +395,15 @@ REST_FRAMEWORK = {
     "DEFAULT_SCHEMA_CLASS": "timetracker.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "timetracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
+    # The client's address for throttles: REMOTE_ADDR, or behind TRUSTED_PROXY_COUNT proxies the address that many
+    # entries from the right of X-Forwarded-For. 0 (the default) ignores the header, which a client could forge.
+    "NUM_PROXIES": env.int("TRUSTED_PROXY_COUNT", default=0),
 }
+ALLAUTH_TRUSTED_PROXY_COUNT = REST_FRAMEWORK["NUM_PROXIES"]  # sign-in rate limits count the same address
 # Requests per token (or signed-in user); "600/minute" style, empty to switch throttling off.
 API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="600/minute")
+# Failed token authentications per client address; past it 429 with Retry-After. Empty to switch it off.
+API_AUTH_FAILURE_RATE = env.str("API_AUTH_FAILURE_RATE", default="60/minute")
 # How long a POST's Idempotency-Key is remembered.
 API_IDEMPOTENCY_TTL_HOURS = env.int("API_IDEMPOTENCY_TTL_HOURS", default=24)
 SPECTACULAR_SETTINGS = {
@@ -370,8 +435,9 @@ GOOGLE_CALENDAR_API_URL = env.str("GOOGLE_CALENDAR_API_URL", default="https://ww
 # --- Slack connector ----------------------------------------------------------------------------------------------
 # Slack's Web API (the real client is pointed at a local server in tests). See docs/integrations/SLACK.md.
 SLACK_API_URL = env.str("SLACK_API_URL", default="https://slack.com/api/")
-# Seconds one call to Slack may take; notices and summaries run in the background and retry with backoff.
-SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=10)
+# Seconds one call to Slack may take (connect and answer); notices and summaries run in the background and retry
+# with backoff. "Test connection" asks once, without retries.
+SLACK_API_TIMEOUT = env.float("SLACK_API_TIMEOUT", default=5)
 
 # --- Monitoring (health page, /healthz, /readyz, /metrics) ----------------------------------------------------------
 # See docs/admin/monitoring/. /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; unset, it is off (404).

@@ -29,3 +29,4 @@ urlpatterns = [
 
 handler403 = "tracking.views.pages.permission_denied"
 handler404 = "tracking.views.pages.page_not_found"
+handler500 = "timetracker.error_pages.server_error"

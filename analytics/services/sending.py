@@ -9,11 +9,11 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from celery import current_app
 from django.contrib.auth import get_user_model
 from django.utils import timezone
 
 from accounts.models import Role
+from timetracker import outbox
 
 from ..client import analytics_configured, get_client
 from ..context import current_request, installation_context, request_context
@@ -35,14 +35,12 @@ def _user_id(user: Any) -> int | None:
 
 
 def enqueue(task_name: str, *args) -> None:
-    """Hand work to Celery without ever failing or waiting on the caller's path (a down broker loses the event).
+    """Hand work to Celery without ever failing or waiting on the caller's path (a down broker: the outbox keeps
+    the event and sends it later).
 
     Tasks are named, not imported: analytics.tasks imports these services, never the reverse.
     """
-    try:
-        current_app.signature(task_name, args=args).apply_async(retry=False)
-    except Exception as exc:
-        logger.debug("analytics: could not enqueue %s: %s", task_name, exc.__class__.__name__)
+    outbox.enqueue(task_name, *args)
 
 
 def track_event(user, name: str, properties: dict | None = None, request=None) -> None:

@@ -9,7 +9,7 @@
 import json
 
 from django import template
-from django.utils.html import json_script
+from django.utils.html import escape, json_script
 from django.utils.safestring import mark_safe
 
 from ..flags import FeatureFlags, all_flags, flag_enabled, flag_payload
@@ -40,10 +40,14 @@ def feature_flags_script(context) -> str:
     """The current user's flags as `window.featureFlags` (JSON, safely escaped for an HTML page)."""
     request, user = _request_user(context)
     data = json_script(all_flags(user, request=request), "feature-flags-data")
+    # The page's Content-Security-Policy runs an inline script only with the request's nonce.
+    nonce = getattr(request, "csp_nonce", None)  # lazy: reading it puts the nonce in the response's header
+    nonce = escape(str(nonce)) if nonce is not None else ""
     loader = (
-        "<script>window.featureFlags = JSON.parse(document.getElementById('feature-flags-data').textContent);</script>"
+        f'<script nonce="{nonce}">'
+        "window.featureFlags = JSON.parse(document.getElementById('feature-flags-data').textContent);</script>"
     )
-    return mark_safe(f"{data}{loader}")  # noqa: S308 - json_script escapes the data; the loader is a constant
+    return mark_safe(f"{data}{loader}")  # noqa: S308 - json_script escapes the data; the nonce is escaped
 
 
 @register.inclusion_tag("analytics/_activity_widget.html", takes_context=True)

@@ -85,6 +85,21 @@ def test_without_posthog_flags_answer_their_defaults(settings, member):
 
 
 @pytest.mark.django_db
+def test_with_analytics_off_flags_do_not_even_read_the_cache(settings, member):
+    """Redis down must not matter to flags nobody configured (issue 13 §6): the cache is not asked at all."""
+    from django.core.cache import cache
+
+    from analytics.services.identity import flags_cache_key
+
+    settings.POSTHOG_API_KEY = ""
+    cache.set(flags_cache_key(member.pk), ({FeatureFlags.ACTIVITY_WIDGET: True}, {}), 60)
+    try:
+        assert flag_enabled(member, FeatureFlags.ACTIVITY_WIDGET) is False
+        assert all_flags(member) == FeatureFlags.DEFAULTS
+    finally:
+        cache.delete(flags_cache_key(member.pk))
+
+
 def test_anonymous_visitors_get_defaults_without_a_request(posthog, rf):
     from django.contrib.auth.models import AnonymousUser
 

@@ -254,6 +254,8 @@ def describe_request_error(exc: requests.RequestException) -> str:
     response = getattr(exc, "response", None)
     if response is not None:
         return f"{response.status_code} {response.reason or ''} from {response.url.split('?')[0]}".strip()
+    if isinstance(exc, requests.Timeout):
+        return f"The provider did not answer in time ({str(exc).split('?')[0]})."
     return f"{type(exc).__name__}: could not reach the provider"
 
 

@@ -5,11 +5,11 @@ Tasks import this module, never the reverse: a sync asked for by a person is que
 
 from __future__ import annotations
 
-from celery import current_app
 from django.conf import settings
 from django.utils import timezone
 
 from accounts import policy
+from timetracker import outbox
 
 from .. import signals
 from ..connectors.base import connector_for, get_connector_class, not_configured
@@ -71,5 +71,5 @@ def integration_sync_request(*, actor, integration: Integration | None) -> dict:
         return not_configured()
     if settings.CELERY_TASK_ALWAYS_EAGER:
         return integration_sync(integration_id=integration.pk)
-    current_app.send_task(SYNC_TASK, args=[integration.pk])
+    outbox.enqueue(SYNC_TASK, integration.pk)
     return {"ok": True, "queued": True, "message": "Sync started; its outcome will show in the status."}

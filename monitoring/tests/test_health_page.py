@@ -227,7 +227,7 @@ def test_with_redis_down_as_cache_too_the_page_and_the_api_still_answer(client, 
 
     dead = f"redis://127.0.0.1:{closed_port}/0"
     settings.REDIS_URL = dead
-    settings.CACHES = {"default": {"BACKEND": "timetracker.cache.ResilientRedisCache", "LOCATION": dead}}
+    settings.CACHES = {"default": {"BACKEND": "timetracker.cache.FailOpenRedisCache", "LOCATION": dead}}
     store.reset()
     client.force_login(admin_user)
     response = client.get("/admin/health/")

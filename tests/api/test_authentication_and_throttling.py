@@ -88,3 +88,54 @@ class TestAuthentication:
         assert limited.json()["code"] == "throttled"
         assert "Retry-After" in limited.headers
         assert second.get(ME).status_code == 200
+
+
+class TestFailedAuthenticationThrottle:
+    """Guessing tokens from one address is cut off (issue 13 §16); other addresses and proxies' clients are not."""
+
+    BAD = "Bearer tt_" + "x" * 40
+
+    @pytest.fixture(autouse=True)
+    def _rate(self, settings):
+        cache.clear()
+        settings.API_AUTH_FAILURE_RATE = "5/minute"
+
+    def test_after_the_rate_of_failures_an_address_gets_429_with_retry_after(self, member):
+        _, good = api_token_create(actor=member, name="a", scopes="read:users")
+        guesser = client_with(self.BAD)
+        assert [guesser.get(ME).status_code for _ in range(5)] == [401] * 5
+        limited = guesser.get(ME)
+        assert limited.status_code == 429
+        assert limited.json()["code"] == "throttled"
+        assert 1 <= int(limited.headers["Retry-After"]) <= 60
+        # Even a good token from that address waits: guessing right must not be the way out.
+        assert client_with(f"Bearer {good}").get(ME).status_code == 429
+        # Another address is not affected.
+        assert client_with(f"Bearer {good}").get(ME, REMOTE_ADDR="192.0.2.7").status_code == 200
+
+    def test_malformed_headers_count_as_failures_too(self):
+        guesser = client_with("Bearer a b")
+        assert [guesser.get(ME).status_code for _ in range(6)] == [401] * 5 + [429]
+
+    def test_successful_requests_are_not_counted(self, member):
+        _, good = api_token_create(actor=member, name="a", scopes="read:users")
+        assert {client_with(f"Bearer {good}").get(ME).status_code for _ in range(8)} == {200}
+
+    def test_a_forged_forwarded_for_header_does_not_give_a_fresh_address(self):
+        guesser = client_with(self.BAD)
+        codes = [guesser.get(ME, HTTP_X_FORWARDED_FOR=f"198.51.100.{i}").status_code for i in range(6)]
+        assert codes == [401] * 5 + [429]
+
+    def test_behind_a_trusted_proxy_the_forwarded_address_is_the_client(self, settings):
+        settings.REST_FRAMEWORK = {**settings.REST_FRAMEWORK, "NUM_PROXIES": 1}
+        guesser = client_with(self.BAD)
+        # The proxy appends the address it saw; what the client sent before it is ignored.
+        codes = [guesser.get(ME, HTTP_X_FORWARDED_FOR=f"10.9.9.{i}, 203.0.113.5").status_code for i in range(6)]
+        assert codes == [401] * 5 + [429]
+        other = guesser.get(ME, HTTP_X_FORWARDED_FOR="203.0.113.6")
+        assert other.status_code == 401
+
+    def test_empty_rate_switches_it_off(self, settings):
+        settings.API_AUTH_FAILURE_RATE = ""
+        guesser = client_with(self.BAD)
+        assert {guesser.get(ME).status_code for _ in range(8)} == {401}

@@ -1,4 +1,4 @@
-"""GitHub's REST API, through the shared ProviderClient (10 s timeout, retries for idempotent calls).
+"""GitHub's REST API, through the shared ProviderClient (a total deadline per call, retries for idempotent calls).
 
 The base URL is settings.GITHUB_API_URL (`https://api.github.com`, or `https://HOST/api/v3` for GitHub
 Enterprise Server).

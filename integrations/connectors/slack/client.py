@@ -18,8 +18,12 @@ from slack_sdk.webhook import WebhookClient
 SLACK_ERRORS = (SlackClientError, OSError, ValueError)
 
 
-def web_client(token: str) -> WebClient:
-    return WebClient(token=token or None, base_url=settings.SLACK_API_URL, timeout=settings.SLACK_API_TIMEOUT)
+def web_client(token: str, *, retries: bool = True) -> WebClient:
+    """`retries=False` for a call a person waits for ("Test connection"): one attempt, SLACK_API_TIMEOUT at most."""
+    client = WebClient(token=token or None, base_url=settings.SLACK_API_URL, timeout=settings.SLACK_API_TIMEOUT)
+    if not retries:
+        client.retry_handlers = []
+    return client
 
 
 def post_message(token: str, *, channel: str, text: str, blocks: list | None = None) -> dict:

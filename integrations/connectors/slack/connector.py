@@ -109,7 +109,7 @@ class SlackConnector(Connector):
         if not token:
             return {"ok": False, "error": "Set the bot token (xoxb-…) first."}
         try:
-            answer = client.web_client(token).auth_test()
+            answer = client.web_client(token, retries=False).auth_test()
         except SlackApiError as exc:
             return {"ok": False, "error": client.describe_error(exc)}
         except client.SLACK_ERRORS as exc:

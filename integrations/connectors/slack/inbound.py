@@ -13,6 +13,8 @@ import logging
 from django.conf import settings
 from django.urls import reverse
 
+from timetracker import outbox
+
 from ...models import WebhookDelivery
 from ..base import WebhookOutcome
 from . import commands, selectors, tasks
@@ -53,10 +55,8 @@ def slash_command(payload: dict) -> WebhookOutcome:
     if user is None:
         response_url = str(payload.get("response_url") or "")
         if slack_user_id and response_url:
-            try:  # linking by email asks Slack: in the background, answering through response_url
-                tasks.slack_link_from_slack_task.delay(slack_user_id, response_url)
-            except Exception:
-                logger.exception("Could not queue the Slack account linking")
+            # Linking by email asks Slack: in the background, answering through response_url.
+            outbox.enqueue(tasks.slack_link_from_slack_task.name, slack_user_id, response_url)
         answer = commands.ephemeral(commands.unlinked_text(profile_url()))
         return _answer(Status.IGNORED, "The Slack user is not linked to a TimeTracker account.", answer)
     text = str(payload.get("text") or "")

@@ -1,26 +1,21 @@
 """Receivers of tracking's timer signals (any source: web, API, GitHub, Slack): each enqueues a notice task.
 
 Connected by SlackConnector.ready() with an explicit sender and dispatch_uid. Queuing never raises into the
-timer's request: a broker outage is logged and the timer carries on.
+timer's request and never delays it: a broker outage leaves the notice in the outbox, to be sent later; without a
+broker the notice runs after the timer's response has gone out.
 """
 
 from __future__ import annotations
 
-import logging
-
+from timetracker import outbox
 from tracking.models import TimeEntry
 from tracking.signals import timer_started, timer_stopped
 
 from . import tasks
 
-logger = logging.getLogger(__name__)
-
 
 def _enqueue(*args) -> None:
-    try:
-        tasks.slack_notify_timer_task.delay(*args)
-    except Exception:  # a notice is optional; the timer is not
-        logger.exception("Could not queue the Slack notice for entry %s", args[0])
+    outbox.enqueue(tasks.slack_notify_timer_task.name, *args)
 
 
 def on_timer_started(sender, entry_id, **kwargs) -> None:

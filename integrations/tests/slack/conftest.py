@@ -28,7 +28,8 @@ class FakeSlack:
     """Slack's Web API (`/api/<method>`, JSON answers with `ok`) and response_url endpoints (`/response/<n>`).
 
     `posted` holds every chat.postMessage payload; `responses` every message sent to a response_url.
-    `mode`: None (answer normally), "error" (ok=false with `error_code`), "http500", "slow" (answer after `delay`).
+    `mode`: None (answer normally), "error" (ok=false with `error_code`), "http500", "slow" (answer after `delay`),
+    "hold" (answer once `release` is set: a provider that does not answer until the test says so).
     """
 
     def __init__(self):
@@ -40,6 +41,7 @@ class FakeSlack:
         self.error_code = "channel_not_found"
         self.delay = 2.0
         self.fail_times = 0  # answer the next N Web API calls with ok=false, then recover
+        self.release = threading.Event()
         self.lock = threading.Lock()
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
@@ -100,6 +102,8 @@ class FakeSlack:
                     fake.calls.append({"method": method, "params": params, "auth": self.headers.get("Authorization")})
                 if fake.mode == "slow":
                     time.sleep(fake.delay)
+                if fake.mode == "hold":
+                    fake.release.wait(timeout=30)
                 if fake.mode == "http500":
                     body = b"<html>Internal Server Error</html>"
                     self.send_response(500)
@@ -140,6 +144,7 @@ class FakeSlack:
         return self
 
     def __exit__(self, *exc):
+        self.release.set()
         self.server.shutdown()
         self.server.server_close()
 

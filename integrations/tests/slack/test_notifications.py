@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import time
 from datetime import timedelta
 
 import pytest
+import requests
 from celery import current_app
 from django.utils import timezone
 
+from accounts.services import api_token_create
 from integrations import signals
 from integrations.connectors.slack import services as slack_services
 from integrations.connectors.slack.models import Delivery
@@ -148,3 +151,26 @@ def test_a_notice_that_succeeds_on_retry_records_nothing(slack, fake_slack, link
     assert len(fake_slack.posted) == 1
     slack.refresh_from_db()
     assert slack.last_error == ""
+
+
+def test_without_a_worker_a_slack_that_does_not_answer_never_holds_up_the_timer(
+    transactional_db, live_server, slack, fake_slack, linked, website, settings
+):
+    """The embedded default runs the notice in-process, but only after the timer's answer has gone out."""
+    settings.SLACK_API_TIMEOUT = 20  # Slack's own deadline is not what keeps the timer quick
+    _, raw = api_token_create(actor=linked, name="cli", scopes="write:time_entries")
+    fake_slack.mode = "hold"
+    response = requests.post(
+        f"{live_server.url}/api/v1/timer/start/",
+        json={"project": website.pk},
+        headers={"Authorization": f"Bearer {raw}"},
+        timeout=5,  # far less than the held Slack call (30 s): only an answer sent before it can arrive
+    )
+    assert response.status_code == 201
+    assert fake_slack.posted == []  # Slack has not answered yet...
+    fake_slack.release.set()
+    for _ in range(100):  # ...and once it does, the notice is posted
+        if fake_slack.posted:
+            break
+        time.sleep(0.05)
+    assert [p["channel"] for p in fake_slack.posted] == [TEAM_CHANNEL]

@@ -124,7 +124,21 @@
     });
   }
 
+  // The page's Content-Security-Policy allows no inline styles or handlers: a project's colour, a budget bar's
+  // width and "submit when changed" are data attributes, applied here (also to content htmx swaps in).
+  function within(root, selector) {
+    var found = Array.prototype.slice.call(root.querySelectorAll(selector));
+    if (root.matches && root.matches(selector)) { found.push(root); }
+    return found;
+  }
+
+  function paint(root) {
+    within(root, "[data-color]").forEach(function (el) { el.style.background = el.dataset.color; });
+    within(root, "[data-width]").forEach(function (el) { el.style.width = el.dataset.width + "%"; });
+  }
+
   function init(root) {
+    paint(root);
     root.querySelectorAll("input[data-filter-select]").forEach(function (input) {
       if (input.dataset.ready) { return; }
       input.dataset.ready = "1";
@@ -169,5 +183,9 @@
     init(document);
     setInterval(tick, 1000);
     document.body.addEventListener("htmx:load", function (event) { init(event.target); });
+    document.addEventListener("change", function (event) {
+      var field = event.target;
+      if (field.matches && field.matches("[data-autosubmit]") && field.form) { field.form.requestSubmit(); }
+    });
   });
 })();

@@ -1,0 +1,89 @@
+"""The task outbox: a broker that refuses a task never fails the caller; the task is kept and sent later."""
+
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+
+import pytest
+from django.utils import timezone
+
+from tests.brokers import broker, free_port
+from timetracker import outbox
+from timetracker.outbox.models import OutboxTask
+from timetracker.outbox.services import outbox_flush
+
+pytestmark = pytest.mark.django_db
+
+
+@contextmanager
+def memory_queue():
+    with broker("memory://") as app, app.connection_for_write() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue)
+        queue.clear()
+        try:
+            yield queue
+        finally:
+            queue.clear()
+            queue.close()
+
+
+def test_a_refused_task_is_kept_with_a_warning_and_sent_when_the_broker_is_back(caplog):
+    with broker(f"redis://127.0.0.1:{free_port()}/0"), caplog.at_level(logging.WARNING):
+        assert outbox.enqueue("integrations.sync", 42) is False
+    row = OutboxTask.objects.get()
+    assert (row.task_name, row.args, row.attempts) == ("integrations.sync", [42], 1)
+    assert "integrations.sync kept in the outbox" in caplog.text
+
+    with memory_queue() as queue:
+        assert outbox_flush() == {"sent": 1, "waiting": 0}
+        message = queue.get(timeout=5)
+        message.ack()
+    assert message.headers["task"] == "integrations.sync"
+    assert message.payload[0] == [42]
+    assert not OutboxTask.objects.exists()
+
+
+def test_a_flush_while_the_broker_is_still_down_backs_off_and_keeps_the_task():
+    dead = f"redis://127.0.0.1:{free_port()}/0"
+    with broker(dead):
+        outbox.enqueue("outbox.flush")
+        assert outbox_flush() == {"sent": 0, "waiting": 1}
+    row = OutboxTask.objects.get()
+    assert row.attempts == 2
+    assert row.next_attempt_at > timezone.now()
+    assert "OperationalError" in row.last_error
+    with memory_queue():
+        assert outbox_flush()["sent"] == 0  # not due yet
+        assert outbox_flush(due_only=False) == {"sent": 1, "waiting": 0}
+
+
+def test_an_accepted_task_is_not_kept():
+    with memory_queue() as queue:
+        assert outbox.enqueue("integrations.sync", 7) is True
+        queue.get(timeout=5).ack()
+    assert not OutboxTask.objects.exists()
+
+
+def test_without_a_broker_the_task_runs_after_the_response(client, admin_user, settings):
+    """The embedded default: in-process, but only once the response is out."""
+    from timetracker.outbox import deferred
+
+    ran = []
+    deferred._on_request_started(None)
+    outbox.after_response(lambda: ran.append("late"))
+    assert ran == []
+    deferred._on_request_finished(None)
+    assert ran == ["late"]
+    outbox.after_response(lambda: ran.append("now"))  # outside a request: at once
+    assert ran == ["late", "now"]
+
+
+def test_admins_see_what_waits_for_the_broker(client, admin_user):
+    OutboxTask.objects.create(task_name="integrations.sync", args=[3], next_attempt_at=timezone.now())
+    admin_user.is_staff = admin_user.is_superuser = True
+    admin_user.save()
+    client.force_login(admin_user)
+    response = client.get("/admin/outbox/outboxtask/")
+    assert response.status_code == 200
+    assert b"integrations.sync" in response.content
