@@ -257,6 +257,14 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 
+# --- Time tracking: the range of dates an entry, a report or a week may use, and an entry's longest span ------------
+# Dates outside [TRACKING_EARLIEST_DATE, TRACKING_LATEST_DATE] are refused by every interface with a clear message (a
+# year 1 or 9999 would overflow local-time conversions); an entry (and a timer, when stopped) lasts at most
+# TRACKING_MAX_ENTRY_HOURS. See docs/admin/security/input-validation.md.
+TRACKING_EARLIEST_DATE = env.str("TRACKING_EARLIEST_DATE", default="1970-01-01")
+TRACKING_LATEST_DATE = env.str("TRACKING_LATEST_DATE", default="2100-12-31")
+TRACKING_MAX_ENTRY_HOURS = env.int("TRACKING_MAX_ENTRY_HOURS", default=24 * 7)
+
 # --- Analytics (issue 8: PostHog, feature flags, telemetry, activity log) --------------------------------------------
 # Everything is off unless POSTHOG_API_KEY is set; see docs/admin/monitoring/analytics.md.
 POSTHOG_API_KEY = env.str("POSTHOG_API_KEY", default="")
