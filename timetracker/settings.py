@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Form bodies that are not UTF-8 or carry NUL characters are refused (400), on every page and the API.
+    "timetracker.jsonsafe.FormBodyMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -264,6 +266,8 @@ SOCIALACCOUNT_PROVIDERS = {
 TRACKING_EARLIEST_DATE = env.str("TRACKING_EARLIEST_DATE", default="1970-01-01")
 TRACKING_LATEST_DATE = env.str("TRACKING_LATEST_DATE", default="2100-12-31")
 TRACKING_MAX_ENTRY_HOURS = env.int("TRACKING_MAX_ENTRY_HOURS", default=24 * 7)
+# The deepest nesting of arrays and objects accepted in a JSON body (the API, webhooks); see timetracker/jsonsafe.py.
+INPUT_MAX_JSON_DEPTH = env.int("INPUT_MAX_JSON_DEPTH", default=32)
 
 # --- Analytics (issue 8: PostHog, feature flags, telemetry, activity log) --------------------------------------------
 # Everything is off unless POSTHOG_API_KEY is set; see docs/admin/monitoring/analytics.md.
@@ -306,7 +310,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_PARSER_CLASSES": ["timetracker.api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
     "DEFAULT_SCHEMA_CLASS": "timetracker.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "timetracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,

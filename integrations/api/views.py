@@ -17,6 +17,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from timetracker import jsonsafe
 from timetracker.api.base import ApiViewMixin
 
 from .. import services
@@ -134,6 +135,7 @@ def _failure_status(result: dict) -> int:
 
 
 @csrf_exempt
+@jsonsafe.checks_own_body
 @require_POST
 def webhook_view(request, provider):
     """POST /api/integrations/<provider>/webhook: authenticated by the provider's signature, not a session."""

@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from accounts import policy
+from timetracker import jsonsafe
 from timetracker.errors import message as error_message
 
 from .. import signals
@@ -69,16 +70,17 @@ def webhook_receive(*, provider: str, request, own_url: bool = False) -> Webhook
 
     try:
         payload = cls.webhook_parse(request)
-    except ValueError:
+    except ValueError as exc:
+        error = str(exc) if isinstance(exc, jsonsafe.UnsafeInput) else "The body is not a JSON object."
         WebhookDelivery.objects.create(
             provider=provider,
             integration=integration,
             delivery_id="",
             event=event,
             status=Status.FAILED,
-            error="The body is not a JSON object.",
+            error=error,
         )
-        return WebhookOutcome(Status.FAILED, "", 400, {"error": "The body is not a JSON object"})
+        return WebhookOutcome(Status.FAILED, "", 400, {"error": error.rstrip(".")})
     delivery_id, event = cls.webhook_identify(request, payload, delivery_id, event)
     delivery_id, event = delivery_id[:128], event[:64]
 

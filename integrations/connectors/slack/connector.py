@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from timetracker import jsonsafe
+
 from ..base import ORGANISATION, ConfigField, Connector, PeriodicJob, SecretField, WebhookOutcome, register
 from . import client, inbound, verification
 
@@ -82,6 +84,7 @@ class SlackConnector(Connector):
         if request.content_type == "application/x-www-form-urlencoded" and (
             "command" in request.POST or "ssl_check" in request.POST
         ):
+            jsonsafe.check_form(request.body)  # not UTF-8, or NUL characters: a failed delivery
             payload = {key: request.POST.get(key) for key in request.POST}
         else:
             payload = super().webhook_parse(request)
