@@ -15,7 +15,7 @@ from timetracker.errors import admin_message
 
 from . import services
 from .connectors.base import connector_classes, get_connector_class
-from .models import Integration, WebhookDelivery
+from .models import Integration, WebhookDelivery, WebhookRejection
 
 
 def _secret_choices():
@@ -172,3 +172,27 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return policy.is_admin(request.user)
+
+
+@admin.register(WebhookRejection)
+class WebhookRejectionAdmin(admin.ModelAdmin):
+    """Refused webhook requests counted per provider, reason and day (read-only)."""
+
+    list_display = ("day", "provider", "reason", "count")
+    list_filter = ("provider", "reason")
+    readonly_fields = [f.name for f in WebhookRejection._meta.fields]
+
+    def has_module_permission(self, request):
+        return policy.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

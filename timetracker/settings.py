@@ -296,6 +296,9 @@ GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rst
 # During a sync, wait at most this many seconds for GitHub's rate limit to reset; longer, stop and resume next time.
 GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
 WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
+# Refused webhook requests (forged, replayed) are counted per provider, reason and day; only this many a day per
+# provider and reason are also kept as rows in the delivery log (and logged).
+WEBHOOK_REJECTION_SAMPLES_PER_DAY = env.int("WEBHOOK_REJECTION_SAMPLES_PER_DAY", default=20)
 
 # --- REST API (issue 4): DRF, OpenAPI schema, tokens, throttling, idempotency -------------------------------------
 REST_FRAMEWORK = {

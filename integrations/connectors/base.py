@@ -192,6 +192,13 @@ class Connector:
         return False
 
     @classmethod
+    def webhook_signed_content(cls, request) -> bytes:
+        """Exactly what the provider's signature covers (by default the raw body). Its digest is kept with the
+        accepted delivery, and a second request with the same signed content is refused as a replay, whatever
+        delivery id its (unsigned) headers give."""
+        return request.body
+
+    @classmethod
     def webhook_parse(cls, request) -> dict:
         """The payload of an authenticated delivery; raise ValueError when the body is not one (or is refused by
         the input guard: nested too deep, NUL characters, not UTF-8)."""

@@ -78,6 +78,12 @@ class SlackConnector(Connector):
         )
 
     @classmethod
+    def webhook_signed_content(cls, request) -> bytes:
+        """The v0 signature covers `v0:{timestamp}:{body}`: the same command sent again within the 5-minute window
+        is a replay; a new request (even with the same text) has a new timestamp and trigger_id."""
+        return b"v0:" + request.headers.get("X-Slack-Request-Timestamp", "").encode() + b":" + request.body
+
+    @classmethod
     def webhook_parse(cls, request) -> dict:
         """A slash command or certificate check (form-encoded), else an Events API JSON object. Slack's legacy
         verification token is dropped: it is a secret and the signature already authenticated the request."""
