@@ -112,12 +112,13 @@ class IntegrationAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": "Copy the new secret",
-            "integration": obj,
-            "generated": generated,
+            "saved": f"The integration {obj}",
+            "items": generated,
             "opts": self.model._meta,
             "continue_url": reverse("admin:integrations_integration_change", args=[obj.pk]),
+            "continue_label": "Continue to the integration",
         }
-        return TemplateResponse(request, "integrations/admin_secret_once.html", context)
+        return TemplateResponse(request, "admin/shown_once.html", context)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._show_generated_once(request, obj, super().response_add(request, obj, post_url_continue))
