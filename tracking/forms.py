@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from timetracker.errors import form_error
+from timetracker.errors import NOT_VISIBLE, form_error
 
 from . import periods, selectors
 from .models import Client, Project, Task
@@ -211,6 +211,9 @@ class EntryFilterForm(forms.Form):
         self.show_user = viewer.role != "member"
         if not self.show_user:
             del self.fields["user"]
+        for name in ("project", "client", "task", "tag", "user"):
+            if name in self.fields:  # an id the viewer may not see is answered like one that does not exist
+                self.fields[name].error_messages["invalid_choice"] = f"{name.capitalize()}: {NOT_VISIBLE}"
 
     def clean(self):
         data = super().clean()

@@ -81,6 +81,7 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     the future were refused) ends one minute after its start. Only an explicit `end` before the start is refused.
     """
     user = user or actor
+    policy.require(actor, policy.CREATE, TimeEntry)  # a viewer is refused (403) whether or not a timer runs
     lock_user(user.pk)
     entry = TimeEntry.objects.select_related("project", "user").filter(user=user, end=None).first()
     if entry is None:
