@@ -334,6 +334,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"SourceEnum": "tracking.models.Source"},
+    "POSTPROCESSING_HOOKS": [
+        "integrations.api.schema.per_provider_paths",  # each connector's paths with its own scopes
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
 }
 
 # --- Google Calendar connector (personal: each user connects their own calendar) -------------------------------------

@@ -210,7 +210,7 @@ class ReportQuerySerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     client = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     task = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    tag = serializers.CharField(required=False, max_length=64, help_text="A tag name.")
+    tag = serializers.CharField(required=False, max_length=64, trim_whitespace=False, help_text="A tag name.")
     billable = serializers.BooleanField(required=False, allow_null=True, default=None)
     source = serializers.ChoiceField(choices=Source.choices, required=False)
 
