@@ -14,6 +14,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from accounts import policy
+from timetracker import jsonsafe
 from timetracker.errors import DomainError
 
 from .. import crypto, signals
@@ -53,6 +54,10 @@ def _check_given_config(cls, config: dict, owner) -> None:
     """The settings a person gives: only the connector's own fields (never the sync state a connector keeps beside
     them), and in a personal integration only a project its owner may track time on — with one answer for a project
     that does not exist and one that is not open to them, so the message does not tell which ids exist."""
+    try:  # the admin's and the web page's forms parse JSON too: no NUL, no absurd nesting, whatever the door
+        jsonsafe.check(config)
+    except jsonsafe.UnsafeInput as exc:
+        raise ValidationError({"config": str(exc)}) from None
     unknown = set(config) - {spec.name for spec in cls.config_fields}
     if unknown:
         raise ValidationError({"config": f"Unknown settings: {', '.join(sorted(map(str, unknown)))}."})

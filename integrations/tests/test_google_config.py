@@ -65,3 +65,10 @@ def test_the_connector_keeps_its_own_sync_state_across_a_change(member, project)
         actor=member, provider="google", owner=member, config={"days_back": 3}
     )
     assert integration.config["state"] == {"sync_token": "t1"} and integration.config["days_back"] == 3
+
+
+def test_a_nul_in_settings_is_refused_by_the_service_whatever_the_form(member):
+    from django.core.exceptions import ValidationError
+
+    with pytest.raises(ValidationError, match="NUL"):
+        services.integration_configure(actor=member, provider="google", owner=member, config={"calendar_id": "a\x00b"})
