@@ -88,3 +88,10 @@ def test_a_utf8_form_body_still_works(member, project):
     response = client.post("/entries/add/", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 302
     assert TimeEntry.objects.get().notes == "café"
+
+
+def test_a_non_utf8_sign_in_form_is_a_400_page_for_a_signed_out_visitor():
+    body = b"login=caf\xe9&password=x"
+    response = Client().post("/accounts/login/", data=body, content_type="application/x-www-form-urlencoded")
+    assert response.status_code == 400
+    assert "Nothing was changed" in response.content.decode()
