@@ -6,6 +6,7 @@ from django.contrib.admin import helpers
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.template.response import TemplateResponse
+from django.urls import reverse
 
 from timetracker.errors import admin_message
 
@@ -268,7 +269,25 @@ class ApiTokenAdmin(PolicyAdminMixin, admin.ModelAdmin):
         )
         obj.pk = token.pk
         obj._state.adding = False
-        messages.warning(request, f"The token for “{token.name}” is {raw} — copy it now; it is not shown again.")
+        # Shown on the very next page and nowhere else: the messages framework's cookie is signed, not encrypted.
+        request._api_token_shown_once = (token, raw)
+
+    def response_add(self, request, obj, post_url_continue=None):
+        created = getattr(request, "_api_token_shown_once", None)
+        if created is None:
+            return super().response_add(request, obj, post_url_continue)
+        token, raw = created
+        context = {
+            **self.admin_site.each_context(request),
+            "title": "Copy the new API token",
+            "saved": f"The API token “{token.name}” for {token.owner}",
+            "stored": "hashed",
+            "items": {"token": raw},
+            "opts": self.model._meta,
+            "continue_url": reverse("admin:accounts_apitoken_changelist"),
+            "continue_label": "Back to the API tokens",
+        }
+        return TemplateResponse(request, "admin/shown_once.html", context)
 
     @admin.action(description="Revoke selected tokens")
     def revoke_tokens(self, request, queryset):

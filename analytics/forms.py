@@ -1,6 +1,8 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tracking import periods
+
 from .models import Verb
 
 
@@ -16,6 +18,11 @@ class ActivityFilterForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        for name in ("date_from", "date_to"):
+            problem = data.get(name) and periods.outside_window(data[name], field="date")
+            if problem:
+                self.add_error(name, problem)
+                return data
         if data.get("date_from") and data.get("date_to") and data["date_to"] < data["date_from"]:
             self.add_error("date_to", _("The end date must not be before the start date."))
         return data

@@ -15,7 +15,7 @@ from timetracker.errors import admin_message
 
 from . import services
 from .connectors.base import connector_classes, get_connector_class
-from .models import Integration, WebhookDelivery
+from .models import Integration, WebhookDelivery, WebhookRejection
 
 
 def _secret_choices():
@@ -112,12 +112,13 @@ class IntegrationAdmin(admin.ModelAdmin):
         context = {
             **self.admin_site.each_context(request),
             "title": "Copy the new secret",
-            "integration": obj,
-            "generated": generated,
+            "saved": f"The integration {obj}",
+            "items": generated,
             "opts": self.model._meta,
             "continue_url": reverse("admin:integrations_integration_change", args=[obj.pk]),
+            "continue_label": "Continue to the integration",
         }
-        return TemplateResponse(request, "integrations/admin_secret_once.html", context)
+        return TemplateResponse(request, "admin/shown_once.html", context)
 
     def response_add(self, request, obj, post_url_continue=None):
         return self._show_generated_once(request, obj, super().response_add(request, obj, post_url_continue))
@@ -172,3 +173,27 @@ class WebhookDeliveryAdmin(admin.ModelAdmin):
 
     def has_delete_permission(self, request, obj=None):
         return policy.is_admin(request.user)
+
+
+@admin.register(WebhookRejection)
+class WebhookRejectionAdmin(admin.ModelAdmin):
+    """Refused webhook requests counted per provider, reason and day (read-only)."""
+
+    list_display = ("day", "provider", "reason", "count")
+    list_filter = ("provider", "reason")
+    readonly_fields = [f.name for f in WebhookRejection._meta.fields]
+
+    def has_module_permission(self, request):
+        return policy.is_admin(request.user)
+
+    def has_view_permission(self, request, obj=None):
+        return policy.is_admin(request.user)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

@@ -92,6 +92,11 @@ class WebhookDelivery(models.Model):
     error = models.TextField(blank=True)
     payload = models.JSONField(null=True, blank=True, help_text=_("Kept for WEBHOOK_PAYLOAD_RETENTION_DAYS days."))
     attempts = models.PositiveSmallIntegerField(default=1)
+    signed_digest = models.CharField(
+        max_length=64,
+        blank=True,
+        help_text=_("SHA-256 of what the provider signed; a second request with it is a replay and is refused."),
+    )
 
     class Meta:
         ordering = ["-received_at", "-pk"]
@@ -102,10 +107,41 @@ class WebhookDelivery(models.Model):
                 condition=Q(status__in=["received", "processed", "ignored", "failed"]) & ~Q(delivery_id=""),
                 name="webhook_delivery_unique_accepted",
             ),
+            # Set only on accepted deliveries: the same signed request is run once, whatever its delivery id says.
+            models.UniqueConstraint(
+                fields=["provider", "signed_digest"],
+                condition=~Q(signed_digest=""),
+                name="webhook_delivery_unique_signed_digest",
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event} {self.delivery_id or '-'} ({self.status})"
+
+
+class WebhookRejection(models.Model):
+    """How many requests a provider's webhook URLs refused on one day, and why: forged or unsigned requests
+    (`signature`) and replays of an accepted one (`replay`). Anyone on the internet can cause these, so they are
+    counted here and only a bounded sample (WEBHOOK_REJECTION_SAMPLES_PER_DAY per provider and reason) is kept as
+    WebhookDelivery rows."""
+
+    class Reason(models.TextChoices):
+        SIGNATURE = "signature", _("Signature missing or not valid")
+        REPLAY = "replay", _("Replay of an accepted request")
+
+    provider = models.CharField(max_length=32)
+    reason = models.CharField(max_length=16, choices=Reason.choices)
+    day = models.DateField()
+    count = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-day", "provider", "reason"]
+        constraints = [
+            models.UniqueConstraint(fields=["provider", "reason", "day"], name="webhook_rejection_one_row_per_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.reason} {self.day}: {self.count}"
 
 
 class EntryLink(models.Model):

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import date
+
+from django.db.models import Sum
+
 from accounts import policy
 
 from .connectors.base import connector_classes
-from .models import Integration
+from .models import Integration, WebhookRejection
 
 
 def integration_get(*, viewer, provider: str, owner) -> Integration | None:
@@ -36,3 +40,16 @@ def secrets_summary(integration: Integration | None, cls) -> dict[str, bool]:
     """Whether each secret is set — the only thing any page or API says about secrets."""
     stored = integration.secrets if integration is not None else {}
     return {spec.name: bool(stored.get(spec.name)) for spec in cls.secret_fields}
+
+
+def webhook_rejections(*, since: date) -> list[dict]:
+    """Webhook requests refused since the UTC day `since` (inclusive), for the health page and metrics:
+    [{"provider", "reason", "count"}] with reason "signature" (forged or unsigned) or "replay", largest first.
+    Counted even when no row was kept for them (see WEBHOOK_REJECTION_SAMPLES_PER_DAY)."""
+    rows = (
+        WebhookRejection.objects.filter(day__gte=since)
+        .values("provider", "reason")
+        .annotate(count=Sum("count"))
+        .order_by("-count", "provider", "reason")
+    )
+    return [{"provider": r["provider"], "reason": r["reason"], "count": r["count"]} for r in rows]

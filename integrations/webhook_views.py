@@ -10,6 +10,8 @@ from django.http import HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from timetracker import jsonsafe
+
 from . import services
 from .connectors.base import WebhookOutcome
 
@@ -21,6 +23,7 @@ def webhook_response(outcome: WebhookOutcome) -> HttpResponse:
 
 
 @csrf_exempt
+@jsonsafe.checks_own_body
 @require_POST
 def webhook_endpoint(request, provider: str):
     return webhook_response(services.webhook_receive(provider=provider, request=request, own_url=True))

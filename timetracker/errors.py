@@ -23,6 +23,10 @@ from dataclasses import dataclass
 from django.core.exceptions import ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.http import Http404
 
+# What every interface says of an object that does not exist or that the reader may not see (one answer for both,
+# so nothing tells which ids exist): the API's 404 and invalid related ids, the web's 404 and its filters.
+NOT_VISIBLE = "Not found, or not visible to you."
+
 
 class DomainError(Exception):
     """Base of every app's domain errors: code, status and field declared once, on the class."""

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
+    # Form bodies that are not UTF-8 or carry NUL characters are refused (400), on every page and the API.
+    "timetracker.jsonsafe.FormBodyMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -348,6 +350,16 @@ SOCIALACCOUNT_PROVIDERS = {
     }
 }
 
+# --- Time tracking: the range of dates an entry, a report or a week may use, and an entry's longest span ------------
+# Dates outside [TRACKING_EARLIEST_DATE, TRACKING_LATEST_DATE] are refused by every interface with a clear message (a
+# year 1 or 9999 would overflow local-time conversions); an entry (and a timer, when stopped) lasts at most
+# TRACKING_MAX_ENTRY_HOURS. See docs/admin/security/input-validation.md.
+TRACKING_EARLIEST_DATE = env.str("TRACKING_EARLIEST_DATE", default="1970-01-01")
+TRACKING_LATEST_DATE = env.str("TRACKING_LATEST_DATE", default="2100-12-31")
+TRACKING_MAX_ENTRY_HOURS = env.int("TRACKING_MAX_ENTRY_HOURS", default=24 * 7)
+# The deepest nesting of arrays and objects accepted in a JSON body (the API, webhooks); see timetracker/jsonsafe.py.
+INPUT_MAX_JSON_DEPTH = env.int("INPUT_MAX_JSON_DEPTH", default=32)
+
 # --- Analytics (issue 8: PostHog, feature flags, telemetry, activity log) --------------------------------------------
 # Everything is off unless POSTHOG_API_KEY is set; see docs/admin/monitoring/analytics.md.
 POSTHOG_API_KEY = env.str("POSTHOG_API_KEY", default="")
@@ -377,6 +389,9 @@ GITHUB_API_URL = env.str("GITHUB_API_URL", default="https://api.github.com").rst
 # During a sync, wait at most this many seconds for GitHub's rate limit to reset; longer, stop and resume next time.
 GITHUB_RATE_LIMIT_MAX_WAIT = env.int("GITHUB_RATE_LIMIT_MAX_WAIT", default=60)
 WEBHOOK_PAYLOAD_RETENTION_DAYS = env.int("WEBHOOK_PAYLOAD_RETENTION_DAYS", default=30)
+# Refused webhook requests (forged, replayed) are counted per provider, reason and day; only this many a day per
+# provider and reason are also kept as rows in the delivery log (and logged).
+WEBHOOK_REJECTION_SAMPLES_PER_DAY = env.int("WEBHOOK_REJECTION_SAMPLES_PER_DAY", default=20)
 
 # --- REST API (issue 4): DRF, OpenAPI schema, tokens, throttling, idempotency -------------------------------------
 REST_FRAMEWORK = {
@@ -391,7 +406,7 @@ REST_FRAMEWORK = {
         "rest_framework.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
-    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser", "rest_framework.parsers.FormParser"],
+    "DEFAULT_PARSER_CLASSES": ["timetracker.api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
     "DEFAULT_SCHEMA_CLASS": "timetracker.api.schema.ApiAutoSchema",
     "EXCEPTION_HANDLER": "timetracker.api.exceptions.exception_handler",
     "UNAUTHENTICATED_USER": None,
@@ -418,6 +433,10 @@ SPECTACULAR_SETTINGS = {
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
     "ENUM_NAME_OVERRIDES": {"SourceEnum": "tracking.models.Source"},
+    "POSTPROCESSING_HOOKS": [
+        "integrations.api.schema.per_provider_paths",  # each connector's paths with its own scopes
+        "drf_spectacular.hooks.postprocess_schema_enums",
+    ],
 }
 
 # --- Google Calendar connector (personal: each user connects their own calendar) -------------------------------------

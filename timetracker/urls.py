@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("accounts.profile_urls")),
 ]
 
+handler400 = "tracking.views.pages.bad_request"
 handler403 = "tracking.views.pages.permission_denied"
 handler404 = "tracking.views.pages.page_not_found"
 handler500 = "timetracker.error_pages.server_error"

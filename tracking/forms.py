@@ -8,7 +8,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from timetracker.errors import form_error
+from timetracker.errors import NOT_VISIBLE, form_error
 
 from . import periods, selectors
 from .models import Client, Project, Task
@@ -115,6 +115,10 @@ class EntryForm(_TrackingChoices):
         day, start_t, end_t, seconds = (data.get(k) for k in ("date", "start_time", "end_time", "duration"))
         if day is None or "duration" in self.errors:
             return data
+        problem = periods.outside_window(day, field="date")
+        if problem:  # the services refuse it too; checked here before any arithmetic on the day
+            self.add_error("date", problem)
+            return data
         tz = timezone.get_current_timezone()
         if end_t is None and seconds is None:
             self.add_error("end_time", "Give an end time or a duration.")
@@ -207,9 +211,17 @@ class EntryFilterForm(forms.Form):
         self.show_user = viewer.role != "member"
         if not self.show_user:
             del self.fields["user"]
+        for name in ("project", "client", "task", "tag", "user"):
+            if name in self.fields:  # an id the viewer may not see is answered like one that does not exist
+                self.fields[name].error_messages["invalid_choice"] = f"{name.capitalize()}: {NOT_VISIBLE}"
 
     def clean(self):
         data = super().clean()
+        for name in ("start", "end"):
+            problem = data.get(name) and periods.outside_window(data[name], field="date")
+            if problem:
+                self.add_error(name, problem)
+                return data
         if data.get("start") and data.get("end") and data["end"] < data["start"]:
             self.add_error("end", "The end date must not be before the start date.")
         return data

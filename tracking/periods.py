@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
+from django.conf import settings
 from django.utils import timezone
 
 from .exceptions import InvalidFilter
@@ -118,9 +119,35 @@ def preset(name: str, today: date) -> Period:
     return PRESETS[name][1](today)
 
 
+def window() -> Period:
+    """The calendar days time may be tracked on and asked about: settings TRACKING_EARLIEST_DATE to
+    TRACKING_LATEST_DATE (by default 1970-01-01 to 2100-12-31). Far enough from year 1 and 9999 that a day's
+    bounds, its week and a time-zone conversion never overflow."""
+    earliest, latest = settings.TRACKING_EARLIEST_DATE, settings.TRACKING_LATEST_DATE
+    return Period(date.fromisoformat(earliest), date.fromisoformat(latest))
+
+
+def outside_window(day: date, *, field: str) -> str | None:
+    """The message for a day outside `window()`, or None when it lies inside."""
+    span = window()
+    if span.start <= day <= span.end:
+        return None
+    return f"{field.capitalize()} must be between {span.start:%Y-%m-%d} and {span.end:%Y-%m-%d}; got {day:%Y-%m-%d}."
+
+
+def check_day(day: date, *, field: str) -> date:
+    """`day` when it lies in `window()`; raises InvalidFilter naming `field` otherwise."""
+    problem = outside_window(day, field=field)
+    if problem:
+        raise InvalidFilter(problem, field=field)
+    return day
+
+
 def checked(start: date, end: date) -> Period:
-    """The period from `start` to `end` once it makes sense as a report range: not reversed, at most
-    MAX_SPAN_DAYS long. Raises InvalidFilter (field "end")."""
+    """The period from `start` to `end` once it makes sense as a report range: inside `window()`, not reversed, at
+    most MAX_SPAN_DAYS long. Raises InvalidFilter (field "start" or "end")."""
+    check_day(start, field="start")
+    check_day(end, field="end")
     if end < start:
         raise InvalidFilter("The end date must not be before the start date.", field="end")
     if (end - start).days > MAX_SPAN_DAYS:

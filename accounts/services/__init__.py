@@ -9,7 +9,7 @@ Each write is atomic, takes the acting person as the keyword-only `actor` and ch
 groups in `user_role_set`).
 """
 
-from .profile import PROFILE_FIELDS, profile_update
+from .profile import PROFILE_FIELDS, identity_clean, profile_update
 from .tokens import (
     api_token_authenticate,
     api_token_create,
@@ -35,6 +35,7 @@ __all__ = [
     "PROFILE_FIELDS",
     "AccountError",
     "api_token_authenticate",
+    "identity_clean",
     "api_token_create",
     "api_token_revoke",
     "api_token_validate",

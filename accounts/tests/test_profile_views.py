@@ -44,6 +44,61 @@ def test_profile_saves_name_timezone_rounding_and_identities(signed_in, member):
     assert (member.github_username, member.slack_user_id) == ("samdev", "U012AB3CD")
 
 
+def _profile(**identities) -> dict:
+    return {"full_name": "Sam", "timezone": "UTC", "rounding_mode": "none", "rounding_minutes": "1", **identities}
+
+
+@pytest.mark.parametrize(
+    ("field", "taken_by_other", "given", "message"),
+    [
+        ("slack_user_id", "U0OTHER99", "u0other99", "already linked to another person"),
+        ("slack_user_id", "U0OTHER99", "U0OTHER99", "already linked to another person"),
+        ("github_username", "Octo-Cat", "octo-cat", "Another person already uses this GitHub username"),
+        ("github_username", "Octo-Cat", "OCTO-CAT", "Another person already uses this GitHub username"),
+    ],
+)
+def test_another_persons_identity_is_refused_in_any_case(
+    signed_in, member, other_member, field, taken_by_other, given, message
+):
+    setattr(other_member, field, taken_by_other)
+    other_member.save()
+    response = signed_in.post(reverse("profile"), _profile(**{field: given}))
+    assert response.status_code == 400
+    assert message in response.context["form"].errors[field][0]
+    member.refresh_from_db()
+    assert getattr(member, field) == ""
+
+
+@pytest.mark.parametrize(
+    ("field", "given"),
+    [
+        ("slack_user_id", "not an id"),
+        ("slack_user_id", "X012AB3CD"),
+        ("github_username", "-leading"),
+        ("github_username", "two--hyphens"),
+        ("github_username", "has space"),
+        ("github_username", "a" * 40),
+    ],
+)
+def test_identities_must_look_like_the_providers(signed_in, member, field, given):
+    response = signed_in.post(reverse("profile"), _profile(**{field: given}))
+    assert response.status_code == 400
+    assert field in response.context["form"].errors
+
+
+def test_a_slack_id_is_stored_upper_case_and_ones_own_identity_may_be_saved_again(signed_in, member):
+    assert (
+        signed_in.post(reverse("profile"), _profile(slack_user_id="u012ab3cd", github_username="Sam")).status_code
+        == 302
+    )
+    assert (
+        signed_in.post(reverse("profile"), _profile(slack_user_id="U012AB3CD", github_username="sam")).status_code
+        == 302
+    )
+    member.refresh_from_db()
+    assert (member.slack_user_id, member.github_username) == ("U012AB3CD", "sam")
+
+
 def test_unknown_timezone_is_refused_next_to_the_field(signed_in, member):
     response = signed_in.post(
         reverse("profile"), {"timezone": "Mars/Olympus", "rounding_mode": "none", "rounding_minutes": "15"}

@@ -164,6 +164,23 @@ def test_admin_creates_a_token_shown_once_and_revokes_it(client, admin_user):
     assert api_token_authenticate(shown.group(0)) is None
 
 
+def test_a_token_created_in_the_admin_never_travels_in_a_cookie(client, admin_user):
+    """The messages cookie is signed, not encrypted: the token is shown in the response to the POST itself."""
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/accounts/apitoken/add/",
+        {"owner": UserFactory().pk, "name": "once", "scopes": ["read:clients"], "expires_at": ""},
+    )
+    assert response.status_code == 200
+    raw = re.search(r"tt_[A-Za-z0-9_-]{40}", response.content.decode()).group(0)
+    assert api_token_authenticate(raw) is not None
+    cookies = " ".join(f"{c.key}={c.value}" for c in response.cookies.values())
+    assert raw not in cookies and "messages" not in response.cookies
+    stored = client.get("/admin/accounts/apitoken/")
+    assert raw not in stored.content.decode()
+    assert raw not in str(client.session.items())
+
+
 def test_admin_form_refuses_the_admin_scope_for_a_member(client, admin_user, member):
     client.force_login(admin_user)
     response = client.post(

@@ -8,6 +8,7 @@ and replay a POST sent again with the same Idempotency-Key. A token needs read:i
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.http import JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
@@ -17,6 +18,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from timetracker import jsonsafe
 from timetracker.api.base import ApiViewMixin
 
 from .. import services
@@ -63,7 +65,11 @@ class IntegrationApi(ApiViewMixin, APIView):
         cls = get_connector_class(provider)
         if cls is None:
             raise NotFound(f"There is no connector called “{provider}”.")
-        scope = request.query_params.get("scope") or cls.scopes[0]
+        scope = request.query_params.get("scope", cls.scopes[0])
+        if not scope.strip():  # `?scope=` names no integration: say so rather than pick the default
+            raise ValidationError(
+                f"{cls.name} can be set up as: {', '.join(cls.scopes)} (not empty).", code="invalid_scope"
+            )
         owner = services.owner_for_scope(request.user, provider, scope)
         return cls, scope, owner, integration_get(viewer=request.user, provider=provider, owner=owner)
 
@@ -134,6 +140,7 @@ def _failure_status(result: dict) -> int:
 
 
 @csrf_exempt
+@jsonsafe.checks_own_body
 @require_POST
 def webhook_view(request, provider):
     """POST /api/integrations/<provider>/webhook: authenticated by the provider's signature, not a session."""

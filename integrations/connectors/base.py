@@ -12,13 +12,14 @@ timer, exports and reports keep working.
 
 from __future__ import annotations
 
-import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
 import requests
 from django.core.exceptions import ValidationError
+
+from timetracker import jsonsafe
 
 logger = logging.getLogger(__name__)
 
@@ -191,9 +192,17 @@ class Connector:
         return False
 
     @classmethod
+    def webhook_signed_content(cls, request) -> bytes:
+        """Exactly what the provider's signature covers (by default the raw body). Its digest is kept with the
+        accepted delivery, and a second request with the same signed content is refused as a replay, whatever
+        delivery id its (unsigned) headers give."""
+        return request.body
+
+    @classmethod
     def webhook_parse(cls, request) -> dict:
-        """The payload of an authenticated delivery; raise ValueError when the body is not one."""
-        payload = json.loads(request.body)
+        """The payload of an authenticated delivery; raise ValueError when the body is not one (or is refused by
+        the input guard: nested too deep, NUL characters, not UTF-8)."""
+        payload = jsonsafe.loads(request.body)
         if not isinstance(payload, dict):
             raise ValueError("not a JSON object")
         return payload

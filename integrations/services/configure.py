@@ -16,6 +16,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import policy
+from timetracker import jsonsafe
 from timetracker.errors import DomainError
 
 from .. import crypto, signals
@@ -51,6 +52,31 @@ def owner_for_scope(actor, provider: str, scope: str | None):
     return None if scope == ORGANISATION else actor
 
 
+def _check_given_config(cls, config: dict, owner) -> None:
+    """The settings a person gives: only the connector's own fields (never the sync state a connector keeps beside
+    them), and in a personal integration only a project its owner may track time on — with one answer for a project
+    that does not exist and one that is not open to them, so the message does not tell which ids exist."""
+    try:  # the admin's and the web page's forms parse JSON too: no NUL, no absurd nesting, whatever the door
+        jsonsafe.check(config)
+    except jsonsafe.UnsafeInput as exc:
+        raise ValidationError({"config": str(exc)}) from None
+    unknown = set(config) - {spec.name for spec in cls.config_fields}
+    if unknown:
+        raise ValidationError({"config": f"Unknown settings: {', '.join(sorted(map(str, unknown)))}."})
+    if owner is None:
+        return
+    for spec in cls.config_fields:
+        value = config.get(spec.name)
+        if spec.kind != "project" or value in ("", None) or isinstance(value, bool):
+            continue
+        try:
+            project_id = int(value)
+        except (TypeError, ValueError):
+            continue  # the connector's own cleaning says "Choose a project."
+        if not policy.trackable_projects(owner).filter(pk=project_id).exists():
+            raise ValidationError({spec.name: "Choose one of the projects you can track time on."})
+
+
 @transaction.atomic
 def integration_configure(
     *,
@@ -78,6 +104,7 @@ def integration_configure(
     )
     creating = integration.pk is None
     policy.require(actor, policy.CREATE if creating else policy.CHANGE, integration)
+    _check_given_config(cls, config or {}, owner)
     was_active = integration.is_active
     merged_config = {**(integration.config or {}), **(config or {})}
     active = integration.is_active if is_active is None else bool(is_active)

@@ -7,20 +7,23 @@ a `WebhookDelivery` row.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from datetime import timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from accounts import policy
+from timetracker import jsonsafe
 from timetracker.errors import message as error_message
 
 from .. import signals
 from ..connectors.base import WebhookOutcome, connector_for, get_connector_class
-from ..models import Integration, WebhookDelivery
+from ..models import Integration, WebhookDelivery, WebhookRejection
 from .configure import _on_commit
 
 logger = logging.getLogger(__name__)
@@ -41,9 +44,11 @@ def _candidates(provider: str, integration_id: str | None):
 def webhook_receive(*, provider: str, request, own_url: bool = False) -> WebhookOutcome:
     """Authenticate, deduplicate, record and handle one webhook delivery.
 
-    The signature is checked against the raw body before anything parses it; an unauthenticated delivery leaves
-    a `rejected` row (without its payload) and changes nothing else. `own_url`: the request came to one of the
-    connector's `webhook_urls` (Slack's commands and events), not to the generic webhook endpoint.
+    The signature is checked against the raw body before anything parses it; an unauthenticated delivery (401) or
+    a replay of signed content accepted before under another delivery id (409) changes nothing: it is counted per
+    provider, reason and day (`WebhookRejection`) and, up to WEBHOOK_REJECTION_SAMPLES_PER_DAY a day, kept as a
+    `rejected` row without its payload. `own_url`: the request came to one of the connector's `webhook_urls`
+    (Slack's commands and events), not to the generic webhook endpoint.
     """
     cls = get_connector_class(provider)
     if cls is None or not (cls.webhook_urls if own_url else cls.accepts_webhooks):
@@ -57,28 +62,29 @@ def webhook_receive(*, provider: str, request, own_url: bool = False) -> Webhook
             integration = candidate
             break
     if integration is None:
-        WebhookDelivery.objects.create(
-            provider=provider,
+        _reject(
+            provider,
+            WebhookRejection.Reason.SIGNATURE,
             delivery_id=delivery_id,
             event=event,
-            status=Status.REJECTED,
             error="Signature missing or not valid for any active integration.",
         )
-        logger.warning("Rejected %s webhook delivery %s: bad or missing signature", provider, delivery_id or "-")
         return WebhookOutcome(Status.REJECTED, "", 401, {"error": "Invalid or missing signature"})
+    signed_digest = hashlib.sha256(cls.webhook_signed_content(request)).hexdigest()
 
     try:
         payload = cls.webhook_parse(request)
-    except ValueError:
+    except ValueError as exc:
+        error = str(exc) if isinstance(exc, jsonsafe.UnsafeInput) else "The body is not a JSON object."
         WebhookDelivery.objects.create(
             provider=provider,
             integration=integration,
             delivery_id="",
             event=event,
             status=Status.FAILED,
-            error="The body is not a JSON object.",
+            error=error,
         )
-        return WebhookOutcome(Status.FAILED, "", 400, {"error": "The body is not a JSON object"})
+        return WebhookOutcome(Status.FAILED, "", 400, {"error": error.rstrip(".")})
     delivery_id, event = cls.webhook_identify(request, payload, delivery_id, event)
     delivery_id, event = delivery_id[:128], event[:64]
 
@@ -91,8 +97,22 @@ def webhook_receive(*, provider: str, request, own_url: bool = False) -> Webhook
                 event=event,
                 action=str(payload.get("action") or "")[:64],
                 payload=payload,
+                signed_digest=signed_digest,
             )
     except IntegrityError:
+        accepted = WebhookDelivery.objects.filter(provider=provider, status__in=WebhookDelivery.ACCEPTED)
+        if not delivery_id or not accepted.filter(delivery_id=delivery_id).exists():
+            # The signed content was accepted before under another (or no) delivery id: a replay, not a retry.
+            _reject(
+                provider,
+                WebhookRejection.Reason.REPLAY,
+                delivery_id=delivery_id,
+                event=event,
+                error="Replay of a request already accepted (same signature); not run again.",
+            )
+            return WebhookOutcome(
+                Status.REJECTED, "", 409, {"error": "This signed request was already received; it is not run again"}
+            )
         WebhookDelivery.objects.create(
             provider=provider,
             integration=integration,
@@ -104,6 +124,30 @@ def webhook_receive(*, provider: str, request, own_url: bool = False) -> Webhook
         )
         return cls.webhook_duplicate(request)
     return _handle(delivery, integration, event, payload)
+
+
+def _reject(provider: str, reason: str, *, delivery_id: str, event: str, error: str) -> None:
+    """Count a refused request (per provider, reason and UTC day) and keep it as a row and a log line only while
+    that day's count is within WEBHOOK_REJECTION_SAMPLES_PER_DAY: forgeries cost a counter update, not a row each."""
+    key = {"provider": provider, "reason": reason, "day": timezone.now().date()}
+    counters = WebhookRejection.objects.filter(**key)
+    with transaction.atomic():
+        if not counters.update(count=F("count") + 1):
+            try:
+                with transaction.atomic():
+                    WebhookRejection.objects.create(**key, count=1)
+            except IntegrityError:  # created meanwhile by a concurrent rejection
+                counters.update(count=F("count") + 1)
+        count = counters.values_list("count", flat=True).first() or 1
+    samples = settings.WEBHOOK_REJECTION_SAMPLES_PER_DAY
+    if count > samples:
+        return
+    if count == samples:
+        error += f" Later {reason} rejections today are only counted."
+    WebhookDelivery.objects.create(
+        provider=provider, delivery_id=delivery_id, event=event, status=Status.REJECTED, error=error
+    )
+    logger.warning("Rejected %s webhook delivery %s (%s): %s", provider, delivery_id or "-", reason, error)
 
 
 def _handle(delivery: WebhookDelivery, integration: Integration, event: str, payload: dict) -> WebhookOutcome:
@@ -155,10 +199,12 @@ def webhook_delivery_replay(*, actor, delivery: WebhookDelivery) -> WebhookOutco
 
 def webhook_deliveries_prune(*, now=None) -> int:
     """Past WEBHOOK_PAYLOAD_RETENTION_DAYS: drop the payloads of accepted deliveries (their rows stay as the log
-    and keep delivery ids unique) and delete rejected and duplicate rows, which anyone on the internet can cause.
+    and keep delivery ids and signed digests unique, so an old request cannot be replayed) and delete rejected and
+    duplicate rows and the daily rejection counters, which anyone on the internet can cause.
     Returns the number of payloads dropped."""
     days = settings.WEBHOOK_PAYLOAD_RETENTION_DAYS
     cutoff = (now or timezone.now()) - timedelta(days=days)
     old = WebhookDelivery.objects.filter(received_at__lt=cutoff)
     old.filter(status__in=[Status.REJECTED, Status.DUPLICATE]).delete()
+    WebhookRejection.objects.filter(day__lt=cutoff.date()).delete()
     return old.filter(payload__isnull=False).update(payload=None)

@@ -147,3 +147,34 @@ def test_sync_through_the_api_runs_and_reports_counts(client, admin_user, github
     status = client.get(f"{URL}status/").json()
     assert status["last_sync_status"] == "ok"
     assert status["last_sync_counts"]["created"] == 1
+
+
+def test_an_empty_scope_is_refused_not_read_as_the_default(client, admin_user, github):
+    client.force_login(admin_user)
+    response = client.get(f"{URL}config/?scope=")
+    assert response.status_code == 400
+    assert response.json()["code"] == "invalid_scope"
+
+
+def test_the_schema_offers_each_connector_only_its_own_scopes(client):
+    schema = client.get("/api/schema/", {"format": "json"}).json()
+    paths = schema["paths"]
+    assert not [p for p in paths if "{provider}" in p]
+
+    def scopes(provider):
+        params = paths[f"/api/v1/integrations/{provider}/config/"]["get"]["parameters"]
+        return next(p for p in params if p["name"] == "scope")["schema"]["enum"]
+
+    assert scopes("github") == scopes("slack") == ["organisation"]
+    assert scopes("google") == ["personal"]
+
+
+def test_the_schema_types_path_ids_and_page_bounds_as_the_api_enforces_them(client):
+    paths = client.get("/api/schema/", {"format": "json"}).json()["paths"]
+    (identifier,) = [p for p in paths["/api/v1/projects/{id}/"]["get"]["parameters"] if p["name"] == "id"]
+    assert identifier["schema"] == {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+    params = {p["name"]: p["schema"] for p in paths["/api/v1/projects/"]["get"]["parameters"]}
+    assert params["page"]["minimum"] == 1
+    assert (params["page_size"]["minimum"], params["page_size"]["maximum"]) == (1, 500)
+    entries = {p["name"]: p["schema"] for p in paths["/api/v1/time-entries/"]["get"]["parameters"]}
+    assert entries["user"]["minimum"] == 1

@@ -75,6 +75,19 @@ def test_import_turns_timed_events_into_entries_and_ignores_all_day_running_and_
     assert first["singleEvents"] == "true" and "timeMin" in first and "syncToken" not in first
 
 
+@pytest.mark.parametrize("title", ["[TT] Website — fixes", "  [tt] Other install — review", "[TT]"])
+def test_a_tt_event_without_our_private_mark_is_never_imported(google, fake_google, member, title):
+    """Exported by another installation, the previous tool, or by this one before its private mark was stripped."""
+    fake_google.add_event(title, yesterday(11), yesterday(12))
+    fake_google.add_event("Standup [TT] later in the title is a meeting", yesterday(9), yesterday(9, 30))
+    result = sync(google)
+    assert result["ok"], result
+    assert list(calendar_entries(member).values_list("notes", flat=True)) == [
+        "Standup [TT] later in the title is a meeting"
+    ]
+    assert google.last_sync_counts["ignored_tt_title"] == 1
+
+
 def test_import_follows_every_page(google, fake_google, member):
     for hour in range(8, 13):
         fake_google.add_event(f"Meeting {hour}", yesterday(hour), yesterday(hour, 45))

@@ -1,4 +1,5 @@
-"""OpenAPI additions shared by every API view: the error responses and the Idempotency-Key header."""
+"""OpenAPI additions shared by every API view: the error responses, the Idempotency-Key header, and path ids typed
+as the positive integers `base.object_id` accepts (the URL pattern takes any text so a non-id is a JSON 404)."""
 
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from drf_spectacular.openapi import AutoSchema
@@ -30,7 +31,18 @@ ERROR_STATUSES = {
 }
 
 
+ID_SCHEMA = {"type": "integer", "minimum": 1, "maximum": 2**63 - 1}
+ID_PATH_VARIABLES = ("id", "pk")
+
+
 class ApiAutoSchema(AutoSchema):
+    def _resolve_path_parameters(self, variables):
+        parameters = super()._resolve_path_parameters(variables)
+        for parameter in parameters:
+            if parameter["name"] in ID_PATH_VARIABLES:
+                parameter["schema"] = dict(ID_SCHEMA)
+        return parameters
+
     def _get_response_bodies(self, direction="response"):
         responses = super()._get_response_bodies(direction)
         if direction != "response":

@@ -8,6 +8,7 @@ from rest_framework import serializers
 
 from accounts import policy
 from accounts.models import Team
+from timetracker.errors import NOT_VISIBLE
 
 from ..models import Client, Project, Source, Tag, Task, TimeEntry
 from ..periods import PRESET_CHOICES
@@ -30,7 +31,13 @@ class ApiModelSerializer(serializers.ModelSerializer):
 
 
 class VisibleRelatedField(serializers.PrimaryKeyRelatedField):
-    """A related id limited to what the requesting user may see: anything else is "does not exist"."""
+    """A related id limited to what the requesting user may see: anything else is "does not exist", in the words
+    of the API's 404."""
+
+    default_error_messages = {
+        **serializers.PrimaryKeyRelatedField.default_error_messages,
+        "does_not_exist": NOT_VISIBLE,
+    }
 
     def get_queryset(self):
         queryset = super().get_queryset()
@@ -203,7 +210,7 @@ class ReportQuerySerializer(serializers.Serializer):
     project = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     client = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
     task = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1)
-    tag = serializers.CharField(required=False, max_length=64, help_text="A tag name.")
+    tag = serializers.CharField(required=False, max_length=64, trim_whitespace=False, help_text="A tag name.")
     billable = serializers.BooleanField(required=False, allow_null=True, default=None)
     source = serializers.ChoiceField(choices=Source.choices, required=False)
 

@@ -1,10 +1,14 @@
 """Manual time entries: create, update, delete, and the validation they (and the admin) share."""
 
+from datetime import UTC, date, timedelta
+
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from accounts import policy
 
-from .. import signals
+from .. import periods, signals
 from ..exceptions import ArchivedProject, InvalidEntry, OverlappingEntry, TimerAlreadyRunning
 from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
@@ -24,6 +28,37 @@ def check_trackable(user, project: Project, task: Task | None) -> None:
         raise InvalidEntry(f"The task “{task}” belongs to another project.", field="task")
 
 
+def max_entry_length() -> timedelta:
+    """The longest an entry may last (setting TRACKING_MAX_ENTRY_HOURS)."""
+    return timedelta(hours=settings.TRACKING_MAX_ENTRY_HOURS)
+
+
+def _utc_day(moment) -> date:
+    try:
+        return moment.astimezone(UTC).date() if timezone.is_aware(moment) else moment.date()
+    except OverflowError:  # within a day of year 1 or 9999: outside the window either way
+        return moment.date()
+
+
+def check_bounds(start, end) -> None:
+    """Start and end lie in the dates time may be tracked on (`periods.window()`), an entry lasts at most
+    `max_entry_length()`, and a running entry (no end) does not start in the future. Raises InvalidEntry."""
+    for field, moment in (("start", start), ("end", end)):
+        if moment is None:
+            continue
+        problem = periods.outside_window(_utc_day(moment), field=field)
+        if problem:
+            raise InvalidEntry(problem, field=field)
+    if end is None and start > timezone.now():
+        raise InvalidEntry("A running timer cannot start in the future. Give an end to log time ahead.", field="start")
+    if end is not None and end - start > max_entry_length():
+        hours = settings.TRACKING_MAX_ENTRY_HOURS
+        raise InvalidEntry(
+            f"An entry lasts at most {hours} hours ({hours / 24:g} days); split longer work into several entries.",
+            field="end",
+        )
+
+
 def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
     """Validate an entry (new or changed) against every rule: fields, project, running timer, overlap.
 
@@ -36,6 +71,7 @@ def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
         raise InvalidEntry("A start time is required.", field="start")
     if entry.end is not None and entry.end <= entry.start:
         raise InvalidEntry("The end must be after the start.", field="end")
+    check_bounds(entry.start, entry.end)
     entry.full_clean(
         exclude=["duration_seconds", "tags", "user", "project", "task"],
         validate_unique=False,

@@ -1,6 +1,6 @@
 """The timer: start, stop, status."""
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -12,7 +12,7 @@ from ..exceptions import InvalidEntry, NoRunningTimer, TimerAlreadyRunning
 from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
-from .entries import new_entry_checked
+from .entries import max_entry_length, new_entry_checked
 from .tags import tags_resolve
 
 
@@ -76,17 +76,21 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     """Stop `user`'s (default: the actor's) running timer. Raises NoRunningTimer when none runs.
 
     Stopping always succeeds: if the user logged a later entry while the timer ran, the timer ends where that
-    entry begins, so entries never overlap.
+    entry begins, so entries never overlap; a timer that ran longer than an entry may last (TRACKING_MAX_ENTRY_HOURS)
+    ends at that length; a timer whose start lies ahead of now (possible only for entries stored before starts in
+    the future were refused) ends one minute after its start. Only an explicit `end` before the start is refused.
     """
     user = user or actor
+    policy.require(actor, policy.CREATE, TimeEntry)  # a viewer is refused (403) whether or not a timer runs
     lock_user(user.pk)
     entry = TimeEntry.objects.select_related("project", "user").filter(user=user, end=None).first()
     if entry is None:
         raise NoRunningTimer()
     policy.require(actor, policy.CHANGE, entry)
-    end = end or timezone.now()
-    if end <= entry.start:
+    if end is not None and end <= entry.start:
         raise InvalidEntry("The end must be after the timer's start.", field="end")
+    end = end or max(timezone.now(), entry.start + timedelta(minutes=1))
+    end = min(end, entry.start + max_entry_length())
     next_entry = (
         TimeEntry.objects.filter(user=user, end__isnull=False, start__gt=entry.start, start__lt=end)
         .order_by("start")

@@ -6,13 +6,15 @@ from django.core.exceptions import ObjectDoesNotExist
 from django.http import Http404
 from django.shortcuts import redirect
 
+from timetracker.errors import NOT_VISIBLE
+
 
 def get_or_404(selector, **kwargs):
     """Call a `visible_*` selector; an object the user may not see is a 404, like one that does not exist."""
     try:
         return selector(**kwargs)
     except (ObjectDoesNotExist, ValueError, TypeError) as exc:
-        raise Http404("Not found, or not visible to you.") from exc
+        raise Http404(NOT_VISIBLE) from exc
 
 
 def back(request, default: str):

@@ -4,7 +4,7 @@ from datetime import date, timedelta
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils.dateparse import parse_datetime
@@ -17,7 +17,7 @@ from timetracker.errors import message as error_message
 from .. import selectors, services
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task
-from ..periods import local_today, week_start
+from ..periods import local_today, outside_window, week_start
 from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration
 from ._common import back, get_or_404
@@ -32,6 +32,8 @@ def entry_list(request):
     filters_form = EntryFilterForm(request.GET or None, viewer=viewer)
     filters = filters_form.selector_filters(viewer.tzinfo) if filters_form.is_bound else {}
     entries = time_entry_list(viewer=viewer, filters=filters)
+    if filters_form.errors:  # a filter that cannot apply shows nothing rather than everything
+        entries = entries.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_changeable(viewer, page.object_list)
     totals = entry_totals(entries)
@@ -53,6 +55,9 @@ def entry_week(request):
         day = date.fromisoformat(request.GET.get("week", ""))
     except ValueError:
         day = local_today(viewer)
+    problem = outside_window(day, field="week")
+    if problem:
+        raise BadRequest(problem)
     monday = week_start(day)
     person = viewer
     if request.GET.get("user"):

@@ -34,6 +34,12 @@ def help_docs(request, path: str):
     return FileResponse(target.open("rb"), content_type=DOC_TYPES[target.suffix])
 
 
+def bad_request(request, exception=None):
+    """A request the page cannot answer (a date outside the range TimeTracker works with, a body that is not UTF-8):
+    the product's layout and the reason, never a bare error."""
+    return render(request, "400.html", {"reason": str(exception or "")}, status=400)
+
+
 def permission_denied(request, exception=None):
     return render(request, "403.html", {"reason": str(exception or "")}, status=403)
 

@@ -17,6 +17,7 @@ import hashlib
 import hmac
 
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 
 from accounts.policy import PolicyDenied
 from timetracker.errors import message as error_message
@@ -46,7 +47,45 @@ def processed(detail: str, **body) -> WebhookOutcome:
     return WebhookOutcome(PROCESSED, detail, 200, {"status": PROCESSED, "detail": detail, **body})
 
 
+def _kind(value) -> str:
+    return {dict: "an object", list: "a list", str: "a string", bool: "true or false"}.get(type(value), "a number")
+
+
+def payload_problem(payload: dict) -> str | None:
+    """What is wrong with the shape of a signed `issues` delivery (a field of the wrong type), or None. GitHub never
+    sends such a body; a signed one is a bug or a test, and it is refused as a failed delivery, not a crash."""
+    expected = [
+        ("action", payload.get("action"), (str,)),
+        ("issue", payload.get("issue"), (dict,)),
+        ("repository", payload.get("repository"), (dict,)),
+        ("assignee", payload.get("assignee"), (dict,)),
+    ]
+    issue = payload.get("issue") if isinstance(payload.get("issue"), dict) else {}
+    repository = payload.get("repository") if isinstance(payload.get("repository"), dict) else {}
+    assignee = payload.get("assignee") if isinstance(payload.get("assignee"), dict) else {}
+    expected += [
+        ("issue.number", issue.get("number"), (int,)),
+        *((f"issue.{name}", issue.get(name), (str,)) for name in ("title", "body", "html_url", "state")),
+        ("issue.labels", issue.get("labels"), (list,)),
+        ("repository.full_name", repository.get("full_name"), (str,)),
+        ("assignee.login", assignee.get("login"), (str,)),
+    ]
+    expected += [(f"issue.labels[{i}]", label, (dict,)) for i, label in enumerate(issue.get("labels") or [])]
+    for name, value, types in expected:
+        if value is not None and (not isinstance(value, types) or isinstance(value, bool) and bool not in types):
+            return f"{name} must be {_kind(types[0]())}, not {_kind(value)}."
+    labels = issue.get("labels") if isinstance(issue.get("labels"), list) else []
+    for i, label in enumerate(labels):
+        if label.get("name") is not None and not isinstance(label.get("name"), str):
+            return f"issue.labels[{i}].name must be a string, not {_kind(label.get('name'))}."
+    return None
+
+
 def handle(connector, event: str, payload: dict) -> WebhookOutcome:
+    if event == "issues":
+        problem = payload_problem(payload)
+        if problem:
+            raise ValidationError(f"The delivery's {problem}", code="invalid_payload")
     if event == "ping":
         return processed("pong", zen=payload.get("zen", ""))
     if event != "issues":

@@ -68,6 +68,15 @@ def declined(event: dict) -> bool:
     return any(a.get("self") and a.get("responseStatus") == "declined" for a in event.get("attendees") or [])
 
 
+TITLE_MARK = "[TT]"  # every exported event's title starts with it
+
+
+def has_title_mark(event: dict) -> bool:
+    """The title starts with [TT]: exported by a TimeTracker (this one before its private mark was stripped, another
+    installation, or the previous tool), so it is time already tracked somewhere and never imported."""
+    return str(event.get("summary") or "").lstrip().upper().startswith(TITLE_MARK)
+
+
 def is_ours(event: dict) -> bool:
     private = (event.get("extendedProperties") or {}).get("private") or {}
     return EXPORT_MARK in private
@@ -85,7 +94,7 @@ def event_summary(entry: TimeEntry) -> str:
     else:
         lines = (entry.notes or "").strip().splitlines()
         label = lines[0].strip() if lines else ""
-    summary = f"[TT] {entry.project.name}" + (f" — {label}" if label else "")
+    summary = f"{TITLE_MARK} {entry.project.name}" + (f" — {label}" if label else "")
     return summary[:250]
 
 

@@ -23,6 +23,7 @@ from .events import (
     event_time,
     failure_reason,
     fingerprint,
+    has_title_mark,
     is_all_day,
     is_ours,
     stamp,
@@ -108,6 +109,9 @@ class Importer:
             return
         if declined(event):
             sync.count("ignored_declined")
+            return
+        if has_title_mark(event):
+            sync.count("ignored_tt_title")
             return
         start, end = event_time(event.get("start")), event_time(event.get("end"))
         if start is None or end is None or end <= start:

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from slack_sdk.errors import SlackApiError
 
+from timetracker import jsonsafe
+
 from ..base import ORGANISATION, ConfigField, Connector, PeriodicJob, SecretField, WebhookOutcome, register
 from . import client, inbound, verification
 
@@ -76,12 +78,19 @@ class SlackConnector(Connector):
         )
 
     @classmethod
+    def webhook_signed_content(cls, request) -> bytes:
+        """The v0 signature covers `v0:{timestamp}:{body}`: the same command sent again within the 5-minute window
+        is a replay; a new request (even with the same text) has a new timestamp and trigger_id."""
+        return b"v0:" + request.headers.get("X-Slack-Request-Timestamp", "").encode() + b":" + request.body
+
+    @classmethod
     def webhook_parse(cls, request) -> dict:
         """A slash command or certificate check (form-encoded), else an Events API JSON object. Slack's legacy
         verification token is dropped: it is a secret and the signature already authenticated the request."""
         if request.content_type == "application/x-www-form-urlencoded" and (
             "command" in request.POST or "ssl_check" in request.POST
         ):
+            jsonsafe.check_form(request.body)  # not UTF-8, or NUL characters: a failed delivery
             payload = {key: request.POST.get(key) for key in request.POST}
         else:
             payload = super().webhook_parse(request)

@@ -8,8 +8,6 @@ relies on the database: `summary_claim` inserts the (user, date) row, and only t
 
 from __future__ import annotations
 
-import re
-
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -17,11 +15,10 @@ from django.utils import timezone
 from slack_sdk.errors import SlackApiError
 
 from accounts import policy
+from accounts.services import identity_clean
 
 from . import client, selectors
 from .models import SlackSummarySent, SlackUserPreference
-
-SLACK_USER_ID = re.compile(r"^[UW][A-Z0-9]{2,31}$")
 
 
 @transaction.atomic
@@ -41,15 +38,7 @@ def preference_update(*, actor, user, **fields) -> SlackUserPreference:
 def slack_user_link(*, actor, user, slack_user_id: str):
     """Set (or, with "", clear) the Slack user id of `user`. One Slack user links to one person."""
     policy.require(actor, policy.CHANGE, user)
-    slack_user_id = (slack_user_id or "").strip().upper()
-    if slack_user_id and not SLACK_USER_ID.match(slack_user_id):
-        raise ValidationError(
-            {"slack_user_id": "A Slack member ID looks like U012AB3CD (Slack: your profile → ⋮ → Copy member ID)."}
-        )
-    if slack_user_id:
-        taken = get_user_model().objects.filter(slack_user_id=slack_user_id).exclude(pk=user.pk).exists()
-        if taken:
-            raise ValidationError({"slack_user_id": "This Slack account is already linked to another person."})
+    slack_user_id = identity_clean(user=user, field="slack_user_id", value=slack_user_id)
     user.slack_user_id = slack_user_id
     user.save(update_fields=["slack_user_id"])
     return user

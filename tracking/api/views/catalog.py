@@ -151,7 +151,11 @@ class TaskViewSet(CatalogViewSet):
 
 
 def _tag_filters():
-    return {"name": serializers.CharField(required=False, max_length=64, help_text="Part of the name.")}
+    return {
+        "name": serializers.CharField(
+            required=False, max_length=64, trim_whitespace=False, help_text="Part of the name."
+        )
+    }
 
 
 @extend_schema_view(

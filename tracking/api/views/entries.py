@@ -24,7 +24,7 @@ def _entry_filters():
         "client": id_param("Client id."),
         "task": id_param("Task id."),
         "billable": bool_param(),
-        "tag": serializers.CharField(required=False, max_length=64, help_text="A tag name."),
+        "tag": serializers.CharField(required=False, max_length=64, trim_whitespace=False, help_text="A tag name."),
         "source": serializers.ChoiceField(choices=Source.choices, required=False),
         "running": bool_param(),
         "ordering": serializers.ChoiceField(

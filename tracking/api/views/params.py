@@ -48,9 +48,12 @@ def openapi_params(fields: dict[str, serializers.Field]) -> list[OpenApiParamete
     params = []
     for name, field in fields.items():
         enum = list(field.choices) if isinstance(field, serializers.ChoiceField) else None
-        params.append(
-            OpenApiParameter(
-                name, types.get(type(field), OpenApiTypes.STR), description=field.help_text or "", enum=enum
-            )
-        )
+        kind = types.get(type(field), OpenApiTypes.STR)
+        if isinstance(field, serializers.IntegerField):  # ids: the bounds parse_params enforces
+            kind = {"type": "integer", "minimum": field.min_value, "maximum": field.max_value}
+            kind = {k: v for k, v in kind.items() if v is not None}
+        elif type(field) is serializers.CharField:  # taken as given (not trimmed), so only "" is blank
+            kind = {"type": "string", "minLength": 0 if field.allow_blank else 1, "maxLength": field.max_length}
+            kind = {k: v for k, v in kind.items() if v is not None}
+        params.append(OpenApiParameter(name, kind, description=field.help_text or "", enum=enum))
     return params

@@ -7,8 +7,11 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from accounts.tests import api_fixtures
 from tracking.models import TimeEntry
 from tracking.tests.factories import ProjectFactory, TimeEntryFactory
+
+api_as, _api_test_settings = api_fixtures.api_as, api_fixtures._api_test_settings
 
 pytestmark = pytest.mark.django_db
 
@@ -99,6 +102,28 @@ def test_manager_filters_the_list_by_a_team_member(client_for, manager, member, 
     assert list(response.context["entries"]) == [theirs]
     everyone = client_for(manager).get(reverse("entry_list"))
     assert list(everyone.context["entries"]) == [theirs]  # other_member is outside the manager's team
+
+
+def test_a_person_the_manager_may_not_see_is_named_as_not_found_and_nothing_is_listed(
+    client_for, manager, member, other_member, team, project
+):
+    TimeEntryFactory(user=member, project=project)
+    response = client_for(manager).get(reverse("entry_list"), {"user": other_member.pk})
+    assert response.status_code == 400
+    assert response.context["filters"].errors["user"] == ["User: Not found, or not visible to you."]
+    assert list(response.context["entries"]) == []
+
+
+def test_an_entry_for_a_person_you_may_not_see_uses_the_apis_404_words(api_as, manager, other_member, team, project):
+    body = {
+        "project": project.pk,
+        "user": other_member.pk,
+        "start": "2026-03-02T09:00:00Z",
+        "end": "2026-03-02T10:00:00Z",
+    }
+    response = api_as(manager).post("/api/v1/time-entries/", body, format="json")
+    assert response.status_code == 400
+    assert response.json()["errors"]["user"] == ["Not found, or not visible to you."]
 
 
 def test_list_filters_by_date_range_project_and_billable(client_for, member, project):

@@ -126,3 +126,15 @@ def test_dashboard_query_count_is_bounded(client_for, member, project, django_as
     client = client_for(member)
     with django_assert_max_num_queries(16):
         assert client.get(reverse("dashboard")).status_code == 200
+
+
+def test_a_viewers_stop_is_refused_with_403(client_for, viewer):
+    assert client_for(viewer).post(reverse("timer_stop")).status_code == 403
+
+
+def test_a_viewers_stop_is_refused_by_the_service_whether_or_not_a_timer_runs(viewer):
+    from accounts.policy import PolicyDenied
+    from tracking import services
+
+    with pytest.raises(PolicyDenied):
+        services.timer_stop(actor=viewer)
