@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("integrations", "0003_merge_google_and_slack"),
+        ("integrations", "0005_integration_failure_streak"),
     ]
 
     operations = [
