@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "tracking",
+    "reports",
     "integrations",
     "analytics",
     # Sign-in, single sign-on and two-factor (django-allauth).
