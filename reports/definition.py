@@ -19,6 +19,7 @@ from datetime import date, datetime
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 
 from accounts import policy
 from accounts.models import Team
@@ -158,12 +159,7 @@ def definition_params(definition: dict, *, viewer, now: datetime | None = None) 
 
 
 def _team_people(team_ids):
-    user_model = get_user_model()
-    return (
-        user_model.objects.filter(teams__in=team_ids)
-        .values("pk")
-        .union(user_model.objects.filter(managed_teams__in=team_ids).values("pk"))
-    )
+    return get_user_model().objects.filter(Q(teams__in=team_ids) | Q(managed_teams__in=team_ids)).values("pk")
 
 
 def definition_from_question(question: dict) -> dict:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
-from django.db.models import Count, Exists, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -90,11 +90,7 @@ def saved_report_list(
         "popular": ["-verified", "-views_30d", "name", "pk"],
         "-updated": ["-verified", "-updated_at", "pk"],
         "name": ["-verified", "name", "pk"],
-        "recent": [
-            "-verified",
-            Coalesce("my_last_view", Value(datetime(1970, 1, 1, tzinfo=timezone.utc))).desc(),
-            "pk",
-        ],
+        "recent": ["-verified", F("my_last_view").desc(nulls_last=True), "pk"],
     }[ordering if ordering in ORDERINGS else "popular"]
     return qs.select_related("owner").prefetch_related("tags").order_by(*order)
 
