@@ -12,7 +12,7 @@ from tracking import panels
 from tracking.views.reports import chart_index
 
 from . import selectors
-from .definition import definition_from_question
+from .definition import definition_from_question, definition_query
 
 
 def report_page(request, *, params, question, **kwargs) -> panels.Panel:
@@ -25,7 +25,7 @@ def report_page(request, *, params, question, **kwargs) -> panels.Panel:
         index = chart_index(params, max(annotation.start, params.start))
         if index is not None:
             markers.append({"index": index, "text": f"{annotation.start}: {annotation.text}"})
-    query = request.GET.urlencode() or urlencode({k: v for k, v in question.items() if k != "filters"})
+    query = request.GET.urlencode() or urlencode(definition_query(definition))
     return panels.Panel(
         "reports/_report_panel.html",
         {
