@@ -9,7 +9,8 @@ class ReportsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from . import panels, rules
+        from . import gdpr, panels, rules
 
         rules.register()
         panels.register()
+        gdpr.register()
