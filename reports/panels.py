@@ -32,6 +32,8 @@ def report_page(request, *, params, question, **kwargs) -> panels.Panel:
             "matches": matches,
             "annotations": annotations,
             "save_url": reverse("saved_report_new") + "?" + query,
+            "popular": selectors.popular_in_teams(viewer=viewer, limit=3),
+            "recent": selectors.recently_viewed(viewer=viewer, limit=3),
         },
         chart_markers=markers,
     )

@@ -23,4 +23,5 @@ urlpatterns = [
         name="saved_report_comment_delete",
     ),
     path("reports/annotations/new/", views.annotation_new, name="annotation_new"),
+    path("reports/annotations/<int:pk>/delete/", views.annotation_delete, name="annotation_delete"),
 ]

@@ -323,3 +323,16 @@ def annotation_new(request):
     return render(
         request, "reports/annotation_form.html", {"form": form, "next": request.GET.get("next", "")}, status=status
     )
+
+
+@login_required
+@require_POST
+def annotation_delete(request, pk):
+    annotation = get_or_404(lambda: selectors.annotation_list(viewer=request.user).get(pk=pk))
+    try:
+        services.annotation_delete(actor=request.user, annotation=annotation)
+    except PermissionDenied as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, "Deleted the note.")
+    return back(request, "saved_report_list")

@@ -239,3 +239,13 @@ def test_team_filter_counts_the_teams_people(api_as, manager, member, other_memb
     assert created.status_code == 201, created.json()
     results = api_as(UserFactory(role=Role.ADMIN)).get(f"{URL}{created.json()['id']}/results/").json()
     assert [g["key"] for g in results["groups"]] == [member.pk]
+
+
+def test_a_refused_change_writes_nothing(api_as, member):
+    report = SavedReportFactory(owner=member, name="Mine")
+    response = api_as(member).patch(
+        f"{URL}{report.pk}/", {"name": "Renamed", "tags": ["a"], "verified": True}, format="json"
+    )
+    assert response.status_code == 403
+    report.refresh_from_db()
+    assert report.name == "Mine" and not report.tags.exists() and not report.verified

@@ -201,3 +201,33 @@ def test_members_keep_the_timer_with_popular_in_your_teams_beside_it(client_for,
     home = client_for(member).get(reverse("dashboard"))
     assert home.status_code == 200
     assert "Popular in your teams" in home.content.decode() and "Team hours" in home.content.decode()
+
+
+def test_a_saved_report_page_queries_are_bounded(client_for, manager, member, team, django_assert_max_num_queries):
+    project = ProjectFactory(is_public=True)
+    for _ in range(5):
+        TimeEntryFactory(user=member, project=project)
+    report = SavedReportFactory(owner=manager, definition={"preset": "last_30_days", "group_by": "user", "filters": {}})
+    for i in range(5):
+        AnnotationFactory(start=timezone.now().date() - timedelta(days=i), scope="everyone")
+        Comment.objects.create(report=report, author=member, text=f"comment {i}")
+    client = client_for(member)
+    with django_assert_max_num_queries(40):
+        assert client.get(reverse("saved_report_detail", args=[report.pk])).status_code == 200
+
+
+def test_the_author_deletes_their_note_from_the_report_page(client_for, manager, member):
+    mine = AnnotationFactory(author=member, scope="user", user=member)
+    theirs = AnnotationFactory(author=manager, scope="everyone")
+    client = client_for(member)
+    assert client.post(reverse("annotation_delete", args=[theirs.pk])).status_code == 302
+    assert Annotation.objects.filter(pk=theirs.pk).exists()
+    client.post(reverse("annotation_delete", args=[mine.pk]))
+    assert not Annotation.objects.filter(pk=mine.pk).exists()
+
+
+def test_the_adhoc_report_lists_popular_and_recently_viewed_reports(client_for, manager, member, team):
+    report = SavedReportFactory(owner=manager, name="Team hours", visibility="teams")
+    ReportView.objects.create(report=report, user=member, day=timezone.now().date(), last_viewed_at=timezone.now())
+    html = client_for(member).get(reverse("report"), {"preset": "this_week", "group_by": "project"}).content.decode()
+    assert "Popular in your teams this week" in html and "Recently viewed by you" in html and "Team hours" in html
