@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -93,6 +94,12 @@ def saved_report_list(
         "recent": ["-verified", F("my_last_view").desc(nulls_last=True), "pk"],
     }[ordering if ordering in ORDERINGS else "popular"]
     return qs.select_related("owner").prefetch_related("tags").order_by(*order)
+
+
+def report_owners(*, viewer) -> QuerySet:
+    """The people who own a report `viewer` may see (for the owner filter), by name."""
+    owner_ids = policy.visible(viewer, SavedReport.objects.all()).values("owner")
+    return get_user_model().objects.filter(pk__in=owner_ids).order_by("full_name", "username")
 
 
 def saved_report_get(*, viewer, pk: int) -> SavedReport:

@@ -64,6 +64,7 @@ def saved_report_list(request):
             ("name", "Name"),
         ],
         "teams": policy.visible(viewer, policy.own_teams(viewer)),
+        "owners": selectors.report_owners(viewer=viewer),
         "popular": [] if searching else selectors.popular_in_teams(viewer=viewer),
         "recent": [] if searching else selectors.recently_viewed(viewer=viewer),
         "notices": list(selectors.unread_notices(user=viewer)[:10]),
@@ -151,10 +152,6 @@ def saved_report_detail(request, pk):
         "people_note": selectors.people_count_label(results, viewer),
         "chart": _chart(viewer, results, report) if results["groups"] else None,
         "comments": selectors.comment_list(viewer=viewer, report=report),
-        "comment_form": CommentForm(),
-        "annotation_form": AnnotationForm(
-            viewer=viewer, initial={"start": results["params"].start, "end": results["params"].end}
-        ),
         "may_change": policy.can(viewer, policy.CHANGE, report),
         "may_verify": rules.may_verify(viewer),
         "adhoc_url": reverse("report") + "?" + urlencode(definition_query(report.definition)),

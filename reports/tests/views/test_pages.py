@@ -22,6 +22,9 @@ def test_list_searches_and_shows_rows(client_for, member):
     assert page.status_code == 200
     assert "Billable hours by client" in html and "Something else" not in html
     assert "For invoicing &lt;b&gt;monthly&lt;/b&gt;" in html and "billing" in html
+    by_owner = client_for(member).get(reverse("saved_report_list"), {"owner": report.owner_id}).content.decode()
+    assert "Billable hours by client" in by_owner and "Something else" not in by_owner
+    assert f'<option value="{report.owner_id}" selected>' in by_owner
 
 
 def test_list_queries_are_bounded(client_for, member, django_assert_max_num_queries):
