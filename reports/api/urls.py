@@ -1,3 +1,4 @@
+from django.urls import path
 from rest_framework.routers import SimpleRouter
 
 from . import views
@@ -6,4 +7,11 @@ router = SimpleRouter()
 router.register("saved-reports", views.SavedReportViewSet, basename="api-saved-report")
 router.register("annotations", views.AnnotationViewSet, basename="api-annotation")
 
-urlpatterns = router.urls
+urlpatterns = [
+    path(
+        "saved-reports/<str:pk>/comments/<str:comment_pk>/",
+        views.SavedReportCommentApi.as_view(),
+        name="api-saved-report-comment",
+    ),
+    *router.urls,
+]

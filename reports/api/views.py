@@ -9,6 +9,7 @@ from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
 from timetracker.api.base import ApiViewMixin, object_id
 from timetracker.api.exceptions import InvalidParameters
@@ -146,6 +147,36 @@ class SavedReportViewSet(ApiViewMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         comment = services.comment_create(actor=request.user, report=report, text=data.validated_data["text"])
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class SavedReportCommentApi(ApiViewMixin, APIView):
+    """Your own comment on a saved report: change its text, or delete it."""
+
+    scope_resource = "reports"
+
+    def _comment(self, request, pk, comment_pk):
+        report = selectors.saved_report_list(viewer=request.user).filter(pk=object_id(pk)).first()
+        comment = None
+        if report is not None:
+            comment = (
+                selectors.comment_list(viewer=request.user, report=report).filter(pk=object_id(comment_pk)).first()
+            )
+        if comment is None:
+            raise NotFound("Not found.")
+        return comment
+
+    @extend_schema(request=s.CommentSerializer, responses=s.CommentSerializer, summary="Change your comment")
+    def patch(self, request, pk, comment_pk):
+        comment = self._comment(request, pk, comment_pk)
+        data = s.CommentSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        comment = services.comment_update(actor=request.user, comment=comment, text=data.validated_data["text"])
+        return Response(s.CommentSerializer(comment).data)
+
+    @extend_schema(responses={204: None}, summary="Delete your comment")
+    def delete(self, request, pk, comment_pk):
+        services.comment_delete(actor=request.user, comment=self._comment(request, pk, comment_pk))
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 def _annotation_filters():

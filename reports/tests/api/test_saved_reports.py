@@ -249,3 +249,16 @@ def test_a_refused_change_writes_nothing(api_as, member):
     assert response.status_code == 403
     report.refresh_from_db()
     assert report.name == "Mine" and not report.tags.exists() and not report.verified
+
+
+def test_authors_change_and_delete_their_own_comments_only(api_as, manager, member):
+    report = SavedReportFactory(owner=manager)
+    comment = api_as(member).post(f"{URL}{report.pk}/comments/", {"text": "first"}, format="json").json()
+    url = f"{URL}{report.pk}/comments/{comment['id']}/"
+    assert api_as(manager).patch(url, {"text": "hijacked"}, format="json").status_code == 403
+    assert api_as(manager).delete(url).status_code == 403
+    changed = api_as(member).patch(url, {"text": "second"}, format="json")
+    assert changed.status_code == 200 and changed.json()["text"] == "second" and changed.json()["edited_at"]
+    assert api_as(member).delete(url).status_code == 204
+    assert api_as(member).delete(url).status_code == 404
+    assert api_as(member).patch(f"{URL}{report.pk}/comments/x/", {"text": "a"}, format="json").status_code == 404
