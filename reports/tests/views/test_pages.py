@@ -161,8 +161,11 @@ def test_comments_notify_the_owner_in_the_app_and_are_edited_by_their_author(cli
     assert Notice.objects.filter(recipient=manager, comment=comment, read_at=None).exists()
     listing = client_for(manager).get(reverse("saved_report_list")).content.decode()
     assert "New comments on your reports" in listing and "&lt;b&gt;offsite&lt;/b&gt;" in listing
+    assert "March is low" not in client_for(manager).get(reverse("dashboard")).content.decode()  # names, not text
+    assert 'id="comment-notices"' in client_for(manager).get(reverse("dashboard")).content.decode()
     client_for(manager).get(reverse("saved_report_detail", args=[report.pk]))
     assert not Notice.objects.filter(read_at=None).exists()
+    assert 'id="comment-notices"' not in client_for(manager).get(reverse("dashboard")).content.decode()
 
     assert (
         client_for(manager)
