@@ -190,7 +190,7 @@ def definition_query(definition: dict) -> dict:
         query.update(preset="custom", start=definition.get("start"), end=definition.get("end"))
     for name, value in (definition.get("filters") or {}).items():
         if name == "billable":
-            query[name] = "true" if value else "false"
+            query[name] = "1" if value else "0"  # the report form's choices
         elif name != "team" and len(value) == 1:
             query[name] = value[0]
     return query

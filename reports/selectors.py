@@ -117,14 +117,21 @@ def annotation_list(*, viewer, start: date | None = None, end: date | None = Non
     return qs.select_related("author", "client", "project", "team", "user").order_by("start", "pk")
 
 
+def _as_list(value) -> list:
+    """Filter ids as a list: the ad-hoc report gives one id, a saved definition a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
 def annotations_for(*, viewer, params) -> list[Annotation]:
     """The annotations in a report's range and in the viewer's scope; with client or project filters, those about
     other clients and projects are left out."""
     qs = annotation_list(viewer=viewer, start=params.start, end=params.end)
-    clients, projects = params.filters.get("client"), params.filters.get("project")
+    clients, projects = _as_list(params.filters.get("client")), _as_list(params.filters.get("project"))
     if clients or projects:
-        client_ids = list(clients or [])
-        project_ids = list(projects or [])
+        client_ids = list(clients)
+        project_ids = list(projects)
         if clients:
             project_ids += list(Project.objects.filter(client__in=client_ids).values_list("pk", flat=True))
         if projects:

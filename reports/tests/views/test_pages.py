@@ -237,3 +237,47 @@ def test_the_adhoc_report_lists_popular_and_recently_viewed_reports(client_for, 
     ReportView.objects.create(report=report, user=member, day=timezone.now().date(), last_viewed_at=timezone.now())
     html = client_for(member).get(reverse("report"), {"preset": "this_week", "group_by": "project"}).content.decode()
     assert "Popular in your teams this week" in html and "Recently viewed by you" in html and "Team hours" in html
+
+
+def test_the_edit_form_and_the_adhoc_link_keep_every_part_of_the_question(client_for, member):
+    acme = ClientFactory(name="Acme")
+    report = SavedReportFactory(
+        owner=member,
+        definition={
+            "preset": "last_month",
+            "group_by": "client",
+            "then_by": "user",
+            "chart": "line",
+            "filters": {"client": [acme.pk], "billable": False},
+        },
+    )
+    client = client_for(member)
+    edit = client.get(reverse("saved_report_edit", args=[report.pk]))
+    html = edit.content.decode()
+    assert 'class="error"' not in html
+    assert '<option value="0" selected>' in html and f'<option value="{acme.pk}" selected>' in html
+    page = client.get(reverse("saved_report_detail", args=[report.pk]))
+    adhoc = client.get(page.context["adhoc_url"])
+    assert adhoc.status_code == 200
+    assert adhoc.context["question"] == {
+        "preset": "last_month",
+        "group_by": "client",
+        "then_by": "user",
+        "filters": {"client": acme.pk, "billable": False},
+    }
+
+
+def test_a_report_filtered_to_a_client_shows_its_notes_not_other_clients(client_for, member):
+    acme, globex = ClientFactory(name="Acme"), ClientFactory(name="Globex")
+    project = ProjectFactory(client=acme, is_public=True)
+    TimeEntryFactory(user=member, project=project)
+    today = timezone.now().date()
+    AnnotationFactory(start=today, end=today, scope="client", client=acme, text="Acme release")
+    AnnotationFactory(start=today, end=today, scope="client", client=globex, text="Globex audit")
+    AnnotationFactory(start=today, end=today, scope="everyone", text="Public holiday")
+    page = client_for(member).get(
+        reverse("report"), {"preset": "last_30_days", "group_by": "project", "client": acme.pk}
+    )
+    html = page.content.decode()
+    assert "Acme release" in html and "Public holiday" in html and "Globex audit" not in html
+    assert len(page.context["chart"]["markers"]) == 2
