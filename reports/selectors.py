@@ -53,7 +53,8 @@ def saved_report_list(
     """The saved reports `viewer` may see, each with `views_30d` (distinct viewers over 30 days), `is_favourite`,
     `my_last_view` and its owner and tags loaded. Verified reports come first in every ordering."""
     qs = policy.visible(viewer, SavedReport.objects.all())
-    search = (search or "").strip()[:MAX_SEARCH]
+    search = (search or "").replace("\x00", "").strip()[:MAX_SEARCH]  # PostgreSQL refuses NUL in a query
+    tag = (tag or "").replace("\x00", "").strip()
     if search:
         tagged = SavedReport.tags.rel.related_model.objects.filter(name__icontains=search).values("report")
         qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search) | Q(pk__in=tagged))

@@ -281,3 +281,12 @@ def test_a_report_filtered_to_a_client_shows_its_notes_not_other_clients(client_
     html = page.content.decode()
     assert "Acme release" in html and "Public holiday" in html and "Globex audit" not in html
     assert len(page.context["chart"]["markers"]) == 2
+
+
+@pytest.mark.parametrize(
+    "query",
+    [{"search": "a\x00b"}, {"tag": "\x00"}, {"page": "abc"}, {"owner": "-1"}, {"ordering": "drop"}, {"team": "x"}],
+)
+def test_odd_list_parameters_never_fail(client_for, member, query):
+    SavedReportFactory()
+    assert client_for(member).get(reverse("saved_report_list"), query).status_code == 200
