@@ -19,6 +19,11 @@ INTEGRATION_CONNECTED = "integration.connected"
 INTEGRATION_SYNCED = "integration.synced"
 INTEGRATION_FAILED = "integration.failed"
 FEATURE_INTERACTION = "feature_interaction"
+# Saved reports (named as the saved-reports contract names them)
+REPORT_SAVED = "report_saved"
+SAVED_REPORT_VIEWED = "saved_report_viewed"
+ANNOTATION_CREATED = "annotation_created"
+REPORT_COMMENTED = "report_commented"
 
 TIME_ENTRY_EVENTS = {"created": TIME_ENTRY_CREATED, "updated": TIME_ENTRY_UPDATED, "deleted": TIME_ENTRY_DELETED}
 EXPORT_EVENTS = {"csv": EXPORT_CSV, "xlsx": EXPORT_XLSX}
@@ -68,6 +73,10 @@ class Prop:
     COUNTS = "counts"
     FEATURE_FLAG = "feature_flag"
     ACTION = "action"
+    REPORT_ID = "report_id"
+    ANNOTATION_ID = "annotation_id"
+    SCOPE = "scope"
+    BY_OWNER = "by_owner"
     # installation telemetry
     PLATFORM = "platform"
     PYTHON_VERSION = "python_version"

@@ -7,13 +7,17 @@ track_event enqueues a Celery task, activity_record writes one local row.
 from . import services
 from .client import shutdown_client
 from .events import (
+    ANNOTATION_CREATED,
     AUTH_LOGOUT,
     EXPORT_EVENTS,
     INTEGRATION_CONNECTED,
     INTEGRATION_FAILED,
     INTEGRATION_SYNCED,
     PROJECT_CREATED,
+    REPORT_COMMENTED,
+    REPORT_SAVED,
     REPORT_VIEWED,
+    SAVED_REPORT_VIEWED,
     TIME_ENTRY_EVENTS,
     TIMER_STARTED,
     TIMER_STOPPED,
@@ -121,6 +125,25 @@ def on_report_exported(sender, user_id, format, row_count=0, interface="", **kwa
         track(user_id, EXPORT_EVENTS[format], {Prop.ROW_COUNT: row_count, Prop.INTERFACE: interface})
 
 
+# --- saved reports (ids only: never a report's name, description, tags, comment or note text) ----------------
+def on_report_saved(sender, report_id, actor_id, action, **kwargs):
+    if action in ("created", "duplicated"):
+        track(actor_id, REPORT_SAVED, {Prop.REPORT_ID: report_id, Prop.ACTION: action})
+
+
+def on_saved_report_viewed(sender, report_id, user_id, interface="", **kwargs):
+    track(user_id, SAVED_REPORT_VIEWED, {Prop.REPORT_ID: report_id, Prop.INTERFACE: interface})
+
+
+def on_annotation_created(sender, annotation_id, actor_id, scope="", **kwargs):
+    track(actor_id, ANNOTATION_CREATED, {Prop.ANNOTATION_ID: annotation_id, Prop.SCOPE: scope})
+
+
+def on_report_commented(sender, report_id, comment_id, actor_id, owner_id=None, **kwargs):
+    # No comment id: the privacy filter drops any key that speaks of comments, and the report id says enough.
+    track(actor_id, REPORT_COMMENTED, {Prop.REPORT_ID: report_id, Prop.BY_OWNER: actor_id == owner_id})
+
+
 # --- integrations ------------------------------------------------------------------------------------------------
 def on_integration_connected(sender, integration_id, provider, user_id=None, actor_id=None, **kwargs):
     track(actor_id or user_id, INTEGRATION_CONNECTED, {Prop.PROVIDER: provider})
@@ -160,6 +183,8 @@ def connect() -> None:
 
     from accounts import signals as accounts_signals
     from integrations import signals as integration_signals
+    from reports import signals as reports_signals
+    from reports.models import Annotation, SavedReport
     from tracking import signals as tracking_signals
     from tracking.models import Client, Project, TimeEntry
 
@@ -176,6 +201,10 @@ def connect() -> None:
         (tracking_signals.client_changed, on_client_changed, Client),
         (tracking_signals.report_viewed, on_report_viewed, TimeEntry),
         (tracking_signals.report_exported, on_report_exported, TimeEntry),
+        (reports_signals.report_saved, on_report_saved, SavedReport),
+        (reports_signals.saved_report_viewed, on_saved_report_viewed, SavedReport),
+        (reports_signals.annotation_created, on_annotation_created, Annotation),
+        (reports_signals.report_commented, on_report_commented, SavedReport),
         # The Integration model belongs to the integrations app; any sender of these signals is an integration.
         (integration_signals.integration_connected, on_integration_connected, None),
         (integration_signals.integration_synced, on_integration_synced, None),

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-PACKAGES = ("timetracker", "accounts", "tracking", "integrations", "analytics", "backups", "monitoring")
+PACKAGES = ("timetracker", "accounts", "tracking", "reports", "integrations", "analytics", "backups", "monitoring")
 LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
 
 
@@ -65,7 +65,7 @@ def test_tracking_importing_analytics_breaks_the_contracts(tree):
     result = _lint(tree, "domain-apps-stay-below", "app-layers")
 
     assert result.returncode == 1
-    assert "tracking and accounts never import integrations or analytics BROKEN" in result.stdout
+    assert "tracking and accounts never import reports, integrations or analytics BROKEN" in result.stdout
     assert "tracking.reports -> analytics.services" in result.stdout
 
 
@@ -78,6 +78,25 @@ def test_an_app_importing_monitoring_breaks_the_contracts(tree):
     assert "no other app imports it BROKEN" in result.stdout.replace("\n", " ")
     assert "analytics.selectors -> monitoring.checks" in result.stdout
     assert "analytics is not allowed to import monitoring" in result.stdout
+
+
+def test_tracking_importing_saved_reports_breaks_the_contracts(tree):
+    _add_import(tree, "tracking.views.reports", "from reports import selectors as _saved  # noqa")
+
+    result = _lint(tree, "domain-apps-stay-below", "app-layers")
+
+    assert result.returncode == 1
+    assert "tracking is not allowed to import reports" in result.stdout
+    assert "tracking.views.reports -> reports.selectors" in result.stdout
+
+
+def test_saved_reports_importing_integrations_breaks_the_layers(tree):
+    _add_import(tree, "reports.selectors", "import integrations.selectors  # noqa")
+
+    result = _lint(tree, "app-layers")
+
+    assert result.returncode == 1
+    assert "reports is not allowed to import integrations" in result.stdout
 
 
 def test_accounts_importing_tracking_breaks_the_layers(tree):

@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "accounts",
     "tracking",
+    "reports",
     "integrations",
     "analytics",
     "backups",  # manage.py backup / restore (docs/admin/deployment/backup.md)

@@ -23,6 +23,7 @@ urlpatterns = [
     path("integrations/", include("integrations.urls")),
     path("api/", include("timetracker.api.urls")),  # REST API v1, schema and docs
     # --- Web UI (issue 5): the dashboard is the home page ---
+    path("", include("reports.urls")),  # saved reports (issue 15), beside the ad-hoc report
     path("", include("tracking.urls")),
     path("", include("accounts.profile_urls")),
 ]

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -204,4 +204,20 @@ def report_summary(
         "total": _totals(total),
         "running_seconds": int(total["_running_seconds"] or 0),
         "as_of": now,
+    }
+
+
+def report_people(*, viewer, params: ReportParams) -> dict:
+    """How many people have time in the report's question: {"visible": those `viewer` may see, "total": everyone}.
+
+    Counts only (never who), so a report opened by someone who sees less can say how much it leaves out
+    ("showing your own time: 1 of 12 people"). Two queries.
+    """
+    begin, finish = params.period.bounds(viewer.tzinfo)
+    everyone = _apply_filters(TimeEntry.objects.filter(start__gte=begin, start__lt=finish), viewer, params.filters)
+    visible = policy.visible(viewer, everyone)
+    count = Count("user_id", distinct=True)
+    return {
+        "visible": visible.order_by().aggregate(n=count)["n"],
+        "total": everyone.order_by().aggregate(n=count)["n"],
     }

@@ -15,6 +15,7 @@ SCOPES = (
     "read:time_entries",
     "write:time_entries",
     "read:reports",
+    "write:reports",
     "read:users",
     "read:integrations",
     "write:integrations",

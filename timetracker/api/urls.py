@@ -24,6 +24,8 @@ class ApiRootView(ApiViewMixin, APIView):
         "time-entries": "api-time-entry-list",
         "timer": "api-timer",
         "reports/summary": "api-report-summary",
+        "saved-reports": "api-saved-report-list",
+        "annotations": "api-annotation-list",
         "users/me": "api-user-me",
         "users": "api-user-list",
         "health": "api-health",
@@ -38,6 +40,7 @@ class ApiRootView(ApiViewMixin, APIView):
 v1 = [
     path("", ApiRootView.as_view(), name="api-root"),
     path("", include("tracking.api.urls")),
+    path("", include("reports.api.urls")),
     path("", include("accounts.api.urls")),
     path("integrations/", include("integrations.api.urls")),
     path("", include("monitoring.api_urls")),

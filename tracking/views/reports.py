@@ -11,11 +11,11 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .. import signals
+from .. import panels, signals
 from ..exceptions import InvalidFilter
 from ..forms import EntryFilterForm, add_service_error
 from ..models import TimeEntry
-from ..periods import PRESET_CHOICES
+from ..periods import PRESET_CHOICES, week_start
 from ..reports import GROUP_BY_CHOICES as GROUP_BY
 from ..reports import report_params, report_summary
 from ..utils import format_duration
@@ -70,9 +70,22 @@ def _run(request):
     return form, params, report_summary(viewer=viewer, params=params, now=now)
 
 
-def _chart_data(viewer, params, summary) -> dict:
+# Up to this many days the time chart has a bar per day; beyond, a bar per week.
+BY_DAY_MAX_DAYS = 63
+
+
+def chart_index(params, day) -> int | None:
+    """The bar of the time chart that `day` falls in (None outside the report's period)."""
+    if not params.start <= day <= params.end:
+        return None
+    if params.period.days <= BY_DAY_MAX_DAYS:
+        return (day - params.start).days
+    return (week_start(day) - week_start(params.start)).days // 7
+
+
+def chart_data(viewer, params, summary) -> dict:
     """A bar per day (per week beyond ~2 months) split billable / non-billable, and the breakdown of the first level."""
-    by_day = params.period.days <= 63
+    by_day = params.period.days <= BY_DAY_MAX_DAYS
     over_time = report_summary(
         viewer=viewer, params=params.regrouped("day" if by_day else "week"), now=summary["as_of"]
     )
@@ -97,9 +110,12 @@ def _chart_data(viewer, params, summary) -> dict:
 @login_required
 def report(request):
     form, params, summary = _run(request)
-    context = {"form": form, "params": params, "summary": summary}
+    context = {"form": form, "params": params, "summary": summary, "question": None, "panels": []}
     if summary is not None:
-        context["chart"] = _chart_data(request.user, params, summary)
+        context["question"] = form.question()
+        context["panels"] = panels.panels(panels.REPORT, request, params=params, question=context["question"])
+        context["chart"] = chart_data(request.user, params, summary)
+        context["chart"]["markers"] = [m for p in context["panels"] for m in p.chart_markers]
         signals.report_viewed.send(
             sender=TimeEntry,
             user_id=request.user.pk,

@@ -3,13 +3,13 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from accounts import policy
 from timetracker.errors import message as error_message
 
-from .. import selectors, services
+from .. import panels, selectors, services
 from ..exceptions import NoRunningTimer
 from ..forms import TimerStartForm, add_service_error, tag_names
 from ..models import Project, TimeEntry
@@ -28,12 +28,16 @@ def _dashboard(request, form=None, status=200):
         "may_track": policy.can(user, policy.CREATE, TimeEntry),
         "may_create_project": policy.can(user, policy.CREATE, Project),
         "first_run": not recent and not selectors.has_entries(viewer=user),
+        "panels": panels.panels(panels.DASHBOARD, request),
     }
     return render(request, "tracking/dashboard.html", context, status=status)
 
 
 @login_required
 def dashboard(request):
+    home = panels.home_for(request.user)
+    if home:
+        return redirect(home)
     return _dashboard(request)
 
 

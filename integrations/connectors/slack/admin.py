@@ -14,7 +14,15 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
 
 class SlackUserPreferenceAdmin(ReadOnlyAdmin):
-    list_display = ("user", "notify_on_start", "notify_on_stop", "daily_summary", "summary_time", "updated_at")
+    list_display = (
+        "user",
+        "notify_on_start",
+        "notify_on_stop",
+        "daily_summary",
+        "notify_on_comment",
+        "summary_time",
+        "updated_at",
+    )
     list_filter = ("daily_summary", "notify_on_start", "notify_on_stop")
     search_fields = ("user__username", "user__email")
 

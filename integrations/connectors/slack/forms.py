@@ -17,6 +17,9 @@ class PreferencesForm(forms.Form):
     notify_on_start = forms.ChoiceField(label="When my timer starts", choices=Delivery.choices)
     notify_on_stop = forms.ChoiceField(label="When my timer stops", choices=Delivery.choices)
     daily_summary = forms.BooleanField(label="Send me a daily summary", required=False)
+    notify_on_comment = forms.BooleanField(
+        label="Tell me when someone comments on a saved report I own", required=False
+    )
     summary_time = forms.TimeField(
         label="At (HH:MM, my time zone)",
         input_formats=["%H:%M"],
@@ -30,5 +33,6 @@ class PreferencesForm(forms.Form):
             "notify_on_start": preference.notify_on_start,
             "notify_on_stop": preference.notify_on_stop,
             "daily_summary": preference.daily_summary,
+            "notify_on_comment": preference.notify_on_comment,
             "summary_time": preference.summary_time,
         }

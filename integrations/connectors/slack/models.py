@@ -28,6 +28,9 @@ class SlackUserPreference(models.Model):
     notify_on_start = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.CHANNEL)
     notify_on_stop = models.CharField(max_length=8, choices=Delivery.choices, default=Delivery.CHANNEL)
     daily_summary = models.BooleanField(default=False)
+    notify_on_comment = models.BooleanField(
+        default=False, help_text=_("A direct message when someone comments on a saved report you own.")
+    )
     summary_time = models.TimeField(default=default_summary_time, help_text=_("Local time (HH:MM) in your time zone."))
     updated_at = models.DateTimeField(auto_now=True)
 

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from django.conf import settings
+from django.urls import reverse
+
 from tracking.models import TimeEntry
 from tracking.utils import format_duration
 
@@ -37,6 +40,24 @@ def notice_target(entry: TimeEntry, event: str, config: dict) -> str:
     if choice == Delivery.CHANNEL:
         return config.get("default_channel") or ""
     return ""
+
+
+def comment_target(comment) -> str:
+    """The report owner's DM for a new comment, or "" (not linked, not opted in, their own comment)."""
+    owner = comment.report.owner
+    if not owner.slack_user_id or not owner.is_active or owner.pk == comment.author_id:
+        return ""
+    return owner.slack_user_id if selectors.preference_get(owner).notify_on_comment else ""
+
+
+def comment_text(comment) -> str:
+    """A new comment, told to the report's owner in a DM (they may see both the report and the comment)."""
+    url = settings.SITE_URL + reverse("saved_report_detail", args=[comment.report_id]) + "#comments"
+    excerpt = comment.text if len(comment.text) <= 300 else comment.text[:299] + "…"
+    return (
+        f":speech_balloon: {commands.escape(comment.author)} commented on your report "
+        f"<{url}|{commands.escape(comment.report.name)}>: {commands.escape(excerpt)}"
+    )
 
 
 def summary_text(user, day: date) -> str:

@@ -1,4 +1,5 @@
-"""Receivers of tracking's timer signals (any source: web, API, GitHub, Slack): each enqueues a notice task.
+"""Receivers of tracking's timer signals (any source: web, API, GitHub, Slack) and of saved reports' comments:
+each enqueues a notice task.
 
 Connected by SlackConnector.ready() with an explicit sender and dispatch_uid. Queuing never raises into the
 timer's request and never delays it: a broker outage leaves the notice in the outbox, to be sent later; without a
@@ -8,6 +9,8 @@ broker the notice runs after the timer's response has gone out.
 from __future__ import annotations
 
 from timetracker import outbox
+from reports.models import SavedReport
+from reports.signals import report_commented
 from tracking.models import TimeEntry
 from tracking.signals import timer_started, timer_stopped
 
@@ -26,6 +29,15 @@ def on_timer_stopped(sender, entry_id, duration_seconds=None, **kwargs) -> None:
     _enqueue(entry_id, "stopped", duration_seconds)
 
 
+def on_report_commented(sender, comment_id, actor_id=None, owner_id=None, **kwargs) -> None:
+    if owner_id is None or owner_id == actor_id:
+        return
+    outbox.enqueue(tasks.slack_notify_comment_task.name, comment_id)
+
+
 def connect() -> None:
     timer_started.connect(on_timer_started, sender=TimeEntry, dispatch_uid="integrations.slack.timer_started")
     timer_stopped.connect(on_timer_stopped, sender=TimeEntry, dispatch_uid="integrations.slack.timer_stopped")
+    report_commented.connect(
+        on_report_commented, sender=SavedReport, dispatch_uid="integrations.slack.report_commented"
+    )

@@ -14,6 +14,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from accounts import policy
+from reports.models import Comment
 from tracking import periods
 from tracking import selectors as tracking_selectors
 from tracking.models import Project, TimeEntry
@@ -144,3 +145,8 @@ def summaries_due(*, now: datetime | None = None) -> list[tuple[int, date]]:
         )
     )
     return [item for item in due if item not in claimed]
+
+
+def comment_for_notice(comment_id: int):
+    """A saved report's comment with its report, owner and author loaded, or None when it is gone."""
+    return Comment.objects.select_related("report__owner", "author").filter(pk=comment_id).first()

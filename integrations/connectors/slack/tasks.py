@@ -56,6 +56,26 @@ def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: i
     return "posted"
 
 
+@shared_task(bind=True, name="integrations.slack.notify_comment", max_retries=MAX_RETRIES)
+def slack_notify_comment_task(self, comment_id: int) -> str:
+    """Tell a saved report's owner about a new comment by DM, when they linked Slack and asked for it."""
+    integration = selectors.slack_integration()
+    token = selectors.slack_secret("bot_token", integration)
+    if not token:
+        return "not configured"
+    comment = selectors.comment_for_notice(comment_id)
+    if comment is None:
+        return "comment gone"
+    channel = notices.comment_target(comment)
+    if not channel:
+        return "not wanted"
+    try:
+        client.post_message(token, channel=channel, text=notices.comment_text(comment))
+    except client.SLACK_ERRORS as exc:
+        return _retry_or_record(self, exc, integration, f"the notice of comment {comment_id}", "notify_failed")
+    return "posted"
+
+
 def _retry_or_record(task, exc: Exception, integration, what: str, error_code: str) -> str:
     error = client.describe_error(exc)
     if _may_retry(task):

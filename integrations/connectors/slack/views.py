@@ -39,6 +39,7 @@ def preferences_view(request):
                         notify_on_start=data["notify_on_start"],
                         notify_on_stop=data["notify_on_stop"],
                         daily_summary=data["daily_summary"],
+                        notify_on_comment=data["notify_on_comment"],
                         summary_time=data["summary_time"],
                     )
                 message = "Saved."

@@ -8,6 +8,8 @@ from tracking.demo import seed_demo
 
 # Set-up commands that other apps may provide; run when present so this app needs no import of them.
 OPTIONAL_SETUP_COMMANDS = ("setup_periodic_tasks",)
+# Demo data of the apps above tracking (saved reports), run after tracking's own when present.
+OPTIONAL_DEMO_COMMANDS = ("seed_demo_reports",)
 
 
 class Command(BaseCommand):
@@ -31,6 +33,9 @@ class Command(BaseCommand):
             if not settings.DEBUG:
                 raise CommandError("Demo data is for local installs: run with DEBUG=True, or pass --no-demo.")
             logins = seed_demo()
+            for name in OPTIONAL_DEMO_COMMANDS:
+                if name in available:
+                    call_command(name, verbosity=0)
 
         host, _, port = addrport.rpartition(":")
         host = host or "127.0.0.1"

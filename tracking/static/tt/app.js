@@ -93,6 +93,29 @@
 
   var PALETTE = ["#2563eb", "#16a34a", "#db2777", "#d97706", "#7c3aed", "#0891b2", "#64748b", "#dc2626", "#65a30d", "#c026d3"];
 
+  // Annotations: a dashed line and a triangle over the bar of each marker's day; the text is listed under the chart
+  // (and drawn on the canvas, never inserted as HTML).
+  function markerPlugin(markers) {
+    return {
+      id: "ttMarkers",
+      afterDatasetsDraw: function (chart) {
+        if (!markers.length) { return; }
+        var x = chart.scales.x, area = chart.chartArea, ctx = chart.ctx;
+        ctx.save();
+        ctx.strokeStyle = "#b45309";
+        ctx.fillStyle = "#b45309";
+        ctx.setLineDash([4, 3]);
+        markers.forEach(function (marker) {
+          var px = x.getPixelForValue(marker.index);
+          if (isNaN(px)) { return; }
+          ctx.beginPath(); ctx.moveTo(px, area.top); ctx.lineTo(px, area.bottom); ctx.stroke();
+          ctx.beginPath(); ctx.moveTo(px - 5, area.top); ctx.lineTo(px + 5, area.top); ctx.lineTo(px, area.top + 8); ctx.fill();
+        });
+        ctx.restore();
+      }
+    };
+  }
+
   function drawCharts(root) {
     var canvases = root.querySelectorAll("canvas[data-chart]");
     var dataNode = document.getElementById("chart-data");
@@ -105,7 +128,8 @@
         var config;
         if (canvas.dataset.chart === "time") {
           config = {
-            type: "bar",
+            type: data.kind === "line" ? "line" : "bar",
+            plugins: [markerPlugin(data.markers || [])],
             data: { labels: data.time.labels, datasets: [
               { label: "Billable hours", data: data.time.billable, backgroundColor: "#2563eb", stack: "h" },
               { label: "Non-billable hours", data: data.time.nonbillable, backgroundColor: "#94a3b8", stack: "h" }

@@ -1,0 +1,149 @@
+"""Serializers of the saved reports API: they validate the shape of input and shape output; the services check the
+rules (ids the owner may see, who may change or verify) and write."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from tracking import periods
+from tracking.api.serializers import ReportSummarySerializer, UtcDateTimeField
+from tracking.reports import GROUP_BY_CHOICES
+
+from ..definition import FILTERS, KEYS, MAX_IDS
+from ..models import (
+    ANNOTATION_MAX,
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    TAG_MAX,
+    TAGS_MAX,
+    AnnotationScope,
+    ChartType,
+    Visibility,
+)
+
+MAX_ID = 2**63 - 1
+
+
+def _ids(help_text: str) -> serializers.ListField:
+    return serializers.ListField(
+        child=serializers.IntegerField(min_value=1, max_value=MAX_ID),
+        max_length=MAX_IDS,
+        required=False,
+        help_text=help_text,
+    )
+
+
+class _Strict(serializers.Serializer):
+    """Refuses keys it does not know, so a typo in a filter is an error, not a report about everything."""
+
+    known: tuple[str, ...] = ()
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(str(k)[:40] for k in set(data) - set(self.known))
+            if unknown:
+                raise serializers.ValidationError({k: ["Unknown field."] for k in unknown})
+        return super().to_internal_value(data)
+
+
+class DefinitionFiltersSerializer(_Strict):
+    known = FILTERS
+    client = _ids("Client ids.")
+    project = _ids("Project ids.")
+    task = _ids("Task ids.")
+    user = _ids("User ids.")
+    team = _ids("Team ids (their members' and managers' time).")
+    tag = _ids("Tag ids.")
+    billable = serializers.BooleanField(required=False, allow_null=True)
+
+
+class DefinitionSerializer(_Strict):
+    known = KEYS
+    preset = serializers.ChoiceField(
+        choices=list(periods.PRESETS),
+        required=False,
+        allow_null=True,
+        help_text="A period that stays relative (seen from the viewer's today); or null with start and end.",
+    )
+    start = serializers.DateField(required=False, allow_null=True)
+    end = serializers.DateField(required=False, allow_null=True)
+    group_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES)
+    then_by = serializers.ChoiceField(choices=GROUP_BY_CHOICES, required=False, allow_null=True)
+    filters = DefinitionFiltersSerializer(required=False)
+    chart = serializers.ChoiceField(choices=ChartType.values, required=False, default=ChartType.BAR)
+
+
+class SavedReportSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(read_only=True)
+    description = serializers.CharField(read_only=True)
+    tags = serializers.SerializerMethodField()
+    visibility = serializers.ChoiceField(choices=Visibility.values, read_only=True)
+    definition = serializers.JSONField(read_only=True, help_text="As given, with defaults filled in.")
+    owner = serializers.IntegerField(source="owner_id", read_only=True, help_text="User id.")
+    verified = serializers.BooleanField(read_only=True)
+    favourite = serializers.BooleanField(source="is_favourite", read_only=True, help_text="In your favourites.")
+    views_30d = serializers.IntegerField(read_only=True, help_text="Distinct people who opened it in 30 days.")
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True, allow_null=True)
+    created_at = UtcDateTimeField(read_only=True)
+    updated_by = serializers.IntegerField(source="updated_by_id", read_only=True, allow_null=True)
+    updated_at = UtcDateTimeField(read_only=True)
+
+    def get_tags(self, obj) -> list[str]:
+        return [t.name for t in obj.tags.all()]
+
+
+class SavedReportWriteSerializer(serializers.Serializer):
+    name = serializers.CharField(
+        max_length=NAME_MAX, required=False, allow_blank=True, help_text="Omit for the suggested name."
+    )
+    description = serializers.CharField(max_length=DESCRIPTION_MAX, required=False, allow_blank=True)
+    tags = serializers.ListField(child=serializers.CharField(max_length=TAG_MAX), max_length=TAGS_MAX, required=False)
+    visibility = serializers.ChoiceField(choices=Visibility.values, required=False)
+    definition = DefinitionSerializer(required=True)
+    verified = serializers.BooleanField(required=False, help_text="Managers and admins only.")
+
+    def to_internal_value(self, data):
+        values = super().to_internal_value(data)
+        if "definition" in values:  # back to JSON types: the service checks and stores the definition as data
+            definition = dict(values["definition"])
+            for name in ("start", "end"):
+                if definition.get(name) is not None:
+                    definition[name] = definition[name].isoformat()
+            definition["filters"] = dict(definition.get("filters") or {})
+            values["definition"] = definition
+        return values
+
+
+class AnnotationSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    start = serializers.DateField()
+    end = serializers.DateField(required=False, allow_null=True, help_text="Omit for one day.")
+    text = serializers.CharField(max_length=ANNOTATION_MAX)
+    scope = serializers.ChoiceField(choices=AnnotationScope.values, default=AnnotationScope.EVERYONE)
+    scope_id = serializers.IntegerField(
+        min_value=1, max_value=MAX_ID, required=False, allow_null=True, help_text="The client, project, team or user."
+    )
+
+
+class CommentSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    author = serializers.IntegerField(source="author_id", read_only=True, help_text="User id.")
+    text = serializers.CharField(max_length=COMMENT_MAX)
+    created_at = UtcDateTimeField(read_only=True)
+    edited_at = UtcDateTimeField(read_only=True, allow_null=True)
+
+
+class SavedReportResultsSerializer(ReportSummarySerializer):
+    annotations = AnnotationSerializer(many=True, help_text="Notes in the period that you may see.")
+    visible_people = serializers.IntegerField(
+        required=False, help_text="Present when you see fewer people than the report covers: how many you see."
+    )
+    total_people = serializers.IntegerField(
+        required=False, help_text="Present with visible_people: how many people have time in the report."
+    )
+
+
+class FavouriteSerializer(serializers.Serializer):
+    favourite = serializers.BooleanField()

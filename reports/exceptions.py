@@ -1,0 +1,25 @@
+"""Errors of saved reports, annotations and comments: domain errors with a code, a status and the field they are
+about, translated by timetracker.errors like tracking's."""
+
+from tracking.exceptions import TrackingError
+
+
+class InvalidDefinition(TrackingError):
+    """A saved report's definition names a period, grouping or filter that does not exist or that its owner may not
+    see."""
+
+    code = "invalid_definition"
+    field = "definition"
+
+
+class InvalidReport(TrackingError):
+    code = "invalid"
+
+
+class InvalidAnnotation(TrackingError):
+    code = "invalid_annotation"
+
+
+class InvalidComment(TrackingError):
+    code = "invalid"
+    field = "text"

@@ -1,0 +1,98 @@
+"""Forms of the saved reports pages: they parse input; the services decide (their errors land on the fields)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib.auth import get_user_model
+
+from accounts import policy
+from accounts.models import Team
+from tracking.models import Client, Project
+from tracking.views.reports import ReportForm
+
+from .definition import ID_FILTERS, definition_from_question
+from .models import ANNOTATION_MAX, COMMENT_MAX, DESCRIPTION_MAX, NAME_MAX, AnnotationScope, ChartType, Visibility
+
+
+class SavedReportForm(ReportForm):
+    """The report's question (the ad-hoc report's fields) and what a saved report adds: name, description, tags,
+    visibility, chart."""
+
+    name = forms.CharField(max_length=NAME_MAX, required=False, help_text="Leave empty for the suggested name.")
+    description = forms.CharField(
+        max_length=DESCRIPTION_MAX,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="What the report answers and what to know when reading it. Links are shown as links.",
+    )
+    tags_text = forms.CharField(label="Tags", max_length=600, required=False, help_text="Comma separated")
+    visibility = forms.ChoiceField(choices=Visibility.choices, initial=Visibility.PRIVATE)
+    chart = forms.ChoiceField(label="Chart", choices=ChartType.choices, initial=ChartType.BAR)
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="All teams")
+    save_anyway = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    field_order = ["name", "description", "tags_text", "visibility", "preset", "start", "end", "group_by", "then_by"]
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, viewer=viewer, **kwargs)
+        self.fields["team"].queryset = policy.visible(viewer, Team.objects.all())
+        if viewer.role == "viewer":
+            self.fields["visibility"].choices = [(Visibility.PRIVATE, Visibility.PRIVATE.label)]
+
+    def definition(self, keep: dict | None = None) -> dict:
+        """The definition the form describes; filters with several values in `keep` (set through the API) stay
+        unless the form sets that filter."""
+        question = self.question()
+        if self.cleaned_data.get("team") is not None:
+            question["filters"]["team"] = self.cleaned_data["team"].pk
+        definition = definition_from_question(question)
+        for name in ID_FILTERS:
+            previous = ((keep or {}).get("filters") or {}).get(name) or []
+            if name not in definition["filters"] and len(previous) > 1:
+                definition["filters"][name] = previous
+        definition["chart"] = self.cleaned_data.get("chart") or ChartType.BAR
+        return definition
+
+    def tags(self) -> list[str]:
+        return [t.strip() for t in (self.cleaned_data.get("tags_text") or "").split(",") if t.strip()]
+
+
+class CommentForm(forms.Form):
+    text = forms.CharField(label="Comment", max_length=COMMENT_MAX, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class AnnotationForm(forms.Form):
+    start = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}), label="From")
+    end = forms.DateField(
+        required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To", help_text="Empty: one day"
+    )
+    text = forms.CharField(label="Note", max_length=ANNOTATION_MAX)
+    scope = forms.ChoiceField(choices=AnnotationScope.choices, initial=AnnotationScope.EVERYONE, label="About")
+    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, empty_label="—")
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False, empty_label="—")
+    team = forms.ModelChoiceField(queryset=Team.objects.none(), required=False, empty_label="—")
+    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="—", label="Person")
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["client"].queryset = policy.visible(viewer, Client.objects.filter(archived=False))
+        self.fields["project"].queryset = policy.visible(viewer, Project.objects.filter(archived=False))
+        self.fields["team"].queryset = policy.visible(viewer, Team.objects.all())
+        self.fields["user"].queryset = policy.visible(viewer, get_user_model().objects.filter(is_active=True))
+        if viewer.role in ("member", "viewer"):
+            self.fields["scope"].choices = [(AnnotationScope.USER, "My own time")]
+            self.fields["scope"].initial = AnnotationScope.USER
+            for name in ("client", "project", "team", "user"):
+                del self.fields[name]
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        scope = data["scope"]
+        target = data.get(scope) if scope in ("client", "project", "team", "user") else None
+        return {
+            "start": data["start"],
+            "end": data.get("end"),
+            "text": data["text"],
+            "scope": scope,
+            "scope_id": target.pk if target is not None else None,
+        }

@@ -1,0 +1,181 @@
+"""Saved reports and what surrounds them: tags, favourites, daily views, comments, annotations, in-app notices.
+
+A saved report stores the report's *question* (`definition`: period preset or dates, grouping, filters, chart),
+never its answer: results are computed for each viewer by `reports.selectors.saved_report_results`.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import F, Q
+
+NAME_MAX = 200
+DESCRIPTION_MAX = 5000
+TAG_MAX = 40
+TAGS_MAX = 12
+COMMENT_MAX = 4000
+ANNOTATION_MAX = 500
+
+
+class Visibility(models.TextChoices):
+    PRIVATE = "private", "Only me"
+    TEAMS = "teams", "My teams"
+    EVERYONE = "everyone", "Everyone"
+
+
+class ChartType(models.TextChoices):
+    BAR = "bar", "Bars over time"
+    LINE = "line", "Line over time"
+    DOUGHNUT = "doughnut", "Breakdown (doughnut)"
+
+
+class SavedReport(models.Model):
+    name = models.CharField(max_length=NAME_MAX)
+    description = models.TextField(blank=True, max_length=DESCRIPTION_MAX)
+    definition = models.JSONField(help_text="The report's question, as reports.definition.definition_clean keeps it.")
+    match_key = models.CharField(
+        max_length=64, db_index=True, editable=False, help_text="Grouping and filters, for “already exists” hints."
+    )
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_reports")
+    visibility = models.CharField(max_length=10, choices=Visibility.choices, default=Visibility.PRIVATE)
+    verified = models.BooleanField(default=False)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    verified_at = models.DateTimeField(null=True, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-verified", "name", "pk"]
+        indexes = [models.Index(fields=["visibility", "owner"], name="savedreport_visibility_owner")]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def chart(self) -> str:
+        return (self.definition or {}).get("chart") or ChartType.BAR
+
+
+class SavedReportTag(models.Model):
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="tags")
+    name = models.CharField(max_length=TAG_MAX)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["report", "name"], name="savedreporttag_once_per_report")]
+        indexes = [models.Index(fields=["name"], name="savedreporttag_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Favourite(models.Model):
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="favourites")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="favourite_reports")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user"], name="favourite_once_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} ★ {self.report_id}"
+
+
+class ReportView(models.Model):
+    """One person opening a saved report on one day (UTC): counted once, upserted."""
+
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="views")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_views")
+    day = models.DateField()
+    last_viewed_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["report", "user", "day"], name="reportview_once_per_day")]
+        indexes = [
+            models.Index(fields=["report", "day"], name="reportview_report_day"),
+            models.Index(fields=["user", "last_viewed_at"], name="reportview_user_recent"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} viewed {self.report_id} on {self.day}"
+
+
+class Comment(models.Model):
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="comments")
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_comments")
+    text = models.TextField(max_length=COMMENT_MAX)
+    created_at = models.DateTimeField(auto_now_add=True)
+    edited_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"Comment {self.pk} on {self.report_id}"
+
+
+class AnnotationScope(models.TextChoices):
+    EVERYONE = "everyone", "Everyone"
+    CLIENT = "client", "A client"
+    PROJECT = "project", "A project"
+    TEAM = "team", "A team"
+    USER = "user", "A person"
+
+
+class Annotation(models.Model):
+    """A dated note on the data — one day or a range — about everyone, a client, a project, a team or a person."""
+
+    start = models.DateField()
+    end = models.DateField()
+    text = models.CharField(max_length=ANNOTATION_MAX)
+    scope = models.CharField(max_length=10, choices=AnnotationScope.choices, default=AnnotationScope.EVERYONE)
+    client = models.ForeignKey("tracking.Client", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    project = models.ForeignKey("tracking.Project", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    team = models.ForeignKey("accounts.Team", null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.CASCADE, related_name="annotations_about"
+    )
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="annotations")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["start", "pk"]
+        indexes = [models.Index(fields=["start", "end"], name="annotation_range")]
+        constraints = [
+            models.CheckConstraint(condition=Q(end__gte=F("start")), name="annotation_end_not_before_start"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.start}: {self.text[:40]}"
+
+    @property
+    def scope_id(self) -> int | None:
+        return {"client": self.client_id, "project": self.project_id, "team": self.team_id, "user": self.user_id}.get(
+            self.scope
+        )
+
+
+class Notice(models.Model):
+    """An in-app notice: someone commented on a report you own. Read when you open the report."""
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="report_notices")
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="+")
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    read_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["recipient", "read_at"], name="notice_recipient_unread")]
+
+    def __str__(self) -> str:
+        return f"Comment {self.comment_id} for {self.recipient_id}"

@@ -1,0 +1,222 @@
+"""Reads of saved reports, scoped by the access policy: lists with search and ranking, a report's results for a
+viewer, annotations in a range, "already exists" matches, popular and recently viewed reports.
+
+`saved_report_results(viewer=, report=)` is the one path from a stored definition to numbers: it always computes
+with the *viewer's* visibility (tracking.reports), so whoever opens a report sees only the time they may see.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from django.contrib.auth import get_user_model
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Q, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from accounts import policy
+from tracking import periods
+from tracking.models import Project
+from tracking.reports import report_people, report_summary
+
+from .definition import definition_params, match_key
+from .models import Annotation, AnnotationScope, Comment, Favourite, Notice, ReportView, SavedReport
+
+POPULAR_DAYS = 30
+ORDERINGS = ("popular", "-updated", "name", "recent")
+MAX_SEARCH = 200
+
+
+def _views_since(days: int) -> Subquery:
+    since = timezone.now().date() - timedelta(days=days)
+    views = (
+        ReportView.objects.filter(report=OuterRef("pk"), day__gte=since)
+        .order_by()
+        .values("report")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
+    )
+    return Coalesce(Subquery(views, output_field=IntegerField()), Value(0))
+
+
+def saved_report_list(
+    *,
+    viewer,
+    search: str = "",
+    tag: str = "",
+    owner: int | None = None,
+    team: int | None = None,
+    verified: bool | None = None,
+    favourites: bool = False,
+    ordering: str = "popular",
+) -> QuerySet:
+    """The saved reports `viewer` may see, each with `views_30d` (distinct viewers over 30 days), `is_favourite`,
+    `my_last_view` and its owner and tags loaded. Verified reports come first in every ordering."""
+    qs = policy.visible(viewer, SavedReport.objects.all())
+    search = (search or "").replace("\x00", "").strip()[:MAX_SEARCH]  # PostgreSQL refuses NUL in a query
+    tag = (tag or "").replace("\x00", "").strip()
+    if search:
+        tagged = SavedReport.tags.rel.related_model.objects.filter(name__icontains=search).values("report")
+        qs = qs.filter(Q(name__icontains=search) | Q(description__icontains=search) | Q(pk__in=tagged))
+    if tag:
+        qs = qs.filter(pk__in=SavedReport.tags.rel.related_model.objects.filter(name=tag.lower()).values("report"))
+    if owner is not None:
+        qs = qs.filter(owner_id=owner)
+    if team is not None:
+        qs = qs.filter(Q(owner__teams=team) | Q(owner__managed_teams=team)).distinct()
+    if verified is not None:
+        qs = qs.filter(verified=verified)
+    if favourites:
+        qs = qs.filter(favourites__user=viewer)
+    qs = qs.annotate(
+        views_30d=_views_since(POPULAR_DAYS),
+        is_favourite=Exists(Favourite.objects.filter(report=OuterRef("pk"), user=viewer)),
+        my_last_view=Subquery(
+            ReportView.objects.filter(report=OuterRef("pk"), user=viewer)
+            .order_by("-last_viewed_at")
+            .values("last_viewed_at")[:1]
+        ),
+        favourite_count=Coalesce(
+            Subquery(
+                Favourite.objects.filter(report=OuterRef("pk"))
+                .order_by()
+                .values("report")
+                .annotate(n=Count("pk"))
+                .values("n"),
+                output_field=IntegerField(),
+            ),
+            Value(0),
+        ),
+    )
+    order = {
+        "popular": ["-verified", "-views_30d", "name", "pk"],
+        "-updated": ["-verified", "-updated_at", "pk"],
+        "name": ["-verified", "name", "pk"],
+        "recent": ["-verified", F("my_last_view").desc(nulls_last=True), "pk"],
+    }[ordering if ordering in ORDERINGS else "popular"]
+    return qs.select_related("owner").prefetch_related("tags").order_by(*order)
+
+
+def report_owners(*, viewer) -> QuerySet:
+    """The people who own a report `viewer` may see (for the owner filter), by name."""
+    owner_ids = policy.visible(viewer, SavedReport.objects.all()).values("owner")
+    return get_user_model().objects.filter(pk__in=owner_ids).order_by("full_name", "username")
+
+
+def saved_report_get(*, viewer, pk: int) -> SavedReport:
+    """One report `viewer` may see, annotated like the list; SavedReport.DoesNotExist otherwise."""
+    return saved_report_list(viewer=viewer).get(pk=pk)
+
+
+def annotation_list(*, viewer, start: date | None = None, end: date | None = None) -> QuerySet:
+    """The annotations `viewer` may see that overlap [start, end] (both optional), oldest first."""
+    qs = policy.visible(viewer, Annotation.objects.all())
+    if start is not None:
+        qs = qs.filter(end__gte=start)
+    if end is not None:
+        qs = qs.filter(start__lte=end)
+    return qs.select_related("author", "client", "project", "team", "user").order_by("start", "pk")
+
+
+def _as_list(value) -> list:
+    """Filter ids as a list: the ad-hoc report gives one id, a saved definition a list."""
+    if value is None:
+        return []
+    return list(value) if isinstance(value, list | tuple | set) else [value]
+
+
+def annotations_for(*, viewer, params) -> list[Annotation]:
+    """The annotations in a report's range and in the viewer's scope; with client or project filters, those about
+    other clients and projects are left out."""
+    qs = annotation_list(viewer=viewer, start=params.start, end=params.end)
+    clients, projects = _as_list(params.filters.get("client")), _as_list(params.filters.get("project"))
+    if clients or projects:
+        client_ids = list(clients)
+        project_ids = list(projects)
+        if clients:
+            project_ids += list(Project.objects.filter(client__in=client_ids).values_list("pk", flat=True))
+        if projects:
+            client_ids += [c for c in Project.objects.filter(pk__in=projects).values_list("client", flat=True) if c]
+        qs = qs.exclude(Q(scope=AnnotationScope.CLIENT) & ~Q(client__in=client_ids)).exclude(
+            Q(scope=AnnotationScope.PROJECT) & ~Q(project__in=project_ids)
+        )
+    return list(qs[:200])
+
+
+def annotation_scope_label(annotation: Annotation) -> str:
+    target = {
+        AnnotationScope.CLIENT: annotation.client,
+        AnnotationScope.PROJECT: annotation.project,
+        AnnotationScope.TEAM: annotation.team,
+        AnnotationScope.USER: annotation.user,
+    }.get(annotation.scope)
+    return "Everyone" if target is None else str(target)
+
+
+def saved_report_results(*, viewer, report: SavedReport, now: datetime | None = None) -> dict:
+    """The report's answer for `viewer`: tracking.reports.report_summary of the stored question (presets relative
+    to the viewer's today, entries the viewer may see), plus the annotations in range and scope, and the number of
+    people the viewer sees out of those with time in the report ("visible_people" / "total_people")."""
+    now = now or timezone.now()
+    params = definition_params(report.definition, viewer=viewer, now=now)
+    summary = report_summary(viewer=viewer, params=params, now=now)
+    people = report_people(viewer=viewer, params=params)
+    return {
+        **summary,
+        "params": params,
+        "annotations": annotations_for(viewer=viewer, params=params),
+        "visible_people": people["visible"],
+        "total_people": people["total"],
+        "partial": people["visible"] < people["total"],
+    }
+
+
+def matching_reports(*, viewer, definition: dict, exclude: int | None = None) -> QuerySet:
+    """Saved reports `viewer` may see that ask the same question (grouping and filters; any period), verified and
+    most viewed first."""
+    qs = saved_report_list(viewer=viewer).filter(match_key=match_key(definition))
+    return qs.exclude(pk=exclude) if exclude else qs
+
+
+def popular_in_teams(*, viewer, days: int = 7, limit: int = 5) -> list[SavedReport]:
+    """The reports most opened over the last `days` by the people of `viewer`'s teams (and `viewer`)."""
+    since = timezone.now().date() - timedelta(days=days)
+    teams = policy.own_teams(viewer)
+    people = Q(views__user=viewer) | Q(views__user__teams__in=teams) | Q(views__user__managed_teams__in=teams)
+    counted = (
+        policy.visible(viewer, SavedReport.objects.all())
+        .filter(people, views__day__gte=since)
+        .annotate(team_views=Count("views__user", distinct=True))
+        .filter(team_views__gt=0)
+        .order_by("-verified", "-team_views", "name")
+        .values_list("pk", flat=True)[:limit]
+    )
+    ids = list(counted)
+    reports = saved_report_list(viewer=viewer).in_bulk(ids)
+    return [reports[pk] for pk in ids if pk in reports]
+
+
+def recently_viewed(*, viewer, limit: int = 5) -> list[SavedReport]:
+    return list(saved_report_list(viewer=viewer, ordering="recent").filter(my_last_view__isnull=False)[:limit])
+
+
+def comment_list(*, viewer, report: SavedReport) -> QuerySet:
+    return policy.visible(viewer, Comment.objects.filter(report=report)).select_related("author")
+
+
+def unread_notices(*, user) -> QuerySet:
+    return Notice.objects.filter(recipient=user, read_at__isnull=True).select_related("report", "comment__author")
+
+
+def people_count_label(results: dict, viewer) -> str:
+    """“Showing your own time: 1 of 12 people” when the viewer sees fewer people than the report covers."""
+    if not results.get("partial"):
+        return ""
+    shown, total = results["visible_people"], results["total_people"]
+    own = policy.visible_user_ids(viewer) == {viewer.pk}
+    lead = "Showing your own time" if own else "Showing the time you may see"
+    return f"{lead}: {shown} of {total} {'person' if total == 1 else 'people'}."
+
+
+def period_of(report: SavedReport, viewer) -> periods.Period:
+    return definition_params(report.definition, viewer=viewer).period

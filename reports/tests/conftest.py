@@ -1,0 +1,1 @@
+from tracking.tests.views.conftest import client_for  # noqa: F401

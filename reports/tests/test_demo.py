@@ -1,0 +1,26 @@
+"""The saved reports demo data: seeded by quickstart after tracking's, idempotent."""
+
+import pytest
+from django.core.management import call_command
+
+from reports.models import Annotation, Comment, ReportView, SavedReport
+from tracking.demo import seed_demo
+
+pytestmark = pytest.mark.django_db
+
+
+def _counts():
+    return [m.objects.count() for m in (SavedReport, Annotation, Comment, ReportView)]
+
+
+def test_demo_reports_are_seeded_once_and_the_verified_one_is_the_most_viewed(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    seed_demo(days=3)
+    call_command("seed_demo_reports", verbosity=0)
+    first = _counts()
+    assert first[0] == 4 and first[1] == 3 and first[2] == 2
+    call_command("seed_demo_reports", verbosity=0)
+    assert _counts() == first
+    billable = SavedReport.objects.get(name="Billable hours by client, last month")
+    assert billable.verified and billable.owner.username == "maria"
+    assert billable.views.values("user").distinct().count() == 5
