@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('integrations', '0003_merge_google_and_slack'),
+        ("integrations", "0006_webhook_replay_digest_and_rejection_counts"),
     ]
 
     operations = [
