@@ -4,6 +4,8 @@ Connected in AnalyticsConfig.ready() with an explicit sender and dispatch_uid. N
 track_event enqueues a Celery task, activity_record writes one local row.
 """
 
+from django.db import transaction
+
 from . import services
 from .client import shutdown_client
 from .events import (
@@ -12,14 +14,21 @@ from .events import (
     INTEGRATION_CONNECTED,
     INTEGRATION_FAILED,
     INTEGRATION_SYNCED,
+    PERIOD_LOCK_EVENTS,
     PROJECT_CREATED,
     REPORT_VIEWED,
     TIME_ENTRY_EVENTS,
     TIMER_STARTED,
+    TIMESHEET_EVENTS,
     TIMER_STOPPED,
     Prop,
 )
 from .models import Verb
+
+
+def _track_on_commit(user_id, name, properties) -> None:
+    # The audit receivers below run inside the change's transaction; the event leaves only once it has committed.
+    transaction.on_commit(lambda: track(user_id, name, properties))
 
 record = services.activity_record
 track = services.track_event
@@ -121,6 +130,51 @@ def on_report_exported(sender, user_id, format, row_count=0, interface="", **kwa
         track(user_id, EXPORT_EVENTS[format], {Prop.ROW_COUNT: row_count, Prop.INTERFACE: interface})
 
 
+# --- approvals and locked periods: audit signals, received inside the change's transaction -------------------------
+def on_timesheet_changed(sender, timesheet_id, user_id, week, actor_id, state, previous_state, comment="", **kwargs):
+    # The activity log is local (never sent anywhere): it keeps the comment and reasons as the audit trail.
+    record(
+        f"timesheet.{state}",
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="tracking.timesheet",
+        object_id=timesheet_id,
+        metadata={"week": week, "previous_state": previous_state, "comment": comment or None},
+        strict=True,
+    )
+    if state in TIMESHEET_EVENTS:
+        _track_on_commit(
+            actor_id,
+            TIMESHEET_EVENTS[state],
+            {Prop.TIMESHEET_ID: timesheet_id, Prop.BY_OTHER_USER: bool(actor_id and actor_id != user_id)},
+        )
+
+
+def on_period_lock_changed(sender, lock_id, actor_id, action, until, team_id=None, reason="", **kwargs):
+    record(
+        f"period_lock.{action}",
+        actor_id=actor_id,
+        object_type="tracking.periodlock",
+        object_id=lock_id,
+        metadata={"until": until, "team_id": team_id, "reason": reason or None},
+        strict=True,
+    )
+    if action in PERIOD_LOCK_EVENTS:
+        _track_on_commit(actor_id, PERIOD_LOCK_EVENTS[action], {Prop.LOCK_ID: lock_id, Prop.TEAM_ID: team_id})
+
+
+def on_locked_time_corrected(sender, entry_id, user_id, actor_id, action, reason="", **kwargs):
+    record(
+        Verb.LOCKED_CORRECTED,
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="tracking.timeentry",
+        object_id=entry_id,
+        metadata={"action": action, "reason": reason},
+        strict=True,
+    )
+
+
 # --- integrations ------------------------------------------------------------------------------------------------
 def on_integration_connected(sender, integration_id, provider, user_id=None, actor_id=None, **kwargs):
     track(actor_id or user_id, INTEGRATION_CONNECTED, {Prop.PROVIDER: provider})
@@ -161,7 +215,7 @@ def connect() -> None:
     from accounts import signals as accounts_signals
     from integrations import signals as integration_signals
     from tracking import signals as tracking_signals
-    from tracking.models import Client, Project, TimeEntry
+    from tracking.models import Client, PeriodLock, Project, TimeEntry, Timesheet
 
     user = get_user_model()
     pairs = [
@@ -176,6 +230,9 @@ def connect() -> None:
         (tracking_signals.client_changed, on_client_changed, Client),
         (tracking_signals.report_viewed, on_report_viewed, TimeEntry),
         (tracking_signals.report_exported, on_report_exported, TimeEntry),
+        (tracking_signals.timesheet_changed, on_timesheet_changed, Timesheet),
+        (tracking_signals.period_lock_changed, on_period_lock_changed, PeriodLock),
+        (tracking_signals.locked_time_corrected, on_locked_time_corrected, PeriodLock),
         # The Integration model belongs to the integrations app; any sender of these signals is an integration.
         (integration_signals.integration_connected, on_integration_connected, None),
         (integration_signals.integration_synced, on_integration_synced, None),

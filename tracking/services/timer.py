@@ -13,6 +13,7 @@ from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
 from .entries import new_entry_checked
+from .locks import locked_span_end
 from .tags import tags_resolve
 
 
@@ -76,7 +77,8 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     """Stop `user`'s (default: the actor's) running timer. Raises NoRunningTimer when none runs.
 
     Stopping always succeeds: if the user logged a later entry while the timer ran, the timer ends where that
-    entry begins, so entries never overlap.
+    entry begins, so entries never overlap; a timer that started in time locked since ends where the locked time
+    ends.
     """
     user = user or actor
     lock_user(user.pk)
@@ -85,6 +87,9 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
         raise NoRunningTimer()
     policy.require(actor, policy.CHANGE, entry)
     end = end or timezone.now()
+    boundary = locked_span_end(entry.user, entry.start)
+    if boundary is not None and boundary < end:
+        end = boundary
     if end <= entry.start:
         raise InvalidEntry("The end must be after the timer's start.", field="end")
     next_entry = (
