@@ -30,6 +30,7 @@ def _track_on_commit(user_id, name, properties) -> None:
     # The audit receivers below run inside the change's transaction; the event leaves only once it has committed.
     transaction.on_commit(lambda: track(user_id, name, properties))
 
+
 record = services.activity_record
 track = services.track_event
 

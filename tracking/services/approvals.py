@@ -123,7 +123,9 @@ def timesheet_approve(*, actor, user, week: date, comment: str = "") -> Timeshee
     comment = _comment(comment, required=False, what="approving")
     sheet = _decidable(actor, user, week)
     if sheet.state != S.SUBMITTED:
-        raise InvalidTransition(f"Only a submitted week can be approved; this one is {sheet.get_state_display().lower()}.")
+        raise InvalidTransition(
+            f"Only a submitted week can be approved; this one is {sheet.get_state_display().lower()}."
+        )
     sheet = _move(sheet, actor=actor, to=S.APPROVED, comment=comment)
     _stop_timer_in(sheet, actor)
     return sheet
@@ -135,7 +137,9 @@ def timesheet_reject(*, actor, user, week: date, comment: str) -> Timesheet:
     comment = _comment(comment, required=True, what="rejecting a week")
     sheet = _decidable(actor, user, week)
     if sheet.state != S.SUBMITTED:
-        raise InvalidTransition(f"Only a submitted week can be rejected; this one is {sheet.get_state_display().lower()}.")
+        raise InvalidTransition(
+            f"Only a submitted week can be rejected; this one is {sheet.get_state_display().lower()}."
+        )
     return _move(sheet, actor=actor, to=S.REJECTED, comment=comment)
 
 
@@ -251,4 +255,3 @@ def approval_settings_update(*, actor, **fields) -> ApprovalSettings:
 def approvals_required_for(user) -> bool:
     """Whether `user`'s missing or waiting weeks are flagged and reminded (a team of theirs requires approvals)."""
     return ApprovalSettings.objects.filter(pk=1, required_teams__members=user).exists()
-
