@@ -19,8 +19,8 @@ from .events import (
     REPORT_VIEWED,
     TIME_ENTRY_EVENTS,
     TIMER_STARTED,
-    TIMESHEET_EVENTS,
     TIMER_STOPPED,
+    TIMESHEET_EVENTS,
     Prop,
 )
 from .models import Verb

@@ -23,7 +23,7 @@ from timetracker.errors import message as error_message
 
 from .. import periods, signals
 from ..exceptions import ApprovalsDisabled, InvalidEntry, InvalidTransition
-from ..models import ApprovalSettings, PeriodLock, Timesheet, TimesheetState, TimeEntry
+from ..models import ApprovalSettings, PeriodLock, TimeEntry, Timesheet, TimesheetState
 from ._common import lock_user
 from .timer import timer_stop
 
