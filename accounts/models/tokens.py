@@ -15,6 +15,8 @@ SCOPES = (
     "read:time_entries",
     "write:time_entries",
     "read:reports",
+    "read:timesheets",
+    "write:timesheets",
     "read:users",
     "read:integrations",
     "write:integrations",

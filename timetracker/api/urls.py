@@ -24,6 +24,8 @@ class ApiRootView(ApiViewMixin, APIView):
         "time-entries": "api-time-entry-list",
         "timer": "api-timer",
         "reports/summary": "api-report-summary",
+        "timesheets": "api-timesheet-list",
+        "locks": "api-lock-list",
         "users/me": "api-user-me",
         "users": "api-user-list",
     }
