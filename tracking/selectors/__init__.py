@@ -34,6 +34,7 @@ from .entries import (
     time_entry_get,
     time_entry_list,
 )
+from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
 from .timesheets import (
     PersonWeek,
     overview_teams,
@@ -44,7 +45,6 @@ from .timesheets import (
     timesheet_list,
     timesheet_people,
 )
-from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
 
 __all__ = [
     "PersonWeek",

@@ -18,7 +18,7 @@ from accounts import policy
 from accounts.models import Role, Team
 
 from .. import periods
-from ..models import ApprovalSettings, PeriodLock, Timesheet, TimesheetState, TimeEntry
+from ..models import ApprovalSettings, PeriodLock, TimeEntry, Timesheet, TimesheetState
 from .entries import running_seconds
 
 FORGOTTEN_TIMER_HOURS = 10
