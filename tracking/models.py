@@ -254,6 +254,10 @@ class PeriodLockQuerySet(models.QuerySet):
     def active(self):
         return self.filter(reopened_at__isnull=True)
 
+    def applying_to(self, user):
+        """The active locks that apply to `user`: everyone's and those of the teams they are a member of."""
+        return self.active().filter(Q(team__isnull=True) | Q(team__members=user))
+
 
 class PeriodLock(models.Model):
     """Everything up to `until` (inclusive, in each person's own time zone) is closed, for everyone or one team.

@@ -38,6 +38,7 @@ from .personal import has_entries, next_free_start, own_totals, recent_entries, 
 from .timesheets import (
     PersonWeek,
     overview_teams,
+    period_lock_covering,
     period_lock_list,
     person_weeks,
     team_overview,
@@ -49,6 +50,7 @@ from .timesheets import (
 __all__ = [
     "PersonWeek",
     "overview_teams",
+    "period_lock_covering",
     "period_lock_list",
     "person_weeks",
     "team_overview",

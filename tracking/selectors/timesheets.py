@@ -179,6 +179,11 @@ def team_overview(*, viewer, team: Team, weeks: int = 2, now: datetime | None = 
     }
 
 
+def period_lock_covering(*, user) -> PeriodLock | None:
+    """The lock reaching furthest that applies to `user` (shown on their week page), or None."""
+    return PeriodLock.objects.applying_to(user).select_related("created_by").order_by("-until").first()
+
+
 def period_lock_list(*, viewer, filters: dict | None = None) -> QuerySet:
     """Locks, newest first; filters: "active" (bool)."""
     filters = filters or {}

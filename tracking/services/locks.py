@@ -14,7 +14,6 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from django.db.models import Q
 from django.utils import timezone
 
 from accounts import policy
@@ -28,19 +27,14 @@ def local_day(user, moment: datetime) -> date:
     return timezone.localtime(moment, user.tzinfo).date()
 
 
-def locks_for(user):
-    """The active locks that apply to `user`: everyone's and those of the teams they are a member of."""
-    return PeriodLock.objects.active().filter(Q(team__isnull=True) | Q(team__members=user))
-
-
 def lock_covering(user, day: date) -> PeriodLock | None:
-    return locks_for(user).filter(until__gte=day).select_related("created_by").order_by("-until").first()
-
-
-def locked_until(user) -> date | None:
-    """The last locked day for `user`, or None."""
-    lock = locks_for(user).order_by("-until").first()
-    return lock.until if lock is not None else None
+    return (
+        PeriodLock.objects.applying_to(user)
+        .filter(until__gte=day)
+        .select_related("created_by")
+        .order_by("-until")
+        .first()
+    )
 
 
 def _short(day: date) -> str:

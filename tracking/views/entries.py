@@ -58,7 +58,12 @@ def entry_week(request):
     if request.GET.get("user"):
         person = get_or_404(selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
     grid = selectors.week_grid(viewer=viewer, user=person, monday=monday)
+    approvals = services.approvals_enabled()
     context = {
+        "sheet": selectors.timesheet_get(viewer=viewer, user=person, week=monday) if approvals else None,
+        "approvals_enabled": approvals,
+        "lock": selectors.period_lock_covering(user=person),
+        "can_submit": approvals and person.pk == viewer.pk and monday <= week_start(local_today(viewer)),
         "grid": grid,
         "monday": monday,
         "previous": monday - timedelta(days=7),
@@ -153,8 +158,8 @@ def _delete(request, entries) -> tuple[int, list[str]]:
         snapshot = _snapshot(entry)
         try:
             services.time_entry_delete(actor=request.user, entry=entry)
-        except PermissionDenied as exc:
-            failed.append(f"#{entry.pk}: {exc}")
+        except (PermissionDenied, ValidationError) as exc:  # e.g. PeriodLocked: the entry is in locked time
+            failed.append(f"#{entry.pk}: {error_message(exc)}")
         else:
             snapshots.append(snapshot)
     request.session[UNDO_KEY] = snapshots
@@ -165,9 +170,12 @@ def _delete(request, entries) -> tuple[int, list[str]]:
 @require_POST
 def entry_delete(request, pk: int):
     entry = get_or_404(selectors.time_entry_get, viewer=request.user, pk=pk)
-    done, failed = _delete(request, [entry])
-    if failed:
+    if not policy.can(request.user, policy.DELETE, entry):
         raise PermissionDenied("You may not delete this entry.")
+    done, failed = _delete(request, [entry])
+    if failed:  # refused by a rule (locked time): say why, keep the entry
+        messages.error(request, failed[0].split(": ", 1)[-1])
+        return back(request, "entry_list")
     messages.success(request, "Entry deleted.", extra_tags="undo")
     return back(request, "entry_list")
 
