@@ -185,15 +185,21 @@ def _stop_timers_across(lock: PeriodLock, actor) -> int:
     return stopped
 
 
-@transaction.atomic
-def period_lock_create(*, actor, until: date, team: Team | None = None, label: str = "") -> PeriodLock:
-    """Lock everything up to `until` (inclusive, each person's own day) for everyone or a team. Admins only."""
+def period_lock_validate(*, actor, until: date, label: str = "") -> str:
+    """Check a new lock (admins only, a past day or today, a short label); returns the cleaned label."""
     policy.require(actor, policy.CREATE, PeriodLock)
     label = (label or "").strip()
     if "\x00" in label or len(label) > 60:
         raise InvalidEntry("Use at most 60 characters, without NUL, for who locks it.", field="locked_by_label")
     if until > periods.local_today(actor):
         raise InvalidEntry("Only past days and today can be locked.", field="until")
+    return label
+
+
+@transaction.atomic
+def period_lock_create(*, actor, until: date, team: Team | None = None, label: str = "") -> PeriodLock:
+    """Lock everything up to `until` (inclusive, each person's own day) for everyone or a team. Admins only."""
+    label = period_lock_validate(actor=actor, until=until, label=label)
     # The row locks of everyone affected: a write that started before us finishes first, any later one sees the lock.
     list(_affected_users(team).select_for_update().values_list("pk", flat=True))
     lock = PeriodLock.objects.create(until=until, team=team, created_by=actor, locked_by_label=label)
