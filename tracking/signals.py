@@ -55,3 +55,9 @@ ARCHIVED = "archived"
 timesheet_changed = Signal()
 period_lock_changed = Signal()
 locked_time_corrected = Signal()
+
+# timesheet_reminder_due(sender=TimesheetReminder, reminder_id, user_id, kind, week, subject, text)
+#     Sent by the reminder task (not in a transaction). A receiver that will deliver it (e.g. the Slack connector, for
+#     a linked person) enqueues its own task and returns the channel's name ("slack"); when none does, the reminder
+#     goes out by email.
+timesheet_reminder_due = Signal()
