@@ -44,8 +44,11 @@ class PersonWeek:
 
 
 def timesheet_people(*, viewer, filters: dict | None = None) -> QuerySet:
-    """The active people whose weeks `viewer` may see; filters: "user" (id), "team" (id)."""
+    """The active people whose weeks `viewer` may see; filters: "user" (id), "team" (id). Viewers see none: approvals
+    are between people and their managers."""
     filters = filters or {}
+    if not policy.writes(viewer):
+        return get_user_model().objects.none()
     people = policy.visible(viewer, get_user_model().objects.filter(is_active=True, erased_at__isnull=True))
     people = people.exclude(role=Role.VIEWER)  # viewers track nothing
     if filters.get("user"):

@@ -58,7 +58,7 @@ def entry_week(request):
     if request.GET.get("user"):
         person = get_or_404(selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
     grid = selectors.week_grid(viewer=viewer, user=person, monday=monday)
-    approvals = services.approvals_enabled()
+    approvals = services.approvals_enabled() and policy.writes(viewer)  # viewers see nothing of approvals
     context = {
         "sheet": selectors.timesheet_get(viewer=viewer, user=person, week=monday) if approvals else None,
         "approvals_enabled": approvals,

@@ -70,10 +70,11 @@ def test_deciding_for_someone_you_cannot_see_is_404_and_for_a_visible_person_403
     services.timesheet_submit(actor=member, week=monday)
     body = {"user": other_member.pk, "week": str(monday), "comment": ""}
     assert api_as(manager).post("/api/v1/timesheets/approve/", body, format="json").status_code == 404
-    # the viewer sees the member's time (same team) but may not decide
+    # a member sees themselves but may not decide; viewers see nothing of approvals
     body = {"user": member.pk, "week": str(monday), "comment": ""}
-    assert api_as(viewer).post("/api/v1/timesheets/approve/", body, format="json").status_code == 403
     assert api_as(member).post("/api/v1/timesheets/approve/", body, format="json").status_code == 403
+    assert api_as(viewer).post("/api/v1/timesheets/approve/", body, format="json").status_code == 404
+    assert api_as(viewer).get("/api/v1/timesheets/").json() == []
 
 
 def test_reject_without_comment_is_400_and_bad_input_is_400(api_as, member, manager, team, monday):
