@@ -1,5 +1,7 @@
 """Manual time entries: create, update, delete, and the validation they (and the admin) share."""
 
+from contextlib import nullcontext
+
 from django.db import IntegrityError, transaction
 
 from accounts import policy
@@ -9,7 +11,7 @@ from ..exceptions import ArchivedProject, InvalidEntry, OverlappingEntry, TimerA
 from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
-from .locks import check_unlocked, record_override
+from .locks import allow_locked_write, check_unlocked, record_override
 from .tags import tags_resolve
 
 EDITABLE_FIELDS = ("project", "task", "start", "end", "notes", "billable", "external_ref")
@@ -84,6 +86,10 @@ def new_entry_checked(
     return entry
 
 
+def _allowed_if(overridden):
+    return allow_locked_write() if overridden else nullcontext()
+
+
 def _finish(entry: TimeEntry) -> None:
     entry.duration_seconds = duration_for(entry.user, entry.start, entry.end)
 
@@ -122,7 +128,7 @@ def time_entry_create(
     )
     _finish(entry)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _allowed_if(entry.lock_override):
             entry.save()
     except IntegrityError as exc:
         raise InvalidEntry("This entry conflicts with another entry (already running or already imported).") from exc
@@ -159,7 +165,7 @@ def time_entry_update(*, actor, entry: TimeEntry, tags=None, override_reason: st
     time_entry_validate(current)
     _finish(current)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _allowed_if(overridden):
             current.save()
     except IntegrityError as exc:
         raise InvalidEntry("This change conflicts with another entry.") from exc
@@ -180,13 +186,15 @@ def time_entry_delete(*, actor, entry: TimeEntry, override_reason: str = "") -> 
     policy.require(actor, policy.DELETE, entry)
     lock_user(entry.user_id)
     entry = TimeEntry.objects.select_related("user").get(pk=entry.pk)
-    if check_unlocked(actor=actor, user=entry.user, starts=[entry.start], override_reason=override_reason):
+    overridden = check_unlocked(actor=actor, user=entry.user, starts=[entry.start], override_reason=override_reason)
+    if overridden:
         record_override(
             actor=actor, user_id=entry.user_id, entry_id=entry.pk, action=signals.DELETED, reason=override_reason
         )
     ids = {"entry_id": entry.pk, "user_id": entry.user_id, "project_id": entry.project_id}
     source = entry.source
-    entry.delete()
+    with _allowed_if(overridden):
+        entry.delete()
     send_on_commit(
         signals.time_entry_changed, TimeEntry, actor_id=actor.pk, action=signals.DELETED, source=source, **ids
     )

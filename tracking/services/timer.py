@@ -1,5 +1,6 @@
 """The timer: start, stop, status."""
 
+from contextlib import nullcontext
 from datetime import datetime
 
 from django.db import IntegrityError, transaction
@@ -13,7 +14,7 @@ from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
 from .entries import new_entry_checked
-from .locks import locked_span_end
+from .locks import allow_locked_write, locked_span_end
 from .tags import tags_resolve
 
 
@@ -101,7 +102,9 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
         end = next_entry.start
     entry.end = end
     entry.duration_seconds = duration_for(entry.user, entry.start, entry.end)
-    entry.save(update_fields=["end", "duration_seconds", "updated_at"])
+    # A timer that started in locked time is still stopped (at the end of it): the one write the lock lets through.
+    with allow_locked_write() if boundary is not None else nullcontext():
+        entry.save(update_fields=["end", "duration_seconds", "updated_at"])
     send_on_commit(
         signals.timer_stopped,
         TimeEntry,
