@@ -90,3 +90,16 @@ def test_erasure_blanks_the_comments_about_the_person(admin_user, member, manage
     user_erase(actor=admin_user, user=member)
     line = ActivityLog.objects.get(verb="timesheet.rejected")
     assert line.metadata["comment"] == "" and line.actor_id == manager.pk
+
+
+@pytest.mark.django_db(transaction=True)
+def test_decisions_send_product_events_with_ids_only(posthog, member, manager, team, monday):
+    from analytics import events
+
+    services.timesheet_submit(actor=member, week=monday)
+    sheet = services.timesheet_reject(actor=manager, user=member, week=monday, comment="Secret remark about Sam")
+    [submitted] = posthog.events_named(events.TIMESHEET_SUBMITTED)
+    [rejected] = posthog.events_named(events.TIMESHEET_REJECTED)
+    assert submitted["properties"]["timesheet_id"] == sheet.pk and submitted["properties"]["by_other_user"] is False
+    assert rejected["properties"]["by_other_user"] is True
+    assert all("Secret remark" not in r.text for r in posthog.requests)

@@ -37,6 +37,7 @@ from .entries import (
 from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
 from .timesheets import (
     PersonWeek,
+    locked_entry_ids,
     overview_teams,
     period_lock_covering,
     period_lock_list,
@@ -49,6 +50,7 @@ from .timesheets import (
 
 __all__ = [
     "PersonWeek",
+    "locked_entry_ids",
     "overview_teams",
     "period_lock_covering",
     "period_lock_list",

@@ -182,6 +182,37 @@ def team_overview(*, viewer, team: Team, weeks: int = 2, now: datetime | None = 
     }
 
 
+def locked_entry_ids(entries) -> set[int]:
+    """The ids among `entries` (with their users loaded) that lie in locked time — the display form of the rule in
+    tracking.services.locks, for a page of rows at once (three queries, not one per row). The services decide."""
+    entries = list(entries)
+    if not entries:
+        return set()
+    user_ids = {e.user_id for e in entries}
+    locks = list(PeriodLock.objects.active().values_list("until", "team_id"))
+    team_ids = {team for _until, team in locks if team is not None}
+    members = (
+        set(
+            Team.members.through.objects.filter(team_id__in=team_ids, user_id__in=user_ids).values_list(
+                "team_id", "user_id"
+            )
+        )
+        if team_ids
+        else set()
+    )
+    approved = set(
+        Timesheet.objects.filter(user_id__in=user_ids, state=TimesheetState.APPROVED).values_list("user_id", "week")
+    )
+    locked = set()
+    for entry in entries:
+        day = timezone.localtime(entry.start, entry.user.tzinfo).date()
+        if (entry.user_id, periods.week_start(day)) in approved or any(
+            until >= day and (team is None or (team, entry.user_id) in members) for until, team in locks
+        ):
+            locked.add(entry.pk)
+    return locked
+
+
 def period_lock_covering(*, user) -> PeriodLock | None:
     """The lock reaching furthest that applies to `user` (shown on their week page), or None."""
     return PeriodLock.objects.applying_to(user).select_related("created_by").order_by("-until").first()

@@ -126,10 +126,12 @@ def entry_edit(request, pk: int):
 
 
 def _mark_changeable(viewer, entries) -> None:
-    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete."""
+    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete (not in locked time)."""
     ids = policy.correctable_user_ids(viewer)
+    locked = selectors.locked_entry_ids(entries)
     for entry in entries:
-        entry.may_change = ids is None or entry.user_id in ids
+        entry.locked = entry.pk in locked
+        entry.may_change = (ids is None or entry.user_id in ids) and not entry.locked
 
 
 def _row(request, entry):

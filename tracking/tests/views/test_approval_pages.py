@@ -118,3 +118,10 @@ def test_the_week_page_says_a_period_is_locked(client_for, admin_user, member, e
     services.period_lock_create(actor=admin_user, until=local_today(admin_user) - timedelta(days=1), label="Finance")
     page = client_for(member).get(week_url(week_start(entry.start.date()))).content.decode()
     assert "is locked by Finance" in page
+
+
+def test_the_entry_list_marks_locked_entries_and_offers_no_edit(client_for, admin_user, member, entry):
+    services.period_lock_create(actor=admin_user, until=local_today(admin_user) - timedelta(days=1))
+    page = client_for(member).get(reverse("entry_list")).content.decode()
+    row = page.split(f'id="entry-{entry.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "Locked" in row and "Edit" not in row and 'name="ids"' not in row
