@@ -142,8 +142,9 @@ def overview_teams(*, viewer) -> QuerySet:
 
 def team_overview(*, viewer, team: Team, weeks: int = 2, now: datetime | None = None) -> dict:
     """The manager's overview of `team`: its members × the current and previous week(s), each with hours and state,
-    who has tracked nothing this week, who has a timer running for more than FORGOTTEN_TIMER_HOURS, and how many
-    weeks wait for a decision. `team` must come from `overview_teams(viewer=viewer)`."""
+    who has tracked nothing this week, who has a timer running for more than FORGOTTEN_TIMER_HOURS, whose last week
+    is not submitted (when the team requires approvals), and how many weeks wait for a decision. `team` must come
+    from `overview_teams(viewer=viewer)`."""
     now = now or timezone.now()
     this_monday = periods.week_start(periods.local_today(viewer, now))
     mondays = [this_monday - timedelta(days=7 * i) for i in range(weeks)]
@@ -165,6 +166,10 @@ def team_overview(*, viewer, team: Team, weeks: int = 2, now: datetime | None = 
                 "user": person,
                 "cells": mine,
                 "nothing_this_week": mine[0].seconds == 0,
+                # Only where the team requires approvals: last week still open or returned.
+                "last_week_missing": required
+                and len(mine) > 1
+                and mine[1].state in (TimesheetState.OPEN, TimesheetState.REJECTED),
                 "forgotten_timer": forgotten.get(person.pk),
                 "forgotten_hours": int((now - forgotten[person.pk].start).total_seconds() // 3600)
                 if person.pk in forgotten

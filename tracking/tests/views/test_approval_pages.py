@@ -125,3 +125,10 @@ def test_the_entry_list_marks_locked_entries_and_offers_no_edit(client_for, admi
     page = client_for(member).get(reverse("entry_list")).content.decode()
     row = page.split(f'id="entry-{entry.pk}"', 1)[1].split("</tr>", 1)[0]
     assert "Locked" in row and "Edit" not in row and 'name="ids"' not in row
+
+
+def test_a_required_team_flags_last_week_not_submitted(client_for, admin_user, manager, member, team, entry):
+    boss = client_for(manager)
+    assert "Last week not submitted" not in boss.get(reverse("team_overview")).content.decode()
+    services.approval_settings_update(actor=admin_user, required_teams=[team])
+    assert "Last week not submitted" in boss.get(reverse("team_overview")).content.decode()
