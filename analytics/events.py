@@ -24,9 +24,22 @@ REPORT_SAVED = "report_saved"
 SAVED_REPORT_VIEWED = "saved_report_viewed"
 ANNOTATION_CREATED = "annotation_created"
 REPORT_COMMENTED = "report_commented"
+TIMESHEET_SUBMITTED = "timesheet.submitted"
+TIMESHEET_APPROVED = "timesheet.approved"
+TIMESHEET_REJECTED = "timesheet.rejected"
+TIMESHEET_REOPENED = "timesheet.reopened"
+PERIOD_LOCKED = "period.locked"
+PERIOD_REOPENED = "period.reopened"
 
 TIME_ENTRY_EVENTS = {"created": TIME_ENTRY_CREATED, "updated": TIME_ENTRY_UPDATED, "deleted": TIME_ENTRY_DELETED}
 EXPORT_EVENTS = {"csv": EXPORT_CSV, "xlsx": EXPORT_XLSX}
+TIMESHEET_EVENTS = {
+    "submitted": TIMESHEET_SUBMITTED,
+    "approved": TIMESHEET_APPROVED,
+    "rejected": TIMESHEET_REJECTED,
+    "open": TIMESHEET_REOPENED,
+}
+PERIOD_LOCK_EVENTS = {"locked": PERIOD_LOCKED, "reopened": PERIOD_REOPENED}
 
 # --- Installation telemetry events --------------------------------------------------------------------------------
 TELEMETRY_INSTALL = "telemetry.install"
@@ -77,6 +90,9 @@ class Prop:
     ANNOTATION_ID = "annotation_id"
     SCOPE = "scope"
     BY_OWNER = "by_owner"
+    TIMESHEET_ID = "timesheet_id"
+    LOCK_ID = "lock_id"
+    TEAM_ID = "team_id"
     # installation telemetry
     PLATFORM = "platform"
     PYTHON_VERSION = "python_version"

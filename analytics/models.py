@@ -77,6 +77,13 @@ class Verb(models.TextChoices):
     INTEGRATION_FAILED = "integration.failed", _("integration failed")
     ROLE_CHANGED = "user.role_changed", _("changed a role")
     USER_ERASED = "user.erased", _("erased a user's personal data")
+    TIMESHEET_SUBMITTED = "timesheet.submitted", _("submitted a week")
+    TIMESHEET_APPROVED = "timesheet.approved", _("approved a week")
+    TIMESHEET_REJECTED = "timesheet.rejected", _("rejected a week")
+    TIMESHEET_REOPENED = "timesheet.open", _("reopened a week")
+    PERIOD_LOCKED = "period_lock.locked", _("locked a period")
+    PERIOD_REOPENED = "period_lock.reopened", _("reopened a locked period")
+    LOCKED_CORRECTED = "time_entry.locked_corrected", _("corrected locked time")
 
 
 class ActivityLog(models.Model):

@@ -4,6 +4,8 @@ Connected in AnalyticsConfig.ready() with an explicit sender and dispatch_uid. N
 track_event enqueues a Celery task, activity_record writes one local row.
 """
 
+from django.db import transaction
+
 from . import services
 from .client import shutdown_client
 from .events import (
@@ -13,6 +15,7 @@ from .events import (
     INTEGRATION_CONNECTED,
     INTEGRATION_FAILED,
     INTEGRATION_SYNCED,
+    PERIOD_LOCK_EVENTS,
     PROJECT_CREATED,
     REPORT_COMMENTED,
     REPORT_SAVED,
@@ -21,9 +24,16 @@ from .events import (
     TIME_ENTRY_EVENTS,
     TIMER_STARTED,
     TIMER_STOPPED,
+    TIMESHEET_EVENTS,
     Prop,
 )
 from .models import Verb
+
+
+def _track_on_commit(user_id, name, properties) -> None:
+    # The audit receivers below run inside the change's transaction; the event leaves only once it has committed.
+    transaction.on_commit(lambda: track(user_id, name, properties))
+
 
 record = services.activity_record
 track = services.track_event
@@ -142,6 +152,49 @@ def on_annotation_created(sender, annotation_id, actor_id, scope="", **kwargs):
 def on_report_commented(sender, report_id, comment_id, actor_id, owner_id=None, **kwargs):
     # No comment id: the privacy filter drops any key that speaks of comments, and the report id says enough.
     track(actor_id, REPORT_COMMENTED, {Prop.REPORT_ID: report_id, Prop.BY_OWNER: actor_id == owner_id})
+# --- approvals and locked periods: audit signals, received inside the change's transaction -------------------------
+def on_timesheet_changed(sender, timesheet_id, user_id, week, actor_id, state, previous_state, comment="", **kwargs):
+    # The activity log is local (never sent anywhere): it keeps the comment and reasons as the audit trail.
+    record(
+        f"timesheet.{state}",
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="tracking.timesheet",
+        object_id=timesheet_id,
+        metadata={"week": week, "previous_state": previous_state, "comment": comment or None},
+        strict=True,
+    )
+    if state in TIMESHEET_EVENTS:
+        _track_on_commit(
+            actor_id,
+            TIMESHEET_EVENTS[state],
+            {Prop.TIMESHEET_ID: timesheet_id, Prop.BY_OTHER_USER: bool(actor_id and actor_id != user_id)},
+        )
+
+
+def on_period_lock_changed(sender, lock_id, actor_id, action, until, team_id=None, reason="", **kwargs):
+    record(
+        f"period_lock.{action}",
+        actor_id=actor_id,
+        object_type="tracking.periodlock",
+        object_id=lock_id,
+        metadata={"until": until, "team_id": team_id, "reason": reason or None},
+        strict=True,
+    )
+    if action in PERIOD_LOCK_EVENTS:
+        _track_on_commit(actor_id, PERIOD_LOCK_EVENTS[action], {Prop.LOCK_ID: lock_id, Prop.TEAM_ID: team_id})
+
+
+def on_locked_time_corrected(sender, entry_id, user_id, actor_id, action, reason="", **kwargs):
+    record(
+        Verb.LOCKED_CORRECTED,
+        actor_id=actor_id,
+        owner_id=user_id,
+        object_type="tracking.timeentry",
+        object_id=entry_id,
+        metadata={"action": action, "reason": reason},
+        strict=True,
+    )
 
 
 # --- integrations ------------------------------------------------------------------------------------------------
@@ -186,7 +239,7 @@ def connect() -> None:
     from reports import signals as reports_signals
     from reports.models import Annotation, SavedReport
     from tracking import signals as tracking_signals
-    from tracking.models import Client, Project, TimeEntry
+    from tracking.models import Client, PeriodLock, Project, TimeEntry, Timesheet
 
     user = get_user_model()
     pairs = [
@@ -205,6 +258,9 @@ def connect() -> None:
         (reports_signals.saved_report_viewed, on_saved_report_viewed, SavedReport),
         (reports_signals.annotation_created, on_annotation_created, Annotation),
         (reports_signals.report_commented, on_report_commented, SavedReport),
+        (tracking_signals.timesheet_changed, on_timesheet_changed, Timesheet),
+        (tracking_signals.period_lock_changed, on_period_lock_changed, PeriodLock),
+        (tracking_signals.locked_time_corrected, on_locked_time_corrected, PeriodLock),
         # The Integration model belongs to the integrations app; any sender of these signals is an integration.
         (integration_signals.integration_connected, on_integration_connected, None),
         (integration_signals.integration_synced, on_integration_synced, None),

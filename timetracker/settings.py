@@ -380,6 +380,12 @@ DEPLOYMENT_METHOD = env.str("DEPLOYMENT_METHOD", default="")  # docker / native;
 ENVIRONMENT_NAME = env.str("ENVIRONMENT_NAME", default="development" if DEBUG else "production")
 ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
 
+# --- Timesheet approvals and locked periods ---------------------------------------------------------------------------
+# Approvals for the installation; an admin's switch in the app (Approval settings) overrides it when set.
+APPROVALS_ENABLED = env.bool("APPROVALS_ENABLED", default=False)
+# Seconds a reminder email may take to hand over to the mail server (it runs in a task).
+REMINDER_EMAIL_TIMEOUT = env.int("REMINDER_EMAIL_TIMEOUT", default=10)
+
 # --- Integrations (connectors, encrypted secrets, webhooks) -----------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
 # rotating SECRET_KEY then needs the old derived key listed here. See docs/admin/security/secrets.md.

@@ -1,17 +1,19 @@
 """Django admin for the tracking domain. Permissions come from accounts.policy; writes go through services."""
 
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
+from accounts import policy
 from accounts.admin import PolicyAdminMixin
-from timetracker.errors import form_error
+from timetracker.errors import admin_message, form_error
 
 from . import services
-from .models import Client, Project, Source, Tag, Task, TimeEntry
+from .models import ApprovalSettings, Client, PeriodLock, Project, Source, Tag, Task, TimeEntry, Timesheet
 from .services.catalog import CLIENT_FIELDS, PROJECT_FIELDS, TASK_FIELDS
 from .services.entries import check_trackable, time_entry_validate
+from .services.locks import check_unlocked, lock_reason
 from .utils import format_duration
 
 
@@ -88,6 +90,14 @@ class TimeEntryAdminForm(forms.ModelForm):
     def __init__(self, *args, actor=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.actor = actor
+        if policy.is_admin(actor):
+            self.fields["override_reason"] = forms.CharField(
+                required=False,
+                max_length=500,
+                label="Edit anyway: reason",
+                help_text="Only to correct time in a locked period or an approved week. Recorded in the activity log "
+                "with your name.",
+            )
         if not self.instance.pk:
             self.fields["source"].initial = Source.ADMIN
             if actor is not None and "user" in self.fields:
@@ -110,6 +120,12 @@ class TimeEntryAdminForm(forms.ModelForm):
             source=cleaned.get("source") or Source.ADMIN,
         )
         try:
+            check_unlocked(
+                actor=self.actor,
+                user=candidate.user,
+                starts=[self.instance.start if self.instance.pk else None, candidate.start],
+                override_reason=cleaned.get("override_reason", ""),
+            )
             if self.instance.pk is None or "project" in self.changed_data or "task" in self.changed_data:
                 check_trackable(candidate.user, candidate.project, candidate.task)
             time_entry_validate(candidate)
@@ -160,11 +176,19 @@ class TimeEntryAdmin(PolicyAdminMixin, admin.ModelAdmin):
             "external_ref": data.get("external_ref", ""),
         }
         tags = list(data.get("tags") or [])
+        reason = data.get("override_reason", "")
         if change:
-            saved = services.time_entry_update(actor=request.user, entry=obj, tags=tags, **values)
+            saved = services.time_entry_update(
+                actor=request.user, entry=obj, tags=tags, override_reason=reason, **values
+            )
         else:
             saved = services.time_entry_create(
-                actor=request.user, user=data["user"], tags=tags, source=data.get("source") or Source.ADMIN, **values
+                actor=request.user,
+                user=data["user"],
+                tags=tags,
+                source=data.get("source") or Source.ADMIN,
+                override_reason=reason,
+                **values,
             )
         obj.pk = saved.pk
         obj.duration_seconds = saved.duration_seconds
@@ -178,13 +202,155 @@ class TimeEntryAdmin(PolicyAdminMixin, admin.ModelAdmin):
     def delete_model(self, request, obj):
         services.time_entry_delete(actor=request.user, entry=obj)
 
-    @transaction.atomic
     def delete_queryset(self, request, queryset):
         for entry in queryset:
-            services.time_entry_delete(actor=request.user, entry=entry)
+            try:
+                with transaction.atomic():
+                    services.time_entry_delete(actor=request.user, entry=entry)
+            except (ValidationError, PermissionDenied) as exc:  # locked time stays
+                self.message_user(request, f"#{entry.pk} was kept: {admin_message(exc)}", messages.ERROR)
+
+    def has_delete_permission(self, request, obj=None):
+        # Locked time is not deleted from here; an admin corrects it with "Edit anyway" or reopens the period.
+        if obj is not None and obj.pk and lock_reason(obj.user, obj.start) is not None:
+            return False
+        return super().has_delete_permission(request, obj)
 
     def get_readonly_fields(self, request, obj=None):
         fields = list(super().get_readonly_fields(request, obj))
         if obj is not None:
             fields.append("user")  # moving time to another person is a delete and a new entry
         return fields
+
+
+# --- approvals and locked periods ----------------------------------------------------------------------------------
+
+
+@admin.register(Timesheet)
+class TimesheetAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Read-only here: weeks are submitted and decided on the week page, the team overview or the API."""
+
+    list_display = ("week", "user", "state", "decided_by", "decided_at", "submitted_at")
+    list_filter = ("state", "week")
+    search_fields = ("user__username", "user__full_name")
+    list_select_related = ("user", "decided_by")
+    date_hierarchy = "week"
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class PeriodLockAdminForm(forms.ModelForm):
+    reopen_reason = forms.CharField(
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        label="Reopen: reason",
+        help_text="Filling this in reopens the period (the lock stops applying; it stays listed with your reason).",
+    )
+
+    class Meta:
+        model = PeriodLock
+        fields = ("until", "team", "locked_by_label")
+
+    def __init__(self, *args, actor=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actor = actor
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk is None and not self.errors:
+            try:
+                services.period_lock_validate(
+                    actor=self.actor, until=cleaned["until"], label=cleaned.get("locked_by_label", "")
+                )
+            except (ValidationError, PermissionDenied) as exc:
+                form_error(self, exc)
+        elif self.instance.pk is not None and "\x00" in (cleaned.get("reopen_reason") or ""):
+            self.add_error("reopen_reason", "NUL characters are not allowed.")
+        return cleaned
+
+
+@admin.register(PeriodLock)
+class PeriodLockAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    form = PeriodLockAdminForm
+    list_display = ("until", "team", "locked_by_label", "created_by", "created_at", "reopened_at", "reopened_by")
+    list_filter = (("reopened_at", admin.EmptyFieldListFilter), "team")
+    list_select_related = ("team", "created_by", "reopened_by")
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class BoundForm(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, actor=actor, **kw)
+
+        return BoundForm
+
+    def get_fields(self, request, obj=None):
+        if obj is None:
+            return ("until", "team", "locked_by_label")
+        return ("until", "team", "locked_by_label", "created_by", "created_at", "reopened_at", "reopened_by") + (
+            ("reopen_reason",) if obj.is_active else ()
+        )
+
+    def get_readonly_fields(self, request, obj=None):
+        if obj is None:
+            return ()
+        fields = ["until", "team", "locked_by_label", "created_by", "created_at", "reopened_at", "reopened_by"]
+        return fields if obj.is_active else [*fields, "reopen_reason"]
+
+    def has_delete_permission(self, request, obj=None):
+        return False  # reopening keeps the row, with its reason
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        if not change:  # checked by the form's clean through period_lock_validate
+            saved = services.period_lock_create(
+                actor=request.user, until=data["until"], team=data.get("team"), label=data.get("locked_by_label", "")
+            )
+            obj.pk = saved.pk
+            return
+        if (data.get("reopen_reason") or "").strip():
+            try:
+                services.period_lock_reopen(actor=request.user, lock=obj, reason=data["reopen_reason"])
+            except (ValidationError, PermissionDenied) as exc:
+                self.message_user(request, admin_message(exc), messages.ERROR)
+
+    def save_related(self, request, form, formsets, change):
+        pass
+
+
+@admin.register(ApprovalSettings)
+class ApprovalSettingsAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    fields = ("enabled", "required_teams", "reminders_enabled", "reminder_weekday", "reminder_hour")
+    filter_horizontal = ("required_teams",)
+
+    def has_add_permission(self, request, *args):
+        return policy.is_admin(request.user) and not ApprovalSettings.objects.exists()
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        data = form.cleaned_data
+        services.approval_settings_update(
+            actor=request.user,
+            enabled=data.get("enabled"),
+            reminders_enabled=data.get("reminders_enabled", False),
+            reminder_weekday=data.get("reminder_weekday", 0),
+            reminder_hour=data.get("reminder_hour", 10),
+        )
+        obj.pk = 1
+
+    def save_related(self, request, form, formsets, change):
+        services.approval_settings_update(
+            actor=request.user, required_teams=form.cleaned_data.get("required_teams", [])
+        )

@@ -1,4 +1,5 @@
-"""Demo data for `manage.py quickstart`: a small team, clients, projects, tasks and two weeks of time.
+"""Demo data for `manage.py quickstart`: a small team, clients, projects, tasks, two weeks of time and their
+approval states (approvals turned on for the demo).
 
 Idempotent: users, clients, projects and tasks are looked up by name before they are created, and entries are
 only generated for demo users who have none yet. Everything is written through the services.
@@ -16,7 +17,8 @@ from django.utils import timezone
 from accounts.models import Role, Team
 
 from . import services
-from .models import Client, Project, Source, Task, TimeEntry
+from .models import Client, Project, Source, Task, TimeEntry, Timesheet
+from .periods import local_today, week_start
 
 DEMO_PASSWORD = "demo1234"  # noqa: S105 - printed on purpose: demo logins for a local install
 
@@ -117,4 +119,18 @@ def seed_demo(*, days: int = 14, seed: int = 42) -> list[DemoLogin]:
                     source=Source.IMPORT,
                 )
                 cursor = end + timedelta(minutes=rng.choice([0, 15, 30, 60]))
+    seed_approvals(admin=admin, manager=users["maria"], members=[users["alex"], users["sam"]], team=team)
     return logins
+
+
+def seed_approvals(*, admin, manager, members, team) -> None:
+    """Approvals on for the demo, required for the Product team: Alex's week before last approved by Maria and last
+    week waiting for her; Sam's last week left open, for a visitor to submit. Only once (when no week has a state)."""
+    if Timesheet.objects.filter(user__in=members).exists():
+        return
+    services.approval_settings_update(actor=admin, enabled=True, required_teams=[team])
+    alex = members[0]
+    last_monday = week_start(local_today(alex)) - timedelta(days=7)
+    services.timesheet_submit(actor=alex, week=last_monday - timedelta(days=7))
+    services.timesheet_approve(actor=manager, user=alex, week=last_monday - timedelta(days=7), comment="Thanks!")
+    services.timesheet_submit(actor=alex, week=last_monday)

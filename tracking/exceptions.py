@@ -75,3 +75,25 @@ class InvalidFilter(TrackingError):
     """A list or report was asked for with a filter or grouping it does not know, or dates in the wrong order."""
 
     code = "invalid_filter"
+
+
+class PeriodLocked(TrackingError):
+    """Time in a locked period or an approved week: it cannot be created, changed, moved or deleted."""
+
+    code = "period_locked"
+    status = 409  # the state of things, not bad input
+
+
+class InvalidTransition(TrackingError):
+    """A timesheet cannot go from its current state to the one asked for (e.g. approving an open week)."""
+
+    code = "invalid_transition"
+    status = 409
+
+
+class ApprovalsDisabled(TrackingError):
+    code = "approvals_disabled"
+    status = 409
+
+    def __init__(self):
+        super().__init__("Timesheet approvals are turned off in this installation; an admin can turn them on.")

@@ -1,7 +1,9 @@
-"""tracking's part of a person's data (see accounts/gdpr.py): their time entries, and the projects they are listed on.
+"""tracking's part of a person's data (see accounts/gdpr.py): their time entries, the projects they are listed on,
+their timesheets (weeks submitted for approval, with the deciders' comments) and the reminders sent to them.
 
 Erasure keeps the entries (they count in reports under the anonymous placeholder) and takes the person off every
-project's member list.
+project's member list; it keeps the state of their weeks (approved time stays approved) but clears the comments
+written about them, and deletes their reminder ledger.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ from typing import Any
 
 from accounts import gdpr
 
-from .models import Project, TimeEntry
+from .models import Project, TimeEntry, Timesheet, TimesheetReminder
 
 
 def export_time_entries(user) -> list[dict[str, Any]]:
@@ -43,5 +45,38 @@ def erase_memberships(user) -> None:
     Project.members.through.objects.filter(user=user).delete()
 
 
+def export_timesheets(user) -> list[dict[str, Any]]:
+    sheets = Timesheet.objects.filter(user=user).order_by("week")
+    return [
+        {
+            "week": s.week.isoformat(),
+            "state": s.state,
+            "comment": s.comment,
+            "submitted_at": gdpr.iso(s.submitted_at),
+            "decided_at": gdpr.iso(s.decided_at),
+            "decided_by_id": s.decided_by_id,
+        }
+        for s in sheets
+    ]
+
+
+def export_reminders(user) -> list[dict[str, Any]]:
+    rows = TimesheetReminder.objects.filter(user=user).order_by("week", "kind")
+    return [
+        {"week": r.week.isoformat(), "kind": r.kind, "channel": r.channel, "sent_at": gdpr.iso(r.created_at)}
+        for r in rows
+    ]
+
+
+def erase_timesheet_comments(user) -> None:
+    Timesheet.objects.filter(user=user).update(comment="")
+
+
+def erase_reminders(user) -> None:
+    TimesheetReminder.objects.filter(user=user).delete()
+
+
 def register() -> None:
     gdpr.register("time_entries", export=export_time_entries, erase=erase_memberships)
+    gdpr.register("timesheets", export=export_timesheets, erase=erase_timesheet_comments)
+    gdpr.register("timesheet_reminders", export=export_reminders, erase=erase_reminders)

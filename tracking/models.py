@@ -7,7 +7,7 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.validators import MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
@@ -207,3 +207,162 @@ class TimeEntry(models.Model):
             errors["task"] = _("The task “%(task)s” belongs to another project.") % {"task": self.task}
         if errors:
             raise ValidationError(errors)
+
+
+# --- Timesheet approvals and locked periods -------------------------------------------------------------------------
+
+
+class TimesheetState(models.TextChoices):
+    OPEN = "open", _("Open")
+    SUBMITTED = "submitted", _("Submitted")
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+
+
+class Timesheet(models.Model):
+    """One person's ISO week (Monday `week`, in their own time zone) on its way through approval.
+
+    No row means "open". Written only by tracking.services.approvals; every transition is in the activity log.
+    """
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="timesheets")
+    week = models.DateField(help_text=_("The Monday of the ISO week, in the person's time zone."))
+    state = models.CharField(max_length=16, choices=TimesheetState.choices, default=TimesheetState.OPEN)
+    comment = models.TextField(blank=True, help_text=_("The decider's comment (a rejection's reason)."))
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-week", "user_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week"], name="timesheet_one_per_user_week"),
+            models.CheckConstraint(
+                condition=Q(state__in=["open", "submitted", "approved", "rejected"]), name="timesheet_state_known"
+            ),
+        ]
+        indexes = [models.Index(fields=["week", "state"], name="timesheet_week_state_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.user} · week of {self.week:%Y-%m-%d} · {self.get_state_display()}"
+
+
+class PeriodLockQuerySet(models.QuerySet):
+    def active(self):
+        return self.filter(reopened_at__isnull=True)
+
+    def applying_to(self, user):
+        """The active locks that apply to `user`: everyone's and those of the teams they are a member of."""
+        return self.active().filter(Q(team__isnull=True) | Q(team__members=user))
+
+
+class PeriodLock(models.Model):
+    """Everything up to `until` (inclusive, in each person's own time zone) is closed, for everyone or one team.
+
+    Reopening keeps the row (who, when, why): the lock stops applying and the audit trail stays.
+    """
+
+    until = models.DateField(help_text=_("The last locked day, inclusive."))
+    team = models.ForeignKey(
+        "accounts.Team",
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="period_locks",
+        help_text=_("Empty: everyone."),
+    )
+    locked_by_label = models.CharField(
+        max_length=60, blank=True, help_text=_("Shown in the message, e.g. “Finance”. Empty: the admin's name.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    reopened_at = models.DateTimeField(null=True, blank=True)
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    reopen_reason = models.TextField(blank=True)
+
+    objects = PeriodLockQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-until", "-pk"]
+        indexes = [models.Index(fields=["reopened_at", "until"], name="period_lock_active_idx")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(reopened_at__isnull=True) | ~Q(reopen_reason=""),
+                name="period_lock_reopen_has_reason",
+                violation_error_message="Reopening a locked period needs a reason.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        scope = self.team.name if self.team_id else "everyone"
+        return f"Locked up to {self.until:%Y-%m-%d} for {scope}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.reopened_at is None
+
+
+class ApprovalSettings(models.Model):
+    """The installation's approval settings (one row, pk=1). `enabled` None follows APPROVALS_ENABLED."""
+
+    enabled = models.BooleanField(
+        null=True,
+        blank=True,
+        help_text=_("Approvals on or off for everyone. Empty: the APPROVALS_ENABLED environment variable decides."),
+    )
+    required_teams = models.ManyToManyField(
+        "accounts.Team",
+        blank=True,
+        related_name="+",
+        help_text=_("Teams whose missing or waiting weeks are flagged and reminded."),
+    )
+    reminders_enabled = models.BooleanField(default=False)
+    reminder_weekday = models.PositiveSmallIntegerField(
+        default=0,
+        validators=[MaxValueValidator(6)],
+        help_text=_("0 = Monday … 6 = Sunday: the day reminders for last week go out."),
+    )
+    reminder_hour = models.PositiveSmallIntegerField(
+        default=10, validators=[MaxValueValidator(23)], help_text=_("Hour of the day, in each person's time zone.")
+    )
+
+    class Meta:
+        verbose_name = _("approval settings")
+        verbose_name_plural = _("approval settings")
+
+    def __str__(self) -> str:
+        return "Approval settings"
+
+    @classmethod
+    def get(cls) -> "ApprovalSettings":
+        row, _created = cls.objects.get_or_create(pk=1)
+        return row
+
+
+class TimesheetReminder(models.Model):
+    """The reminder ledger: one row per person, week and kind, claimed before sending, so each goes out once."""
+
+    class Kind(models.TextChoices):
+        SUBMIT = "submit", _("Submit your week")
+        REVIEW = "review", _("Weeks waiting for you")
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week = models.DateField()
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    channel = models.CharField(max_length=16, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "week", "kind"], name="timesheet_reminder_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} reminder · {self.user_id} · {self.week}"

@@ -18,7 +18,7 @@ from django.db.models import Q, QuerySet
 from accounts import policy
 from accounts.models import Role, Team
 
-from .models import Client, Project, Tag, Task, TimeEntry
+from .models import Client, PeriodLock, Project, Tag, Task, TimeEntry, Timesheet
 
 
 def _is_manager(user) -> bool:
@@ -84,6 +84,29 @@ def can_tag(user, action: str, obj: Any) -> bool:
     return can_client(user, action, obj)
 
 
+def can_timesheet(user, action: str, obj: Any) -> bool:
+    """VIEW: whose time one may see. CREATE: submit one's own week. CHANGE (approve, reject, reopen): a manager, for
+    the people of the teams they manage, never their own week (an admin or another manager decides that)."""
+    if isinstance(obj, type):
+        return action == policy.VIEW or (action == policy.CREATE and policy.writes(user))
+    if action == policy.VIEW:
+        return policy.may_see_user_time(user, obj.user_id)
+    if action == policy.CREATE:
+        return policy.writes(user) and obj.user_id == user.pk
+    if action == policy.CHANGE:
+        return (
+            _is_manager(user)
+            and obj.user_id != user.pk
+            and policy.team_scope_user_ids(user).filter(pk=obj.user_id).exists()
+        )
+    return False
+
+
+def can_period_lock(user, action: str, obj: Any) -> bool:
+    # Everyone may see which periods are locked (their own writes are refused there); only admins lock and reopen.
+    return action == policy.VIEW
+
+
 # --- visible ----------------------------------------------------------------------------------------------------------
 
 
@@ -118,9 +141,15 @@ def visible_to_everyone(user, queryset: QuerySet, action: str) -> QuerySet:
     return queryset if action == policy.VIEW else queryset.none()
 
 
+def visible_timesheets(user, queryset: QuerySet, action: str) -> QuerySet:
+    return visible_time_entries(user, queryset, action)
+
+
 def register() -> None:
     policy.register(TimeEntry, can=can_time_entry, visible=visible_time_entries)
     policy.register(Project, can=can_project, visible=visible_projects, trackable=True)
     policy.register(Task, can=can_task, visible=visible_tasks)
     policy.register(Client, can=can_client, visible=visible_to_everyone)
     policy.register(Tag, can=can_tag, visible=visible_to_everyone)
+    policy.register(Timesheet, can=can_timesheet, visible=visible_timesheets)
+    policy.register(PeriodLock, can=can_period_lock, visible=visible_to_everyone)

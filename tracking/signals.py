@@ -40,3 +40,24 @@ CREATED = "created"
 UPDATED = "updated"
 DELETED = "deleted"
 ARCHIVED = "archived"
+
+# --- Approvals and locked periods ------------------------------------------------------------------------------------
+# These three are audit signals: they are sent INSIDE the transaction of the change (not after commit), so the
+# activity log's line is written, or rolled back, together with the change. Receivers must only write local rows.
+#
+# timesheet_changed(sender=Timesheet, timesheet_id, user_id, week, actor_id, state, previous_state, comment)
+#     A person-week moved from previous_state to state ("submitted", "approved", "rejected", "open" on reopening);
+#     week is the Monday as an ISO date string; comment is the decider's text ("" when none).
+# period_lock_changed(sender=PeriodLock, lock_id, actor_id, action, until, team_id, reason)
+#     action is "locked" or "reopened"; until is an ISO date string; reason is the reopening's reason.
+# locked_time_corrected(sender=PeriodLock, entry_id, user_id, actor_id, action, reason)
+#     An administrator changed ("created", "updated", "deleted") an entry in locked time, with a reason.
+timesheet_changed = Signal()
+period_lock_changed = Signal()
+locked_time_corrected = Signal()
+
+# timesheet_reminder_due(sender=TimesheetReminder, reminder_id, user_id, kind, week, subject, text)
+#     Sent by the reminder task (not in a transaction). A receiver that will deliver it (e.g. the Slack connector, for
+#     a linked person) enqueues its own task and returns the channel's name ("slack"); when none does, the reminder
+#     goes out by email.
+timesheet_reminder_due = Signal()

@@ -1,8 +1,9 @@
-"""Web pages: the dashboard and timer, time entries, clients/projects/tasks, reports, help."""
+"""Web pages: the dashboard and timer, time entries, approvals and the team overview, clients/projects/tasks,
+reports, help."""
 
 from django.urls import path, re_path
 
-from .views import catalog, entries, pages, reports, timer
+from .views import approvals, catalog, entries, pages, reports, timer
 
 urlpatterns = [
     path("", timer.dashboard, name="dashboard"),
@@ -16,6 +17,11 @@ urlpatterns = [
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("entries/undo/", entries.entry_undo, name="entry_undo"),
     path("entries/bulk/", entries.entry_bulk, name="entry_bulk"),
+    path("timesheets/submit/", approvals.timesheet_submit, name="timesheet_submit"),
+    path("timesheets/decide/", approvals.timesheet_decide, name="timesheet_decide"),
+    path("timesheets/approve/", approvals.timesheet_approve_bulk, name="timesheet_approve_bulk"),
+    path("team/", approvals.team_overview, name="team_overview"),
+    path("team/<int:team_id>/", approvals.team_overview, name="team_overview_team"),
     path("clients/", catalog.client_list, name="client_list"),
     path("clients/new/", catalog.client_new, name="client_new"),
     path("clients/<int:pk>/", catalog.client_detail, name="client_detail"),

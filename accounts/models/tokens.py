@@ -16,6 +16,8 @@ SCOPES = (
     "write:time_entries",
     "read:reports",
     "write:reports",
+    "read:timesheets",
+    "write:timesheets",
     "read:users",
     "read:integrations",
     "write:integrations",

@@ -22,8 +22,13 @@ def activity_record(
     object_type: str = "",
     object_id: Any = "",
     metadata: dict | None = None,
+    strict: bool = False,
 ) -> ActivityLog | None:
-    """Write one activity row. Ids and codes only in metadata; names are shown from the rows they point to."""
+    """Write one activity row. Ids and codes only in metadata; names are shown from the rows they point to.
+
+    strict: the row is part of the caller's transaction (an audit trail: approvals, locks); a failure to write it
+    propagates and rolls the change back instead of being logged and forgotten.
+    """
     metadata = {k: v for k, v in (metadata or {}).items() if v is not None}
     if verb not in Verb.values:
         logger.debug("analytics: no activity verb %s", verb)
@@ -32,16 +37,19 @@ def activity_record(
     description = f"{label} #{object_id}" if object_id not in ("", None) else str(label)
     if actor_id and owner_id and actor_id != owner_id:
         description += " (of another user)"
+    row = {
+        "verb": verb,
+        "actor_id": actor_id,
+        "owner_id": owner_id,
+        "object_type": object_type,
+        "object_id": "" if object_id is None else str(object_id),
+        "description": description[:255],
+        "metadata": metadata,
+    }
+    if strict:
+        return ActivityLog.objects.create(**row)
     try:
-        return ActivityLog.objects.create(
-            verb=verb,
-            actor_id=actor_id,
-            owner_id=owner_id,
-            object_type=object_type,
-            object_id="" if object_id is None else str(object_id),
-            description=description[:255],
-            metadata=metadata,
-        )
+        return ActivityLog.objects.create(**row)
     except Exception:
         # The action itself has committed; losing its log line must not turn it into an error page.
         logger.warning("analytics: could not record activity %s", verb, exc_info=True)

@@ -76,4 +76,6 @@ def test_main_pages_render_for_a_member_and_a_manager(page_for, live_server, sho
     snap(maria, shots, "project")
     maria.goto(live_server.url + "/tasks/")
     snap(maria, shots, "tasks")
-    assert len(list(shots.glob("*.png"))) >= 9
+    maria.goto(live_server.url + "/team/")
+    snap(maria, shots, "team-overview")
+    assert len(list(shots.glob("*.png"))) >= 10

@@ -26,7 +26,8 @@ ERROR_STATUSES = {
     "401": "No, invalid, expired or revoked token.",
     "403": "The token lacks the scope, or your role does not allow it.",
     "404": "Not found, or not visible to you.",
-    "409": "State conflict (timer already running, no running timer, overlapping entry, Idempotency-Key reused).",
+    "409": "State conflict (timer already running, no running timer, overlapping entry, period_locked: the time is "
+    "locked or approved, invalid_transition, Idempotency-Key reused).",
     "429": "Too many requests; see Retry-After.",
 }
 

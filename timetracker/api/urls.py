@@ -26,6 +26,8 @@ class ApiRootView(ApiViewMixin, APIView):
         "reports/summary": "api-report-summary",
         "saved-reports": "api-saved-report-list",
         "annotations": "api-annotation-list",
+        "timesheets": "api-timesheet-list",
+        "locks": "api-lock-list",
         "users/me": "api-user-me",
         "users": "api-user-list",
         "health": "api-health",

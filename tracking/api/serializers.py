@@ -10,7 +10,7 @@ from accounts import policy
 from accounts.models import Team
 from timetracker.errors import NOT_VISIBLE
 
-from ..models import Client, Project, Source, Tag, Task, TimeEntry
+from ..models import Client, PeriodLock, Project, Source, Tag, Task, TimeEntry, TimesheetState
 from ..periods import PRESET_CHOICES
 from ..reports import GROUP_BY_CHOICES
 
@@ -259,3 +259,84 @@ class ReportSummarySerializer(serializers.Serializer):
         help_text="How many of the total's seconds are running timers, each counted from its start up to as_of."
     )
     as_of = UtcDateTimeField(help_text="The moment running timers were counted up to.")
+
+
+# --- timesheets (approvals) and locked periods ---------------------------------------------------------------------
+
+
+class TimesheetSerializer(serializers.Serializer):
+    """One person-week: the person's ISO week (Monday, in their time zone), its hours and approval state."""
+
+    user = serializers.IntegerField(source="user.pk")
+    week = serializers.DateField(help_text="The Monday of the ISO week.")
+    state = serializers.ChoiceField(choices=TimesheetState.choices)
+    seconds = serializers.IntegerField(help_text="Tracked in the week; a running timer counts up to now.")
+    running = serializers.BooleanField(help_text="Whether a running timer is part of `seconds`.")
+    comment = serializers.CharField(help_text="The last decision's comment (a rejection's reason).")
+    decided_by = serializers.IntegerField(source="decided_by.pk", allow_null=True, default=None)
+    decided_at = UtcDateTimeField(allow_null=True)
+    submitted_at = UtcDateTimeField(allow_null=True)
+
+    class Meta:
+        ref_name = "Timesheet"
+
+
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise serializers.ValidationError("NUL characters are not allowed.")
+    return value
+
+
+class TimesheetQuerySerializer(serializers.Serializer):
+    week = serializers.DateField(required=False, help_text="Any day of the week (YYYY-MM-DD); default: this week.")
+    user = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="A person's id.")
+    team = serializers.IntegerField(required=False, min_value=1, max_value=2**63 - 1, help_text="A team's id.")
+
+
+class TimesheetSubmitSerializer(serializers.Serializer):
+    week = serializers.DateField(help_text="Any day of your week to submit (YYYY-MM-DD).")
+
+
+class TimesheetDecisionSerializer(serializers.Serializer):
+    user = serializers.IntegerField(min_value=1, max_value=2**63 - 1)
+    week = serializers.DateField(help_text="Any day of the week (YYYY-MM-DD).")
+    comment = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=2000, validators=[_no_nul], trim_whitespace=True
+    )
+
+
+class PeriodLockSerializer(ApiModelSerializer):
+    team = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    created_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    reopened_by = serializers.PrimaryKeyRelatedField(read_only=True, allow_null=True)
+    active = serializers.BooleanField(source="is_active", read_only=True)
+
+    class Meta:
+        model = PeriodLock
+        fields = (
+            "id",
+            "until",
+            "team",
+            "locked_by_label",
+            "active",
+            "created_by",
+            "created_at",
+            "reopened_at",
+            "reopened_by",
+            "reopen_reason",
+        )
+        read_only_fields = fields
+
+
+class PeriodLockCreateSerializer(serializers.Serializer):
+    until = serializers.DateField(help_text="The last locked day, inclusive (YYYY-MM-DD).")
+    team = serializers.PrimaryKeyRelatedField(
+        queryset=Team.objects.all(), allow_null=True, required=False, default=None, help_text="null: everyone."
+    )
+    locked_by_label = serializers.CharField(
+        required=False, allow_blank=True, default="", max_length=60, validators=[_no_nul]
+    )
+
+
+class PeriodLockReopenSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=2000, validators=[_no_nul], help_text="Why the period is reopened.")

@@ -15,5 +15,11 @@ urlpatterns = [
     path("timer/start/", views.TimerStartApi.as_view(), name="api-timer-start"),
     path("timer/stop/", views.TimerStopApi.as_view(), name="api-timer-stop"),
     path("reports/summary/", views.ReportSummaryApi.as_view(), name="api-report-summary"),
+    path("timesheets/", views.TimesheetListApi.as_view(), name="api-timesheet-list"),
+    path("timesheets/submit/", views.TimesheetSubmitApi.as_view(), name="api-timesheet-submit"),
+    path("timesheets/approve/", views.TimesheetApproveApi.as_view(), name="api-timesheet-approve"),
+    path("timesheets/reject/", views.TimesheetRejectApi.as_view(), name="api-timesheet-reject"),
+    path("locks/", views.PeriodLockListApi.as_view(), name="api-lock-list"),
+    path("locks/<str:pk>/", views.PeriodLockDetailApi.as_view(), name="api-lock-detail"),
     *router.urls,
 ]

@@ -6,6 +6,7 @@ computed" have one answer. Every function takes the viewer and starts from `acco
 - `entries`: time entries and their totals (reports are in `tracking.reports`, the calendar in `tracking.periods`).
 - `catalog`: clients, projects, tasks, tags, and the choices forms offer.
 - `personal`: one person's own time on the web pages (dashboard totals, "continue", the week grid).
+- `timesheets`: person-weeks with their approval state, the manager's team overview, locked periods.
 
 Import from the package: `from tracking.selectors import time_entry_list`.
 """
@@ -34,8 +35,30 @@ from .entries import (
     time_entry_list,
 )
 from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
+from .timesheets import (
+    PersonWeek,
+    locked_entry_ids,
+    overview_teams,
+    period_lock_covering,
+    period_lock_list,
+    person_weeks,
+    team_overview,
+    timesheet_get,
+    timesheet_list,
+    timesheet_people,
+)
 
 __all__ = [
+    "PersonWeek",
+    "locked_entry_ids",
+    "overview_teams",
+    "period_lock_covering",
+    "period_lock_list",
+    "person_weeks",
+    "team_overview",
+    "timesheet_get",
+    "timesheet_list",
+    "timesheet_people",
     "TIME_ENTRY_FILTERS",
     "client_get",
     "client_list",

@@ -4,6 +4,19 @@ Each is atomic, checks the access policy for the acting user, validates, and sen
 commit. The web UI, the API, the admin, Slack and the connectors all call them.
 """
 
+from .approvals import (
+    approval_settings_update,
+    approvals_enabled,
+    approvals_required_for,
+    period_lock_create,
+    period_lock_reopen,
+    period_lock_validate,
+    timesheet_approve,
+    timesheet_approve_many,
+    timesheet_reject,
+    timesheet_reopen,
+    timesheet_submit,
+)
 from .catalog import (
     client_archive,
     client_create,
@@ -25,6 +38,17 @@ from .tags import tag_create, tag_delete, tag_update, tags_resolve
 from .timer import timer_start, timer_status, timer_stop
 
 __all__ = [
+    "approval_settings_update",
+    "approvals_enabled",
+    "approvals_required_for",
+    "period_lock_create",
+    "period_lock_reopen",
+    "period_lock_validate",
+    "timesheet_approve",
+    "timesheet_approve_many",
+    "timesheet_reject",
+    "timesheet_reopen",
+    "timesheet_submit",
     "client_archive",
     "client_create",
     "client_update",

@@ -1,5 +1,6 @@
 """Manual time entries: create, update, delete, and the validation they (and the admin) share."""
 
+from contextlib import nullcontext
 from datetime import UTC, date, timedelta
 
 from django.conf import settings
@@ -13,6 +14,7 @@ from ..exceptions import ArchivedProject, InvalidEntry, OverlappingEntry, TimerA
 from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
+from .locks import allow_locked_write, check_unlocked, record_override
 from .tags import tags_resolve
 
 EDITABLE_FIELDS = ("project", "task", "start", "end", "notes", "billable", "external_ref")
@@ -95,9 +97,13 @@ def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
         raise OverlappingEntry(conflict)
 
 
-def new_entry_checked(*, actor, user, project: Project, task: Task | None, running_until=None, **fields) -> TimeEntry:
+def new_entry_checked(
+    *, actor, user, project: Project, task: Task | None, running_until=None, override_reason: str = "", **fields
+) -> TimeEntry:
     """A new, unsaved entry for `user`, checked the one way the timer and a logged entry share: the actor may create
-    it, the project and task are open to `user`, and (under the user's lock) every rule of `time_entry_validate`."""
+    it, the project and task are open to `user`, and (under the user's lock) it is not in locked time
+    (`locks.check_unlocked`; an admin's `override_reason` is kept on `entry.lock_override` for the audit) and every
+    rule of `time_entry_validate`."""
     billable = fields.pop("billable", None)
     entry = TimeEntry(
         user=user,
@@ -109,8 +115,14 @@ def new_entry_checked(*, actor, user, project: Project, task: Task | None, runni
     policy.require(actor, policy.CREATE, entry)
     check_trackable(user, project, task)
     lock_user(user.pk)
+    overridden = check_unlocked(actor=actor, user=user, starts=[entry.start], override_reason=override_reason)
+    entry.lock_override = override_reason if overridden else ""
     time_entry_validate(entry, running_until=running_until)
     return entry
+
+
+def _allowed_if(overridden):
+    return allow_locked_write() if overridden else nullcontext()
 
 
 def _finish(entry: TimeEntry) -> None:
@@ -131,8 +143,10 @@ def time_entry_create(
     billable: bool | None = None,
     source: str = Source.WEB,
     external_ref: str = "",
+    override_reason: str = "",
 ) -> TimeEntry:
-    """Log an entry for `user` (default: the actor). With no end it is a running timer."""
+    """Log an entry for `user` (default: the actor). With no end it is a running timer. Raises PeriodLocked in
+    locked time unless an administrator gives `override_reason`."""
     user = user or actor
     entry = new_entry_checked(
         actor=actor,
@@ -145,23 +159,28 @@ def time_entry_create(
         billable=billable,
         source=source,
         external_ref=external_ref,
+        override_reason=override_reason,
     )
     _finish(entry)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _allowed_if(entry.lock_override):
             entry.save()
     except IntegrityError as exc:
         raise InvalidEntry("This entry conflicts with another entry (already running or already imported).") from exc
     resolved = tags_resolve(actor=actor, tags=tags)
     if resolved:
         entry.tags.set(resolved)
+    if entry.lock_override:
+        record_override(actor=actor, user_id=user.pk, entry_id=entry.pk, action=signals.CREATED, reason=override_reason)
     _announce(entry, actor, signals.CREATED)
     return entry
 
 
 @transaction.atomic
-def time_entry_update(*, actor, entry: TimeEntry, tags=None, **changes) -> TimeEntry:
-    """Change fields of an entry (see EDITABLE_FIELDS). Tags, when given, replace the entry's tags."""
+def time_entry_update(*, actor, entry: TimeEntry, tags=None, override_reason: str = "", **changes) -> TimeEntry:
+    """Change fields of an entry (see EDITABLE_FIELDS). Tags, when given, replace the entry's tags. Raises
+    PeriodLocked when the entry is, or would move into, locked time, unless an administrator gives
+    `override_reason`."""
     unknown = set(changes) - set(EDITABLE_FIELDS)
     if unknown:
         raise InvalidEntry(f"These fields cannot be changed: {', '.join(sorted(unknown))}.")
@@ -169,6 +188,9 @@ def time_entry_update(*, actor, entry: TimeEntry, tags=None, **changes) -> TimeE
     lock_user(entry.user_id)
     # Work on a fresh copy so a refused change leaves the caller's object as it was in the database.
     current = TimeEntry.objects.select_related("user", "project").get(pk=entry.pk)
+    overridden = check_unlocked(
+        actor=actor, user=current.user, starts=[current.start, changes.get("start")], override_reason=override_reason
+    )
     project_changed = "project" in changes and changes["project"].pk != current.project_id
     task_changed = "task" in changes and (changes["task"].pk if changes["task"] else None) != current.task_id
     for field, value in changes.items():
@@ -178,23 +200,36 @@ def time_entry_update(*, actor, entry: TimeEntry, tags=None, **changes) -> TimeE
     time_entry_validate(current)
     _finish(current)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), _allowed_if(overridden):
             current.save()
     except IntegrityError as exc:
         raise InvalidEntry("This change conflicts with another entry.") from exc
     resolved = tags_resolve(actor=actor, tags=tags)
     if resolved is not None:
         current.tags.set(resolved)
+    if overridden:
+        record_override(
+            actor=actor, user_id=current.user_id, entry_id=current.pk, action=signals.UPDATED, reason=override_reason
+        )
     _announce(current, actor, signals.UPDATED)
     return current
 
 
 @transaction.atomic
-def time_entry_delete(*, actor, entry: TimeEntry) -> None:
+def time_entry_delete(*, actor, entry: TimeEntry, override_reason: str = "") -> None:
+    """Delete an entry. Raises PeriodLocked in locked time unless an administrator gives `override_reason`."""
     policy.require(actor, policy.DELETE, entry)
+    lock_user(entry.user_id)
+    entry = TimeEntry.objects.select_related("user").get(pk=entry.pk)
+    overridden = check_unlocked(actor=actor, user=entry.user, starts=[entry.start], override_reason=override_reason)
+    if overridden:
+        record_override(
+            actor=actor, user_id=entry.user_id, entry_id=entry.pk, action=signals.DELETED, reason=override_reason
+        )
     ids = {"entry_id": entry.pk, "user_id": entry.user_id, "project_id": entry.project_id}
     source = entry.source
-    entry.delete()
+    with _allowed_if(overridden):
+        entry.delete()
     send_on_commit(
         signals.time_entry_changed, TimeEntry, actor_id=actor.pk, action=signals.DELETED, source=source, **ids
     )

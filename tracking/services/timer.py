@@ -1,5 +1,6 @@
 """The timer: start, stop, status."""
 
+from contextlib import nullcontext
 from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
@@ -13,6 +14,7 @@ from ..models import Project, Source, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
 from .entries import max_entry_length, new_entry_checked
+from .locks import allow_locked_write, locked_span_end
 from .tags import tags_resolve
 
 
@@ -78,7 +80,8 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     Stopping always succeeds: if the user logged a later entry while the timer ran, the timer ends where that
     entry begins, so entries never overlap; a timer that ran longer than an entry may last (TRACKING_MAX_ENTRY_HOURS)
     ends at that length; a timer whose start lies ahead of now (possible only for entries stored before starts in
-    the future were refused) ends one minute after its start. Only an explicit `end` before the start is refused.
+    the future were refused) ends one minute after its start; a timer that started in time locked since ends where
+    the locked time ends. Only an explicit `end` before the start is refused.
     """
     user = user or actor
     policy.require(actor, policy.CREATE, TimeEntry)  # a viewer is refused (403) whether or not a timer runs
@@ -91,6 +94,9 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
         raise InvalidEntry("The end must be after the timer's start.", field="end")
     end = end or max(timezone.now(), entry.start + timedelta(minutes=1))
     end = min(end, entry.start + max_entry_length())
+    boundary = locked_span_end(entry.user, entry.start)
+    if boundary is not None and entry.start < boundary < end:
+        end = boundary
     next_entry = (
         TimeEntry.objects.filter(user=user, end__isnull=False, start__gt=entry.start, start__lt=end)
         .order_by("start")
@@ -100,7 +106,9 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
         end = next_entry.start
     entry.end = end
     entry.duration_seconds = duration_for(entry.user, entry.start, entry.end)
-    entry.save(update_fields=["end", "duration_seconds", "updated_at"])
+    # A timer that started in locked time is still stopped (at the end of it): the one write the lock lets through.
+    with allow_locked_write() if boundary is not None else nullcontext():
+        entry.save(update_fields=["end", "duration_seconds", "updated_at"])
     send_on_commit(
         signals.timer_stopped,
         TimeEntry,

@@ -6,7 +6,7 @@ from django.urls import reverse
 
 from accounts.models import User
 from tracking.demo import DEMO_PASSWORD
-from tracking.models import Client, Project, Task, TimeEntry
+from tracking.models import Client, Project, Task, TimeEntry, Timesheet
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +23,7 @@ def quickstart():
 
 
 def counts():
-    return [m.objects.count() for m in (User, Client, Project, Task, TimeEntry)]
+    return [m.objects.count() for m in (User, Client, Project, Task, TimeEntry, Timesheet)]
 
 
 def test_quickstart_seeds_demo_data_and_prints_logins():
@@ -67,3 +67,14 @@ def test_demo_data_is_refused_when_debug_is_off(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="DEBUG=True"):
         quickstart()
+
+
+def test_demo_has_an_approved_and_a_waiting_week_on_marias_overview(client):
+    quickstart()
+    assert sorted(Timesheet.objects.filter(user__username="alex").values_list("state", flat=True)) == [
+        "approved",
+        "submitted",
+    ]
+    client.force_login(User.objects.get(username="maria"))
+    page = client.get(reverse("team_overview")).content.decode()
+    assert "1 week waiting for a decision" in page and "Alex Member" in page

@@ -63,7 +63,12 @@ def entry_week(request):
     if request.GET.get("user"):
         person = get_or_404(selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
     grid = selectors.week_grid(viewer=viewer, user=person, monday=monday)
+    approvals = services.approvals_enabled() and policy.writes(viewer)  # viewers see nothing of approvals
     context = {
+        "sheet": selectors.timesheet_get(viewer=viewer, user=person, week=monday) if approvals else None,
+        "approvals_enabled": approvals,
+        "lock": selectors.period_lock_covering(user=person),
+        "can_submit": approvals and person.pk == viewer.pk and monday <= week_start(local_today(viewer)),
         "grid": grid,
         "monday": monday,
         "previous": monday - timedelta(days=7),
@@ -126,10 +131,12 @@ def entry_edit(request, pk: int):
 
 
 def _mark_changeable(viewer, entries) -> None:
-    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete."""
+    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete (not in locked time)."""
     ids = policy.correctable_user_ids(viewer)
+    locked = selectors.locked_entry_ids(entries)
     for entry in entries:
-        entry.may_change = ids is None or entry.user_id in ids
+        entry.locked = entry.pk in locked
+        entry.may_change = (ids is None or entry.user_id in ids) and not entry.locked
 
 
 def _row(request, entry):
@@ -158,8 +165,8 @@ def _delete(request, entries) -> tuple[int, list[str]]:
         snapshot = _snapshot(entry)
         try:
             services.time_entry_delete(actor=request.user, entry=entry)
-        except PermissionDenied as exc:
-            failed.append(f"#{entry.pk}: {exc}")
+        except (PermissionDenied, ValidationError) as exc:  # e.g. PeriodLocked: the entry is in locked time
+            failed.append(f"#{entry.pk}: {error_message(exc)}")
         else:
             snapshots.append(snapshot)
     request.session[UNDO_KEY] = snapshots
@@ -170,9 +177,12 @@ def _delete(request, entries) -> tuple[int, list[str]]:
 @require_POST
 def entry_delete(request, pk: int):
     entry = get_or_404(selectors.time_entry_get, viewer=request.user, pk=pk)
-    done, failed = _delete(request, [entry])
-    if failed:
+    if not policy.can(request.user, policy.DELETE, entry):
         raise PermissionDenied("You may not delete this entry.")
+    done, failed = _delete(request, [entry])
+    if failed:  # refused by a rule (locked time): say why, keep the entry
+        messages.error(request, failed[0].split(": ", 1)[-1])
+        return back(request, "entry_list")
     messages.success(request, "Entry deleted.", extra_tags="undo")
     return back(request, "entry_list")
 

@@ -8,7 +8,7 @@ from django.db import IntegrityError, transaction
 
 from accounts.policy import PolicyDenied
 from tracking import services as tracking
-from tracking.exceptions import OverlappingEntry, TrackingError
+from tracking.exceptions import OverlappingEntry, PeriodLocked, TrackingError
 from tracking.models import Project, Source, TimeEntry
 
 from ...models import EntryLink
@@ -165,6 +165,10 @@ class Importer:
         except OverlappingEntry:
             sync.count("skipped")
             return
+        except PeriodLocked as exc:  # the event falls in a locked period or an approved week
+            sync.count("skipped")
+            sync.notices.append(f"“{summary[:60]}” was not imported: {failure_reason(exc)}")
+            return
         except PolicyDenied as exc:
             sync.errors.append(f"Import stopped: {failure_reason(exc)} Choose another default project.")
             self.stopped = True
@@ -209,6 +213,10 @@ class Importer:
             sync.count("skipped")
             sync.notices.append(f"Entry #{entry.pk} did not follow its moved event: the new time overlaps another.")
             return
+        except PeriodLocked as exc:
+            sync.count("skipped")
+            sync.notices.append(f"Entry #{entry.pk} did not follow its event: {failure_reason(exc)}")
+            return
         except TrackingError as exc:
             sync.count("failed")
             sync.notices.append(f"Entry #{entry.pk} did not follow its event: {failure_reason(exc)}")
@@ -224,9 +232,14 @@ class Importer:
             link.delete()  # from now on it is the person's own entry
             self.links.pop(link.external_id, None)
             return
-        with transaction.atomic():
-            link.delete()
-            tracking.time_entry_delete(actor=sync.owner, entry=entry)
+        try:
+            with transaction.atomic():
+                link.delete()
+                tracking.time_entry_delete(actor=sync.owner, entry=entry)
+        except PeriodLocked as exc:  # locked time stays, and stays linked (a reopened period follows again)
+            sync.count("skipped")
+            sync.notices.append(f"Entry #{entry.pk} was kept although its event {why}: {failure_reason(exc)}")
+            return
         self.links.pop(link.external_id, None)
         sync.count("removed")
 

@@ -1,5 +1,5 @@
-"""Receivers of tracking's timer signals (any source: web, API, GitHub, Slack) and of saved reports' comments:
-each enqueues a notice task.
+"""Receivers of tracking's timer signals (any source: web, API, GitHub, Slack), of saved reports' comments and
+of timesheet reminders: each enqueues a task.
 
 Connected by SlackConnector.ready() with an explicit sender and dispatch_uid. Queuing never raises into the
 timer's request and never delays it: a broker outage leaves the notice in the outbox, to be sent later; without a
@@ -8,13 +8,13 @@ broker the notice runs after the timer's response has gone out.
 
 from __future__ import annotations
 
-from timetracker import outbox
 from reports.models import SavedReport
 from reports.signals import report_commented
-from tracking.models import TimeEntry
-from tracking.signals import timer_started, timer_stopped
+from timetracker import outbox
+from tracking.models import TimeEntry, TimesheetReminder
+from tracking.signals import timer_started, timer_stopped, timesheet_reminder_due
 
-from . import tasks
+from . import selectors, tasks
 
 
 def _enqueue(*args) -> None:
@@ -35,9 +35,21 @@ def on_report_commented(sender, comment_id, actor_id=None, owner_id=None, **kwar
     outbox.enqueue(tasks.slack_notify_comment_task.name, comment_id)
 
 
+def on_timesheet_reminder_due(sender, reminder_id, user_id, text, **kwargs) -> str:
+    """Take a timesheet reminder for a linked person while Slack is set up (a DM, sent by a task): returns "slack".
+    Anyone else gets it by email from tracking."""
+    if not selectors.slack_secret("bot_token") or selectors.summary_recipient(user_id) is None:
+        return ""
+    outbox.enqueue(tasks.slack_reminder_send_task.name, user_id, text)  # kept and sent later if the broker is down
+    return "slack"
+
+
 def connect() -> None:
     timer_started.connect(on_timer_started, sender=TimeEntry, dispatch_uid="integrations.slack.timer_started")
     timer_stopped.connect(on_timer_stopped, sender=TimeEntry, dispatch_uid="integrations.slack.timer_stopped")
     report_commented.connect(
         on_report_commented, sender=SavedReport, dispatch_uid="integrations.slack.report_commented"
+    )
+    timesheet_reminder_due.connect(
+        on_timesheet_reminder_due, sender=TimesheetReminder, dispatch_uid="integrations.slack.timesheet_reminder"
     )

@@ -84,6 +84,21 @@ def _retry_or_record(task, exc: Exception, integration, what: str, error_code: s
     return f"failed: {error}"
 
 
+@shared_task(bind=True, name="integrations.slack.reminder_send", max_retries=MAX_RETRIES)
+def slack_reminder_send_task(self, user_id: int, text: str) -> str:
+    """DM a timesheet reminder (claimed once in tracking's ledger) to a linked person."""
+    integration = selectors.slack_integration()
+    token = selectors.slack_secret("bot_token", integration)
+    user = selectors.summary_recipient(user_id)
+    if not token or user is None:
+        return "not configured"
+    try:
+        client.post_message(token, channel=user.slack_user_id, text=text)
+    except client.SLACK_ERRORS as exc:
+        return _retry_or_record(self, exc, integration, "a timesheet reminder", "reminder_failed")
+    return "posted"
+
+
 # -- daily summaries --------------------------------------------------------------------------------------------------
 
 
