@@ -1,0 +1,71 @@
+"""What a new user meets in the first hour, in a real browser: messages, tables on a phone, forms, Help.
+
+Every page these tests open is audited with axe at desktop and phone widths.
+"""
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role
+from accounts.tests.factories import UserFactory
+from tests.axe import PHONE, assert_accessible
+from tracking.tests.factories import ProjectFactory, TaskFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db(transaction=True)
+BERLIN = ZoneInfo("Europe/Berlin")
+
+
+@pytest.fixture
+def sam(transactional_db):
+    return UserFactory(username="sam", full_name="Sam Member", role=Role.MEMBER, timezone="Europe/Berlin")
+
+
+def _last_week_entries(user):
+    today = timezone.localdate()
+    monday = today - timedelta(days=today.weekday() + 7)
+    for offset, name in enumerate(["Web", "App", "Ops"]):
+        project = ProjectFactory(name=f"{name} with a rather long project name", client__name=f"Client {name}")
+        task = TaskFactory(project=project, name=f"{name} task with a long name")
+        start = datetime.combine(monday + timedelta(days=offset), datetime.min.time(), BERLIN).replace(hour=9)
+        TimeEntryFactory(user=user, project=project, task=task, start=start, end=start + timedelta(hours=offset + 1))
+    return monday
+
+
+def _sideways(page) -> int:
+    return page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
+
+
+def test_messages_after_an_action_are_a_list_inside_a_status_region(page_for, live_server, sam):
+    project = ProjectFactory(name="Support")
+    page = page_for(sam)
+    page.goto(live_server.url + "/entries/add/")
+    page.select_option("#id_project", str(project.pk))
+    page.fill("#id_date", "2026-03-10")
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_duration", "1h")
+    page.click("form.stack button[type=submit]")
+    message = page.wait_for_selector("[role=status] > ul.messages > li.msg")
+    assert "Added 1h" in message.text_content()
+    assert page.eval_on_selector("ul.messages", "el => el.getAttribute('role')") is None
+    assert_accessible(page, label="entries after adding time")
+
+
+def test_report_and_week_tables_fit_a_phone_and_their_region_is_reachable_by_keyboard(page_for, live_server, sam):
+    monday = _last_week_entries(sam)
+    page = page_for(sam, viewport=PHONE)
+    page.goto(live_server.url + "/reports/?preset=last_week&group_by=project&then_by=task")
+    page.wait_for_selector("#report-table")
+    region = page.locator(".table-wrap:has(#report-table)")
+    assert region.get_attribute("tabindex") == "0" and region.get_attribute("role") == "region"
+    assert _sideways(page) <= 0
+    assert page.locator("#report-table tbody tr.group td[data-label=Hours]").first.is_visible()
+    assert_accessible(page, label="report")
+
+    page.goto(live_server.url + f"/entries/week/?week={monday.isoformat()}")
+    page.wait_for_selector("table.week")
+    assert _sideways(page) <= 0
+    assert_accessible(page, viewports=(PHONE,), label="week on a phone")
+    assert page.errors == []
