@@ -10,6 +10,7 @@ urlpatterns = [
     path("timer/stop/", timer.timer_stop, name="timer_stop"),
     path("timer/continue/<int:pk>/", timer.timer_continue, name="timer_continue"),
     path("entries/", entries.entry_list, name="entry_list"),
+    re_path(r"^entries/export\.(?P<fmt>csv|xlsx)$", entries.entry_export, name="entry_export"),
     path("entries/week/", entries.entry_week, name="entry_week"),
     path("entries/add/", entries.entry_add, name="entry_add"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),

@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
-
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -13,6 +10,7 @@ from django.utils import timezone
 
 from .. import signals
 from ..exceptions import InvalidFilter
+from ..exports import export_response
 from ..forms import EntryFilterForm, add_service_error
 from ..models import TimeEntry
 from ..periods import PRESET_CHOICES
@@ -145,32 +143,15 @@ def report_export(request, fmt: str):
             "Invalid report parameters: " + form.errors.as_text(), status=400, content_type="text/plain"
         )
     rows = report_rows(summary)
-    name = f"timetracker-report-{params.start}-{params.end}-{params.group_by}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Report"
-        sheet.append([f"Report {params.start} – {params.end}, grouped by {params.group_by}"])
-        sheet.append(HEADER)
-        for values in rows:
-            sheet.append(values)
-        for column, width in zip("ABCDEFG", (32, 28, 12, 10, 14, 18, 12), strict=True):
-            sheet.column_dimensions[column].width = width
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response = export_response(
+        fmt,
+        filename=f"timetracker-report-{params.start}-{params.end}-{params.group_by}",
+        header=HEADER,
+        rows=rows,
+        sheet_title="Report",
+        title=f"Report {params.start} – {params.end}, grouped by {params.group_by}",
+        widths=(32, 28, 12, 10, 14, 18, 12),
+    )
     signals.report_exported.send(
         sender=TimeEntry, user_id=request.user.pk, format=fmt, row_count=len(rows), interface="web"
     )
