@@ -12,7 +12,7 @@ from timetracker.errors import form_error
 
 from . import periods, selectors
 from .models import Client, Project, Task
-from .utils import parse_duration
+from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
 
@@ -119,16 +119,30 @@ class EntryForm(_TrackingChoices):
         if end_t is None and seconds is None:
             self.add_error("end_time", "Give an end time or a duration.")
             return data
+        if seconds is not None and end_t is not None:
+            self.add_error("duration", "Give either an end time or a duration, not both.")
+            return data
         if start_t is None:
             if seconds is None:
                 self.add_error("start_time", "Give a start time.")
                 return data
-            start = selectors.next_free_start(user=self.entry.user if self.entry else self.user, day=day, tz=tz)
-        else:
-            start = timezone.make_aware(datetime.combine(day, start_t), tz)
-        if seconds is not None and end_t is not None:
-            self.add_error("duration", "Give either an end time or a duration, not both.")
+            slot = selectors.duration_slot(
+                user=self.entry.user if self.entry else self.user,
+                day=day,
+                tz=tz,
+                seconds=seconds,
+                exclude=self.entry.pk if self.entry else None,
+            )
+            if slot is None:
+                self.add_error(
+                    "duration",
+                    f"There is no free {format_duration(seconds)} before now on this day. Give a start time, "
+                    "or a shorter duration.",
+                )
+                return data
+            data["start"], data["end"] = slot
             return data
+        start = timezone.make_aware(datetime.combine(day, start_t), tz)
         if seconds is not None:
             end = start + timedelta(seconds=seconds)
         else:

@@ -33,7 +33,7 @@ from .entries import (
     time_entry_get,
     time_entry_list,
 )
-from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
+from .personal import duration_slot, has_entries, next_free_start, own_totals, recent_entries, week_grid
 
 __all__ = [
     "TIME_ENTRY_FILTERS",
@@ -42,6 +42,7 @@ __all__ = [
     "entry_totals",
     "has_entries",
     "next_free_start",
+    "duration_slot",
     "own_totals",
     "period_totals",
     "project_get",

@@ -1,0 +1,111 @@
+"""Defects a new user met in the first hour with entries: a duration-only entry for today, the billable default,
+the end after midnight, error messages in the reader's words."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from tracking import services
+from tracking.models import TimeEntry
+from tracking.selectors import duration_slot
+from tracking.tests.factories import ProjectFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+BERLIN = ZoneInfo("Europe/Berlin")
+DAY = date(2026, 3, 10)
+
+
+def at(hh, mm=0, day=DAY):
+    return datetime(day.year, day.month, day.day, hh, mm, tzinfo=BERLIN)
+
+
+@pytest.fixture
+def berliner(member):
+    member.timezone = "Europe/Berlin"
+    member.save()
+    return member
+
+
+def slot(user, minutes, now):
+    return duration_slot(user=user, day=DAY, tz=BERLIN, seconds=minutes * 60, now=now)
+
+
+def test_a_duration_for_today_never_ends_in_the_future(berliner, project):
+    TimeEntryFactory(user=berliner, project=project, start=at(9), end=at(17))  # logged ahead, ends after now
+    assert slot(berliner, 30, now=at(16)) == (at(8, 30), at(9))  # the last free half hour before now
+
+
+def test_a_duration_for_today_goes_after_the_last_entry_when_that_fits_before_now(berliner, project):
+    TimeEntryFactory(user=berliner, project=project, start=at(9), end=at(10))
+    assert slot(berliner, 30, now=at(16)) == (at(10), at(10, 30))
+
+
+def test_a_duration_for_today_ends_before_the_running_timer(berliner, project):
+    TimeEntryFactory(user=berliner, project=project, start=at(9), end=at(12))
+    TimeEntryFactory(user=berliner, project=project, start=at(12, 10), end=None, duration_seconds=0)
+    assert slot(berliner, 60, now=at(13)) == (at(8), at(9))  # 12:00–12:10 is too short; before 09:00 is free
+    assert slot(berliner, 10, now=at(13)) == (at(12), at(12, 10))
+
+
+def test_a_duration_that_does_not_fit_before_now_is_refused(berliner, project):
+    assert slot(berliner, 120, now=at(1)) is None
+    assert slot(berliner, 60, now=at(1)) == (at(0), at(1))
+
+
+def test_other_days_keep_after_the_last_entry_or_nine(berliner, project):
+    TimeEntryFactory(user=berliner, project=project, start=at(9), end=at(17))
+    assert slot(berliner, 30, now=at(12, day=DAY + timedelta(days=1))) == (at(17), at(17, 30))
+
+
+@pytest.fixture
+def midday_user(member):
+    """A member whose local time is around noon now, so 'today' has room before and after now whenever this runs."""
+    offset = 12 - timezone.now().astimezone(ZoneInfo("UTC")).hour  # -11 … +12
+    member.timezone = f"Etc/GMT{-offset:+d}" if offset else "UTC"  # POSIX signs: Etc/GMT-2 is two hours ahead
+    member.save()
+    return member
+
+
+def test_after_adding_thirty_minutes_for_today_the_timer_still_starts(client_for, midday_user, project):
+    tz = ZoneInfo(midday_user.timezone)
+    now = timezone.localtime(timezone.now(), tz)
+    later = now.replace(minute=0, second=0, microsecond=0) + timedelta(hours=1)
+    TimeEntryFactory(user=midday_user, project=project, start=later, end=later + timedelta(hours=1))  # ahead
+    client = client_for(midday_user)
+    response = client.post(
+        reverse("entry_add"), {"project": project.pk, "date": now.date().isoformat(), "duration": "30m"}
+    )
+    assert response.status_code == 302, response.context["form"].errors
+    added = TimeEntry.objects.filter(user=midday_user).order_by("start").first()
+    assert added.end <= timezone.now() and added.duration_seconds == 1800
+    client.post(reverse("timer_start"), {"project": project.pk})
+    assert TimeEntry.objects.filter(user=midday_user, end=None).exists()
+
+
+def test_a_refused_duration_says_why_next_to_the_duration(client_for, midday_user, project):
+    tz = ZoneInfo(midday_user.timezone)
+    today = timezone.localtime(timezone.now(), tz).date()
+    start = datetime.combine(today, datetime.min.time(), tz)
+    TimeEntryFactory(user=midday_user, project=project, start=start, end=timezone.now() + timedelta(minutes=5))
+    response = client_for(midday_user).post(
+        reverse("entry_add"), {"project": project.pk, "date": today.isoformat(), "duration": "1h"}
+    )
+    assert response.status_code == 400
+    assert "no free 1h before now" in response.context["form"].errors["duration"][0]
+
+
+def test_services_still_allow_an_entry_logged_ahead(berliner, project):
+    start = timezone.now() + timedelta(days=1)
+    services.time_entry_create(actor=berliner, project=project, start=start, end=start + timedelta(hours=1))
+
+
+def test_duration_entry_for_a_new_project_is_saved(client_for, berliner):
+    project = ProjectFactory()
+    response = client_for(berliner).post(
+        reverse("entry_add"), {"project": project.pk, "date": "2026-03-10", "duration": "45m"}
+    )
+    assert response.status_code == 302
+    assert TimeEntry.objects.get(user=berliner).start == at(9)
