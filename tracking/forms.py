@@ -34,10 +34,23 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
     form_error(form, error, aliases={k: v for k, v in _FIELD_ALIASES.items() if v in form.fields})
 
 
+class ProjectSelect(forms.Select):
+    """A project <select> whose options say whether the project is billable (the entry form's default follows it)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        project = getattr(value, "instance", None)
+        if project is not None:
+            option["attrs"]["data-billable"] = "1" if project.billable else "0"
+        return option
+
+
 class _TrackingChoices(forms.Form):
     """Project and task choices limited to what the user may track on."""
 
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), empty_label="Choose a project…")
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), empty_label="Choose a project…", widget=ProjectSelect
+    )
     task = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, empty_label="No task")
     notes = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
     tags = forms.CharField(required=False, max_length=500, help_text="Comma separated, e.g. meeting, review")
@@ -91,6 +104,8 @@ class EntryForm(_TrackingChoices):
                 "billable": entry.billable,
             }
         super().__init__(*args, user=user, **kwargs)
+        if entry is None:  # a new entry's Billable follows the chosen project until the person changes it
+            self.fields["billable"].widget.attrs["data-billable-follows"] = self["project"].id_for_label
         if entry is not None:
             # Keep the entry's own project selectable even when it is no longer open for new time.
             self.fields["project"].queryset = (

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from tests.axe import PHONE, assert_accessible
+from tracking.models import TimeEntry
 from tracking.tests.factories import ProjectFactory, TaskFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -69,3 +70,29 @@ def test_report_and_week_tables_fit_a_phone_and_their_region_is_reachable_by_key
     assert _sideways(page) <= 0
     assert_accessible(page, viewports=(PHONE,), label="week on a phone")
     assert page.errors == []
+
+
+def test_billable_follows_the_chosen_project_until_the_person_changes_it(page_for, live_server, sam):
+    internal = ProjectFactory(name="Internal", billable=False, client=None)
+    website = ProjectFactory(name="Website", billable=True, client=None)
+    other = ProjectFactory(name="Other billable", billable=True, client=None)
+    page = page_for(sam)
+    page.goto(live_server.url + "/entries/add/")
+    page.select_option("#id_project", str(internal.pk))
+    assert not page.is_checked("#id_billable")
+    page.select_option("#id_project", str(website.pk))
+    assert page.is_checked("#id_billable")
+    page.uncheck("#id_billable")  # the person decides: the project no longer does
+    page.select_option("#id_project", str(other.pk))
+    assert not page.is_checked("#id_billable")
+    assert_accessible(page, label="add time")
+
+    page.goto(live_server.url + f"/entries/add/?project={internal.pk}")
+    assert not page.is_checked("#id_billable")
+    page.fill("#id_date", "2026-03-10")
+    page.fill("#id_start_time", "09:00")
+    page.fill("#id_duration", "1h")
+    page.click("form.stack button[type=submit]")
+    page.wait_for_selector("table.entries")
+    assert page.errors == []
+    assert TimeEntry.objects.get(user=sam).billable is False

@@ -157,6 +157,8 @@ def entry_add(request):
                 return back(request, "entry_list")
         return render(request, "tracking/entry_form.html", {"form": form, "adding": True}, status=400)
     initial = {"date": request.GET.get("date") or local_today(user), "billable": True}
+    if project := selectors.trackable_projects(user=user).filter(pk=_int(request.GET.get("project"))).first():
+        initial.update(project=project.pk, billable=project.billable)  # the default follows the project
     return render(request, "tracking/entry_form.html", {"form": EntryForm(user=user, initial=initial), "adding": True})
 
 
@@ -189,6 +191,10 @@ def entry_edit(request, pk: int):
     if request.GET.get("cancel") and inline:
         return _row(request, entry)
     return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
 
 
 def _mark_changeable(viewer, entries) -> None:

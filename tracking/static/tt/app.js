@@ -140,6 +140,17 @@
       project.addEventListener("change", function () { syncTasks(select); });
       syncTasks(select);
     });
+    // A new entry's Billable follows the chosen project's, until the person ticks or unticks it.
+    root.querySelectorAll("input[type=checkbox][data-billable-follows]").forEach(function (box) {
+      var project = document.getElementById(box.dataset.billableFollows);
+      if (!project || box.dataset.ready) { return; }
+      box.dataset.ready = "1";
+      box.addEventListener("change", function () { box.dataset.chosen = "1"; });
+      project.addEventListener("change", function () {
+        var option = project.selectedOptions[0];
+        if (!box.dataset.chosen && option && option.dataset.billable) { box.checked = option.dataset.billable === "1"; }
+      });
+    });
     root.querySelectorAll("input[data-check-all]").forEach(function (box) {
       box.addEventListener("change", function () {
         document.querySelectorAll("input[type=checkbox][name=" + box.dataset.checkAll + "]").forEach(function (other) { other.checked = box.checked; });
