@@ -261,11 +261,18 @@ class EntryFilterForm(forms.Form):
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "contact", "default_hourly_rate"]
+        fields = ["name", "contact", "default_hourly_rate", "archived"]
         widgets = {"contact": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["archived"]  # a new client is open
 
 
 class ProjectForm(forms.ModelForm):
+    """A project with who may track on it: everyone (public), or the chosen teams and people."""
+
     class Meta:
         model = Project
         fields = [
@@ -277,13 +284,44 @@ class ProjectForm(forms.ModelForm):
             "hourly_rate",
             "budget_hours",
             "budget_amount",
+            "archived",
             "is_public",
+            "teams",
+            "members",
         ]
-        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+        labels = {"is_public": "Open to everyone", "teams": "Teams who may track", "members": "People who may track"}
+        widgets = {
+            "color": forms.TextInput(attrs={"type": "color"}),
+            "teams": forms.CheckboxSelectMultiple,
+            "members": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
+        project = self.instance
+        clients = selectors.client_list(viewer=viewer, filters=OPEN)
+        teams = selectors.team_choices(viewer=viewer)
+        people = selectors.user_choices(viewer=viewer)
+        if project.pk is None:
+            del self.fields["archived"]
+        else:
+            # What the project has keeps its place, even where the editor would not otherwise see or pick it.
+            clients = clients | Client.objects.filter(projects=project)
+            teams = teams | project.teams.all()
+            people = people | project.members.filter(is_active=True)
+        self.fields["client"].queryset = clients.distinct().order_by("name")
+        self.fields["teams"].queryset = teams.distinct().order_by("name")
+        self.fields["members"].queryset = people.distinct().order_by("username")
+        self.fields["members"].label_from_instance = lambda user: user.display_name
+        for name in ("teams", "members"):
+            self.fields[name].help_text = "Used when the project is not open to everyone."
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code", "")
+        taken = Project.objects.filter(code=code).exclude(pk=self.instance.pk).first() if code else None
+        if taken is not None:
+            raise ValidationError(f"The code {code} is already used by another project. Choose another.")
+        return code
 
 
 class TaskForm(forms.ModelForm):

@@ -96,3 +96,27 @@ def test_billable_follows_the_chosen_project_until_the_person_changes_it(page_fo
     page.wait_for_selector("table.entries")
     assert page.errors == []
     assert TimeEntry.objects.get(user=sam).billable is False
+
+
+def test_a_manager_makes_a_project_private_for_one_team_from_its_page(page_for, live_server):
+    from accounts.tests.factories import TeamFactory
+
+    maria = UserFactory(username="maria", role=Role.MANAGER)
+    team = TeamFactory(name="Design", managers=[maria])
+    project = ProjectFactory(name="Website", client__name="Acme")
+    page = page_for(maria)
+    page.goto(live_server.url + f"/projects/{project.pk}/")
+    page.click("main >> text=Edit")
+    page.wait_for_selector("h1:has-text('Edit project')")
+    assert not page.is_visible("#picker-teams")  # open to everyone: nobody to choose
+    page.uncheck("#id_is_public")
+    page.check("#picker-teams >> text=Design")
+    page.fill("#id_hourly_rate", "95")
+    assert_accessible(page, label="project edit")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.click("text=Save")
+    page.wait_for_selector("text=Who may track: Design")
+    assert_accessible(page, label="project page")
+    project.refresh_from_db()
+    assert not project.is_public and list(project.teams.all()) == [team] and project.hourly_rate == 95
+    assert page.errors == []

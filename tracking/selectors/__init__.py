@@ -20,6 +20,7 @@ from .catalog import (
     task_get,
     task_list,
     tasks_by_status,
+    team_choices,
     trackable_projects,
     trackable_tasks,
     user_choices,
@@ -59,6 +60,7 @@ __all__ = [
     "time_entry_list",
     "trackable_projects",
     "trackable_tasks",
+    "team_choices",
     "user_choices",
     "week_grid",
 ]

@@ -151,6 +151,31 @@
         if (!box.dataset.chosen && option && option.dataset.billable) { box.checked = option.dataset.billable === "1"; }
       });
     });
+    // Pickers (lists of checkboxes): a search box narrows the list; "Open to everyone" hides who may track.
+    root.querySelectorAll("input[data-filter-checks]").forEach(function (input) {
+      var picker = document.getElementById(input.dataset.filterChecks);
+      if (!picker || input.dataset.ready) { return; }
+      input.dataset.ready = "1";
+      input.addEventListener("input", function () {
+        var needle = input.value.trim().toLowerCase();
+        picker.querySelectorAll("label.checkbox").forEach(function (label) {
+          label.hidden = Boolean(needle) && label.textContent.toLowerCase().indexOf(needle) === -1;
+        });
+      });
+      input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); } });
+    });
+    var isPublic = root.querySelector ? root.querySelector("input[name=is_public]") : null;
+    if (isPublic && !isPublic.dataset.ready) {
+      isPublic.dataset.ready = "1";
+      var showPickers = function () {
+        ["picker-teams", "picker-members"].forEach(function (id) {
+          var picker = document.getElementById(id);
+          if (picker) { picker.hidden = isPublic.checked; }
+        });
+      };
+      isPublic.addEventListener("change", showPickers);
+      showPickers();
+    }
     root.querySelectorAll("input[data-check-all]").forEach(function (box) {
       box.addEventListener("change", function () {
         document.querySelectorAll("input[type=checkbox][name=" + box.dataset.checkAll + "]").forEach(function (other) { other.checked = box.checked; });
