@@ -109,3 +109,35 @@ def test_duration_entry_for_a_new_project_is_saved(client_for, berliner):
     )
     assert response.status_code == 302
     assert TimeEntry.objects.get(user=berliner).start == at(9)
+
+
+def test_an_overlap_is_told_in_the_readers_time_zone_and_words(admin_user, berliner):
+    from tracking.exceptions import OverlappingEntry
+
+    project = ProjectFactory(name="Website", client__name="Acme")
+    TimeEntryFactory(user=berliner, project=project, start=at(9), end=at(10, 30))
+    admin_user.timezone = "America/New_York"
+    admin_user.save()
+    with pytest.raises(OverlappingEntry) as own:
+        services.time_entry_create(actor=berliner, project=project, start=at(10), end=at(11))
+    assert own.value.message == "This overlaps your entry on Acme / Website, Tue 10 Mar 09:00–10:30."
+    with pytest.raises(OverlappingEntry) as other:
+        services.time_entry_create(actor=admin_user, user=berliner, project=project, start=at(10), end=at(11))
+    name = berliner.display_name
+    assert other.value.message == f"This overlaps {name}’s entry on Acme / Website, Tue 10 Mar 04:00–05:30."
+
+
+def test_a_running_timer_is_named_in_the_readers_words(manager, member, team):
+    from tracking.exceptions import TimerAlreadyRunning
+
+    member.timezone = "Europe/Berlin"
+    member.save()
+    project = ProjectFactory(name="Ops", client=None)
+    services.timer_start(actor=member, project=project)
+    with pytest.raises(TimerAlreadyRunning) as own:
+        services.timer_start(actor=member, project=project)
+    assert own.value.message.startswith("Your timer is already running on “Ops” since ")
+    assert "UTC" not in own.value.message
+    with pytest.raises(TimerAlreadyRunning) as other:
+        services.timer_start(actor=manager, user=member, project=project)
+    assert other.value.message.startswith(f"{member.display_name}’s timer is already running")
