@@ -11,6 +11,7 @@ COPY tracking ./tracking
 COPY integrations ./integrations
 COPY analytics ./analytics
 COPY templates ./templates
+COPY docs ./docs
 COPY manage.py ./
 RUN pip install --no-cache-dir -e . \
     && SECRET_KEY=build-only python manage.py collectstatic --noinput \

@@ -120,3 +120,16 @@ def test_a_manager_makes_a_project_private_for_one_team_from_its_page(page_for, 
     project.refresh_from_db()
     assert not project.is_public and list(project.teams.all()) == [team] and project.hourly_rate == 95
     assert page.errors == []
+
+
+def test_help_opens_a_guide_as_a_page_with_pictures_and_links_that_work(page_for, live_server, sam):
+    page = page_for(sam)
+    page.click("nav >> text=Help")
+    page.get_by_role("link", name="Tracking time", exact=True).click()
+    page.wait_for_selector("article.doc h1:has-text('Tracking time')")
+    assert page.evaluate("() => document.querySelector('article.doc img').naturalWidth") > 0
+    assert_accessible(page, label="a guide in Help")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    page.click("article.doc >> text=managing teams and reports")
+    page.wait_for_selector("article.doc h1:has-text('Managing teams')")
+    assert page.errors == []
