@@ -49,7 +49,10 @@ def test_every_relative_link_of_every_page_opens(client):
 
 
 def test_raw_html_and_scripts_in_markdown_are_not_run():
-    text = "# T\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>\n\n| a |\n|--:|\n| 1 |"
+    text = (
+        "# T\n\n<script>alert(1)</script>\n\n[x](javascript:alert(1)) <img src=x onerror=alert(1)>"
+        "\n\n| a |\n|--:|\n| 1 |"
+    )
     html = render(text, page="guides/x.md")
     assert "<script" not in html and 'href="javascript' not in html and '<img src="x"' not in html
     assert "&lt;script&gt;" in html and "&lt;img src=x onerror" in html  # shown as text, never run
