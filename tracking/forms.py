@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -15,10 +15,16 @@ from .models import Client, Project, Task
 from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
+MAX_OVERNIGHT = timedelta(hours=12)  # 22:00–02:00 ends the next day; 10:00–09:00 is a typo, not 23 hours
 
 
 def _open_projects(viewer):
     return selectors.project_list(viewer=viewer, filters=OPEN).order_by("client__name", "name")
+
+
+def _utc(day, clock, tz) -> datetime:
+    """A local day and time of day as a UTC datetime, so sums and differences count real time across a clock change."""
+    return timezone.make_aware(datetime.combine(day, clock), tz).astimezone(UTC)
 
 
 def tag_names(text: str) -> list[str]:
@@ -157,16 +163,20 @@ class EntryForm(_TrackingChoices):
                 return data
             data["start"], data["end"] = slot
             return data
-        start = timezone.make_aware(datetime.combine(day, start_t), tz)
+        start = _utc(day, start_t, tz)
         if seconds is not None:
             end = start + timedelta(seconds=seconds)
         else:
-            end = timezone.make_aware(datetime.combine(day, end_t), tz)
+            end = _utc(day, end_t, tz)
             if end <= start:
-                if end_t == time(0, 0):
-                    end += timedelta(days=1)  # 22:00–00:00 ends at midnight
-                else:
-                    self.add_error("end_time", "The end must be after the start.")
+                # An end earlier than the start is the next day (22:00–02:00, 22:00–00:00), for a night's work.
+                end = _utc(day + timedelta(days=1), end_t, tz)
+                if end - start > MAX_OVERNIGHT:
+                    self.add_error(
+                        "end_time",
+                        "The end must be after the start (an earlier end means the next day, for up to "
+                        f"{MAX_OVERNIGHT.seconds // 3600} hours).",
+                    )
                     return data
         data["start"], data["end"] = start, end
         return data

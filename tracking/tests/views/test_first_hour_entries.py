@@ -141,3 +141,24 @@ def test_a_running_timer_is_named_in_the_readers_words(manager, member, team):
     with pytest.raises(TimerAlreadyRunning) as other:
         services.timer_start(actor=manager, user=member, project=project)
     assert other.value.message.startswith(f"{member.display_name}’s timer is already running")
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "hours"), [("22:00", "02:00", 4), ("22:00", "00:00", 2), ("23:30", "06:00", 6.5)]
+)
+def test_an_end_before_the_start_ends_the_next_day(client_for, berliner, project, start, end, hours):
+    response = client_for(berliner).post(
+        reverse("entry_add"), {"project": project.pk, "date": "2026-03-10", "start_time": start, "end_time": end}
+    )
+    assert response.status_code == 302
+    entry = TimeEntry.objects.get(user=berliner)
+    assert entry.start.astimezone(BERLIN).date() == DAY and entry.end.astimezone(BERLIN).date() == DAY + timedelta(1)
+    assert entry.duration_seconds == hours * 3600
+
+
+def test_a_night_across_a_clock_change_counts_real_hours(client_for, berliner, project):
+    # Berlin moved its clocks forward at 02:00 on 29 March 2026: 22:00–04:00 lasted five hours.
+    client_for(berliner).post(
+        reverse("entry_add"), {"project": project.pk, "date": "2026-03-28", "start_time": "22:00", "end_time": "04:00"}
+    )
+    assert TimeEntry.objects.get(user=berliner).duration_seconds == 5 * 3600
