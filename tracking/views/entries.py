@@ -143,6 +143,8 @@ def entry_week(request):
 @login_required
 def entry_add(request):
     user = request.user
+    if not policy.can(user, policy.CREATE, TimeEntry):
+        raise PermissionDenied("Viewers read their team's time; they do not log time.")
     if request.method == "POST":
         form = EntryForm(request.POST, user=user)
         if form.is_valid():

@@ -1,5 +1,6 @@
 """Managers edit clients and projects in the web UI, including who may track on a private project."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -127,3 +128,14 @@ def test_the_new_project_form_has_the_pickers_and_no_archived_box(client_for, ma
     assert response.status_code == 302
     created = Project.objects.get(name="Private one")
     assert not created.is_public and list(created.teams.all()) == [team]
+
+
+def test_checkboxes_sit_inside_their_labels(client_for, manager):
+    project = ProjectFactory()
+    page = client_for(manager).get(reverse("project_edit", args=[project.pk])).content.decode()
+    for name in ("billable", "archived", "is_public"):
+        assert re.search(rf'<label for="id_{name}"><input type="checkbox" name="{name}"[^>]*> [^<]+</label>', page), (
+            name
+        )
+    new_client = client_for(manager).get(reverse("client_new")).content.decode()
+    assert 'href="javascript:' not in new_client and 'href="/clients/"' in new_client  # Cancel goes back to the list

@@ -162,3 +162,13 @@ def test_a_night_across_a_clock_change_counts_real_hours(client_for, berliner, p
         reverse("entry_add"), {"project": project.pk, "date": "2026-03-28", "start_time": "22:00", "end_time": "04:00"}
     )
     assert TimeEntry.objects.get(user=berliner).duration_seconds == 5 * 3600
+
+
+def test_a_viewer_is_offered_no_way_to_add_time(client_for, viewer, member, team):
+    client = client_for(viewer)
+    for name in ("dashboard", "entry_list", "entry_week", "project_list"):
+        page = client.get(reverse(name)).content.decode()
+        assert reverse("entry_add") not in page, name
+        assert "Add time" not in page and "▶ Start" not in page, name
+    assert client.get(reverse("entry_add")).status_code == 403
+    assert reverse("entry_add") in client_for(member).get(reverse("entry_list")).content.decode()
