@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import zlib
+
 from django import forms
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
@@ -12,7 +14,7 @@ from .. import signals
 from ..exceptions import InvalidFilter
 from ..exports import export_response
 from ..forms import EntryFilterForm, add_service_error
-from ..models import TimeEntry
+from ..models import Project, TimeEntry
 from ..periods import PRESET_CHOICES
 from ..reports import GROUP_BY_CHOICES as GROUP_BY
 from ..reports import report_params, report_summary
@@ -88,8 +90,32 @@ def _chart_data(viewer, params, summary) -> dict:
         "breakdown": {
             "labels": [g["label"] for g in summary["groups"]],
             "hours": [round(g["seconds"] / 3600, 2) for g in summary["groups"]],
+            "colors": _group_colors(params.group_by, summary["groups"]),
         },
     }
+
+
+# Stable colours for groups without one of their own (clients, people, tasks, tags): the same id, the same colour.
+PALETTE = ["#2563eb", "#16a34a", "#db2777", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d", "#c026d3", "#0f766e"]
+NONE_COLOR = "#94a3b8"
+
+
+def _group_colors(group_by: str, groups: list[dict]) -> list[str]:
+    """A colour per group that follows what it is, not its position: a project's own colour, else one kept by id."""
+    own = {}
+    if group_by == "project":
+        own = dict(Project.objects.filter(pk__in=[g["key"] for g in groups]).values_list("pk", "color"))
+    colors = []
+    for group in groups:
+        key = group["key"]
+        if key in own:
+            colors.append(own[key])
+        elif key is None:  # "No client", "No task", "No tag"
+            colors.append(NONE_COLOR)
+        else:
+            index = key if isinstance(key, int) else zlib.crc32(str(key).encode())
+            colors.append(PALETTE[index % len(PALETTE)])
+    return colors
 
 
 @login_required

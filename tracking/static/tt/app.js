@@ -115,7 +115,7 @@
         } else {
           config = {
             type: "doughnut",
-            data: { labels: data.breakdown.labels, datasets: [{ data: data.breakdown.hours, backgroundColor: PALETTE }] },
+            data: { labels: data.breakdown.labels, datasets: [{ data: data.breakdown.hours, backgroundColor: data.breakdown.colors || PALETTE }] },
             options: { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "right" } } }
           };
         }
