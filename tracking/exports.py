@@ -22,6 +22,13 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_COLUMN_WIDTH = 48
 
 
+def with_currency(header: Sequence[str]) -> list[str]:
+    """The header with the installation's currency on the "Amount" column: "Amount (EUR)"."""
+    from django.conf import settings
+
+    return [f"{name} ({settings.CURRENCY})" if name == "Amount" else name for name in header]
+
+
 def neutralise(value: Any) -> Any:
     """A CSV cell that no spreadsheet runs as a formula: text starting with = + - @ tab or CR gets a leading '."""
     if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):

@@ -1,6 +1,9 @@
 """Template helpers of the web UI: durations, guarded links to pages other apps may provide, query strings."""
 
+from decimal import Decimal
+
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 
 from tracking.utils import format_duration
@@ -12,6 +15,14 @@ register = template.Library()
 def duration(seconds) -> str:
     """The one duration style (tracking.utils.format_duration)."""
     return format_duration(seconds)
+
+
+@register.filter
+def money(amount) -> str:
+    """An amount with the installation's currency: "1,250.00 EUR" (nothing for no amount)."""
+    if amount is None or amount == "":
+        return ""
+    return f"{Decimal(amount):,.2f} {settings.CURRENCY}"
 
 
 @register.filter

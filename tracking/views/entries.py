@@ -18,7 +18,7 @@ from accounts.models import User
 from timetracker.errors import message as error_message
 
 from .. import selectors, services, signals
-from ..exports import export_response
+from ..exports import export_response, with_currency
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, week_start
@@ -108,7 +108,7 @@ def entry_export(request, fmt: str):
     response = export_response(
         fmt,
         filename=f"timetracker-entries-{local_today(viewer).isoformat()}",
-        header=ENTRY_HEADER,
+        header=with_currency(ENTRY_HEADER),
         rows=rows,
         sheet_title="Time entries",
         widths=(11, 7, 7, 10, 7, 20, 20, 24, 24, 40, 20, 8, 10),

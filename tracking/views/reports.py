@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from .. import signals
 from ..exceptions import InvalidFilter
-from ..exports import export_response
+from ..exports import export_response, with_currency
 from ..forms import EntryFilterForm, add_service_error
 from ..models import Project, TimeEntry
 from ..periods import PRESET_CHOICES
@@ -172,7 +172,7 @@ def report_export(request, fmt: str):
     response = export_response(
         fmt,
         filename=f"timetracker-report-{params.start}-{params.end}-{params.group_by}",
-        header=HEADER,
+        header=with_currency(HEADER),
         rows=rows,
         sheet_title="Report",
         title=f"Report {params.start} – {params.end}, grouped by {params.group_by}",

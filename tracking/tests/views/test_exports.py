@@ -80,7 +80,7 @@ def test_the_entries_export_has_one_row_per_entry_of_the_current_filters(client_
         "Notes",
         "Tags",
         "Billable",
-        "Amount",
+        "Amount (EUR)",
     ]
     assert rows == [
         [
@@ -131,3 +131,14 @@ def test_no_module_writes_a_spreadsheet_but_the_exports_module():
         if "csv.writer" in text or "csv.DictWriter" in text or "openpyxl" in text:
             writers.append(str(path.relative_to(root)))
     assert writers == []
+
+
+def test_amounts_carry_the_installations_currency(client_for, member, hostile_names, settings):
+    settings.CURRENCY = "CHF"
+    client = client_for(member)
+    header = next(csv.reader(io.StringIO(client.get(reverse("entry_export", args=["csv"])).content.decode())))
+    assert header[-1] == "Amount (CHF)"
+    page = client.get(reverse("entry_list")).content.decode()
+    assert "160.00 CHF" in page
+    report = client.get(reverse("report"), {"preset": "custom", "start": "2026-03-09", "end": "2026-03-15"})
+    assert "amount <strong>160.00 CHF</strong>" in report.content.decode()
