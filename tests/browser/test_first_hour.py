@@ -133,3 +133,30 @@ def test_help_opens_a_guide_as_a_page_with_pictures_and_links_that_work(page_for
     page.click("article.doc >> text=managing teams and reports")
     page.wait_for_selector("article.doc h1:has-text('Managing teams')")
     assert page.errors == []
+
+
+def test_the_token_table_fits_a_laptop_and_the_activity_filters_look_like_the_others(page_for, live_server):
+    from accounts.services import api_token_create
+
+    admin = UserFactory(username="ada", role=Role.ADMIN, timezone="Europe/Berlin")
+    for name in ("deploy script with a long name", "reports"):
+        token, _ = api_token_create(
+            actor=admin,
+            name=name,
+            scopes="read:time_entries,write:time_entries,read:reports,read:users,read:projects",
+            expires_at=timezone.now() + timedelta(days=30),
+        )
+    page = page_for(admin, viewport={"width": 1366, "height": 768})
+    page.goto(live_server.url + "/profile/")
+    wrap = page.locator(".table-wrap:has(table.tokens)")
+    assert wrap.evaluate("el => el.scrollWidth - el.clientWidth") <= 0
+    expires = page.locator("table.tokens tbody tr").first.locator("td").nth(4).text_content()
+    assert expires == token.expires_at.astimezone(BERLIN).strftime("%a %-d %b %Y, %H:%M")
+    assert_accessible(page, label="profile")
+
+    page.goto(live_server.url + "/activity/")
+    form = page.locator("form.filter-form")
+    assert form.evaluate("el => getComputedStyle(el).display") == "grid"
+    assert page.locator("form.filter-form .field label").count() >= 1
+    assert_accessible(page, label="activity")
+    assert page.errors == []

@@ -5,6 +5,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from tracking.utils import format_duration
 
@@ -15,6 +16,15 @@ register = template.Library()
 def duration(seconds) -> str:
     """The one duration style (tracking.utils.format_duration)."""
     return format_duration(seconds)
+
+
+@register.filter
+def when(moment, default: str = "") -> str:
+    """The one date-and-time style of the pages, in the reader's time zone: "Thu 3 Dec 2026, 09:30"."""
+    if not moment:
+        return default
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
 
 
 @register.filter
