@@ -36,6 +36,8 @@ def entry_list(request):
     filters_form = EntryFilterForm(request.GET or None, viewer=viewer)
     filters = filters_form.selector_filters(viewer.tzinfo) if filters_form.is_bound else {}
     entries = time_entry_list(viewer=viewer, filters=filters)
+    if filters_form.errors:  # say what is wrong with the filters; never list everything as if they applied
+        entries = entries.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_changeable(viewer, page.object_list)
     totals = entry_totals(entries)

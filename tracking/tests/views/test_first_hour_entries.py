@@ -172,3 +172,21 @@ def test_a_viewer_is_offered_no_way_to_add_time(client_for, viewer, member, team
         assert "Add time" not in page and "▶ Start" not in page, name
     assert client.get(reverse("entry_add")).status_code == 403
     assert reverse("entry_add") in client_for(member).get(reverse("entry_list")).content.decode()
+
+
+def test_a_reversed_range_on_the_entries_list_shows_one_error_and_lists_nothing(client_for, berliner, project):
+    TimeEntryFactory(user=berliner, project=project, start=at(9), end=at(10))
+    response = client_for(berliner).get(reverse("entry_list"), {"start": "2026-03-10", "end": "2026-03-01"})
+    assert response.status_code == 400
+    assert dict(response.context["filters"].errors) == {"end": ["The end date must not be before the start date."]}
+    assert list(response.context["entries"]) == []
+    assert "Fix the filters above" in response.content.decode()
+
+
+def test_a_reversed_or_impossible_custom_report_range_shows_one_right_error(client_for, berliner):
+    client = client_for(berliner)
+    reversed_range = client.get(reverse("report"), {"preset": "custom", "start": "2026-03-10", "end": "2026-03-01"})
+    assert dict(reversed_range.context["form"].errors) == {"end": ["The end date must not be before the start date."]}
+    impossible = client.get(reverse("report"), {"preset": "custom", "start": "2026-02-30", "end": "2026-03-01"})
+    assert dict(impossible.context["form"].errors) == {"start": ["Enter a valid date."]}
+    assert impossible.content.decode().count('class="error"') == 1
