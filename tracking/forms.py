@@ -47,7 +47,15 @@ class ProjectSelect(forms.Select):
         option = super().create_option(name, value, *args, **kwargs)
         project = getattr(value, "instance", None)
         if project is not None:
-            option["attrs"]["data-billable"] = "1" if project.billable else "0"
+            option["attrs"].update(
+                {
+                    "data-billable": "1" if project.billable else "0",
+                    "data-color": project.color,
+                    "data-name": project.name,
+                    "data-client": project.client.name if project.client_id else "",
+                    "data-code": project.code,
+                }
+            )
         return option
 
 
@@ -55,7 +63,9 @@ class _TrackingChoices(forms.Form):
     """Project and task choices limited to what the user may track on."""
 
     project = forms.ModelChoiceField(
-        queryset=Project.objects.none(), empty_label="Choose a project…", widget=ProjectSelect
+        queryset=Project.objects.none(),
+        empty_label="Choose a project…",
+        widget=ProjectSelect(attrs={"data-combobox": "", "data-placeholder": "Project…"}),
     )
     task = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, empty_label="No task")
     notes = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
@@ -77,7 +87,53 @@ class _TrackingChoices(forms.Form):
 
 
 class TimerStartForm(_TrackingChoices):
-    pass
+    """The one-line timer bar: what, project, task, tags, billable (empty: the project's default)."""
+
+    notes = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What are you working on?",
+        widget=forms.TextInput(attrs={"placeholder": "What are you working on?", "autocomplete": "off"}),
+    )
+    billable = forms.TypedChoiceField(
+        choices=[("", "As the project"), ("1", "Billable"), ("0", "Not billable")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, recent_projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].widget.attrs["data-recent"] = ",".join(str(pk) for pk in recent_projects)
+
+
+class TimerEditForm(forms.Form):
+    """The running timer, edited in place in the bar: its description, project and start time (today or its day)."""
+
+    notes = forms.CharField(required=False, max_length=2000, label="Description")
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), widget=ProjectSelect(attrs={"data-combobox": ""}))
+    start_time = forms.TimeField(label="Started at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def __init__(self, *args, user, entry, **kwargs):
+        tz = timezone.get_current_timezone()
+        start = timezone.localtime(entry.start, tz)
+        kwargs.setdefault(
+            "initial", {"notes": entry.notes, "project": entry.project_id, "start_time": start.strftime("%H:%M")}
+        )
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.day = start.date()
+        self.tz = tz
+        projects = selectors.trackable_projects(user=user) | Project.objects.filter(pk=entry.project_id)
+        self.fields["project"].queryset = projects.distinct().select_related("client")
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {"notes": data.get("notes", ""), "start": _utc(self.day, data["start_time"], self.tz)}
+        if data["project"].pk != self.entry.project_id:
+            changes.update(project=data["project"], task=None)
+        return changes
 
 
 class EntryForm(_TrackingChoices):

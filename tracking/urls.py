@@ -8,6 +8,7 @@ urlpatterns = [
     path("", timer.dashboard, name="dashboard"),
     path("timer/start/", timer.timer_start, name="timer_start"),
     path("timer/stop/", timer.timer_stop, name="timer_stop"),
+    path("timer/edit/", timer.timer_edit, name="timer_edit"),
     path("timer/continue/<int:pk>/", timer.timer_continue, name="timer_continue"),
     path("entries/", entries.entry_list, name="entry_list"),
     re_path(r"^entries/export\.(?P<fmt>csv|xlsx)$", entries.entry_export, name="entry_export"),

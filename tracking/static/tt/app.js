@@ -14,6 +14,10 @@
   var baseTitle = null;
 
   function tick() {
+    document.querySelectorAll(".tl-elapsed").forEach(function (mirror) {
+      if (!mirror.dataset.offset) { mirror.dataset.offset = String(Date.parse(mirror.dataset.now) - Date.now()); }
+      mirror.textContent = formatElapsed((Date.now() + Number(mirror.dataset.offset) - Date.parse(mirror.dataset.start)) / 1000);
+    });
     var el = document.getElementById("elapsed");
     if (!el) {
       if (baseTitle !== null) { document.title = baseTitle; baseTitle = null; }
@@ -47,7 +51,7 @@
     } else if (start) {
       event.preventDefault();
       var project = start.querySelector("select[name=project]");
-      if (project && project.value) { start.requestSubmit(); } else { (start.querySelector(".project-search") || project).focus(); }
+      if (project && project.value) { start.requestSubmit(); } else { (start.querySelector("input[name=notes]") || project).focus(); }
     } else {
       var link = document.querySelector(".timerbar a");
       if (link) { event.preventDefault(); link.click(); }
@@ -176,6 +180,26 @@
       isPublic.addEventListener("change", showPickers);
       showPickers();
     }
+    // The timer bar's Billable toggle: follows the chosen project until pressed; the hidden field then says yes or no.
+    root.querySelectorAll("button[data-billable-toggle]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.billableToggle);
+      var project = document.getElementById(button.dataset.project);
+      if (!field || !project || button.dataset.ready) { return; }
+      button.dataset.ready = "1";
+      button.hidden = false;
+      function follow() {
+        if (field.value) { return; }
+        var option = project.selectedOptions[0];
+        button.setAttribute("aria-pressed", option && option.dataset.billable === "1" ? "true" : "false");
+      }
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        field.value = on ? "1" : "0";
+      });
+      project.addEventListener("change", follow);
+      follow();
+    });
     root.querySelectorAll("input[data-check-all]").forEach(function (box) {
       box.addEventListener("change", function () {
         document.querySelectorAll("input[type=checkbox][name=" + box.dataset.checkAll + "]").forEach(function (other) { other.checked = box.checked; });
