@@ -179,6 +179,7 @@ AUTH_PASSWORD_VALIDATORS = [
 # --- Internationalisation -------------------------------------------------------------------------------------------
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
+CURRENCY = env.str("CURRENCY", default="EUR").strip().upper()  # shown with every amount (ISO 4217 code)
 USE_I18N = True
 USE_TZ = True
 

@@ -128,7 +128,7 @@ class TimeEntryAdminForm(forms.ModelForm):
             )
             if self.instance.pk is None or "project" in self.changed_data or "task" in self.changed_data:
                 check_trackable(candidate.user, candidate.project, candidate.task)
-            time_entry_validate(candidate)
+            time_entry_validate(candidate, reader=self.actor)
         except (ValidationError, PermissionDenied) as exc:
             form_error(self, exc, denied_field="project")
         return cleaned

@@ -6,6 +6,7 @@ for the admin, the web UI, Slack and the API.
 """
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from timetracker.errors import DomainError
 
@@ -21,16 +22,35 @@ class TrackingError(DomainError, ValidationError):
             self.field = field
 
 
+def _local(moment, tz) -> str:
+    return timezone.localtime(moment, tz).strftime("%H:%M")
+
+
+def _day(moment, tz) -> str:
+    local = timezone.localtime(moment, tz)
+    return f"{local:%a} {local.day} {local:%b}"
+
+
+def _reader_words(entry, reader) -> tuple[str, object]:
+    """("your" or "Sam's", the time zone to speak in) for the person reading about `entry`: the reader's own zone, or
+    for a system action (no reader) the zone of the entry's owner."""
+    if reader is not None and reader.pk == entry.user_id:
+        return "your", reader.tzinfo
+    owner = entry.user
+    return f"{owner.display_name}’s", (reader or owner).tzinfo
+
+
 class TimerAlreadyRunning(TrackingError):
     code = "timer_already_running"
     status = 409  # the state of things, not bad input
 
-    def __init__(self, entry=None):
+    def __init__(self, entry=None, *, reader=None):
         self.entry = entry
         if entry is not None:
+            whose, tz = _reader_words(entry, reader)
             message = (
-                f"A timer is already running on “{entry.project}” since "
-                f"{entry.start:%Y-%m-%d %H:%M} UTC. Stop it before starting another."
+                f"{whose[:1].upper()}{whose[1:]} timer is already running on “{entry.project}” since "
+                f"{_local(entry.start, tz)} ({_day(entry.start, tz)}). Stop it before starting another."
             )
         else:
             message = "A timer is already running. Stop it before starting another."
@@ -46,16 +66,20 @@ class NoRunningTimer(TrackingError):
 
 
 class OverlappingEntry(TrackingError):
+    """The entry overlaps another of the same person's; said in the reader's words and time zone:
+    "This overlaps Sam's entry on Acme / Website, Tue 10 Mar 09:00–10:30." """
+
     code = "overlapping_entry"
     status = 409  # the state of things, not bad input
     field = "start"
 
-    def __init__(self, conflict):
+    def __init__(self, conflict, *, reader=None):
         self.conflict = conflict
-        end = f"{conflict.end:%Y-%m-%d %H:%M}" if conflict.end else "now (running)"
+        whose, tz = _reader_words(conflict, reader)
+        end = _local(conflict.end, tz) if conflict.end else "now (running)"
         super().__init__(
-            f"This entry overlaps your entry #{conflict.pk} on “{conflict.project}” "
-            f"from {conflict.start:%Y-%m-%d %H:%M} to {end} UTC."
+            f"This overlaps {whose} entry on {conflict.project}, "
+            f"{_day(conflict.start, tz)} {_local(conflict.start, tz)}–{end}."
         )
 
 

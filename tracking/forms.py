@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,13 +12,19 @@ from timetracker.errors import NOT_VISIBLE, form_error
 
 from . import periods, selectors
 from .models import Client, Project, Task
-from .utils import parse_duration
+from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
+MAX_OVERNIGHT = timedelta(hours=12)  # 22:00–02:00 ends the next day; 10:00–09:00 is a typo, not 23 hours
 
 
 def _open_projects(viewer):
     return selectors.project_list(viewer=viewer, filters=OPEN).order_by("client__name", "name")
+
+
+def _utc(day, clock, tz) -> datetime:
+    """A local day and time of day as a UTC datetime, so sums and differences count real time across a clock change."""
+    return timezone.make_aware(datetime.combine(day, clock), tz).astimezone(UTC)
 
 
 def tag_names(text: str) -> list[str]:
@@ -34,10 +40,33 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
     form_error(form, error, aliases={k: v for k, v in _FIELD_ALIASES.items() if v in form.fields})
 
 
+class ProjectSelect(forms.Select):
+    """A project <select> whose options say whether the project is billable (the entry form's default follows it)."""
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        project = getattr(value, "instance", None)
+        if project is not None:
+            option["attrs"].update(
+                {
+                    "data-billable": "1" if project.billable else "0",
+                    "data-color": project.color,
+                    "data-name": project.name,
+                    "data-client": project.client.name if project.client_id else "",
+                    "data-code": project.code,
+                }
+            )
+        return option
+
+
 class _TrackingChoices(forms.Form):
     """Project and task choices limited to what the user may track on."""
 
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), empty_label="Choose a project…")
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(),
+        empty_label="Choose a project…",
+        widget=ProjectSelect(attrs={"data-combobox": "", "data-placeholder": "Project…"}),
+    )
     task = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, empty_label="No task")
     notes = forms.CharField(required=False, max_length=2000, widget=forms.TextInput)
     tags = forms.CharField(required=False, max_length=500, help_text="Comma separated, e.g. meeting, review")
@@ -58,7 +87,53 @@ class _TrackingChoices(forms.Form):
 
 
 class TimerStartForm(_TrackingChoices):
-    pass
+    """The one-line timer bar: what, project, task, tags, billable (empty: the project's default)."""
+
+    notes = forms.CharField(
+        required=False,
+        max_length=2000,
+        label="What are you working on?",
+        widget=forms.TextInput(attrs={"placeholder": "What are you working on?", "autocomplete": "off"}),
+    )
+    billable = forms.TypedChoiceField(
+        choices=[("", "As the project"), ("1", "Billable"), ("0", "Not billable")],
+        coerce=lambda v: v == "1",
+        empty_value=None,
+        required=False,
+        widget=forms.HiddenInput,
+    )
+
+    def __init__(self, *args, recent_projects=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["project"].widget.attrs["data-recent"] = ",".join(str(pk) for pk in recent_projects)
+
+
+class TimerEditForm(forms.Form):
+    """The running timer, edited in place in the bar: its description, project and start time (today or its day)."""
+
+    notes = forms.CharField(required=False, max_length=2000, label="Description")
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), widget=ProjectSelect(attrs={"data-combobox": ""}))
+    start_time = forms.TimeField(label="Started at", widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"))
+
+    def __init__(self, *args, user, entry, **kwargs):
+        tz = timezone.get_current_timezone()
+        start = timezone.localtime(entry.start, tz)
+        kwargs.setdefault(
+            "initial", {"notes": entry.notes, "project": entry.project_id, "start_time": start.strftime("%H:%M")}
+        )
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.day = start.date()
+        self.tz = tz
+        projects = selectors.trackable_projects(user=user) | Project.objects.filter(pk=entry.project_id)
+        self.fields["project"].queryset = projects.distinct().select_related("client")
+
+    def changes(self) -> dict:
+        data = self.cleaned_data
+        changes = {"notes": data.get("notes", ""), "start": _utc(self.day, data["start_time"], self.tz)}
+        if data["project"].pk != self.entry.project_id:
+            changes.update(project=data["project"], task=None)
+        return changes
 
 
 class EntryForm(_TrackingChoices):
@@ -91,6 +166,8 @@ class EntryForm(_TrackingChoices):
                 "billable": entry.billable,
             }
         super().__init__(*args, user=user, **kwargs)
+        if entry is None:  # a new entry's Billable follows the chosen project until the person changes it
+            self.fields["billable"].widget.attrs["data-billable-follows"] = self["project"].id_for_label
         if entry is not None:
             # Keep the entry's own project selectable even when it is no longer open for new time.
             self.fields["project"].queryset = (
@@ -123,25 +200,43 @@ class EntryForm(_TrackingChoices):
         if end_t is None and seconds is None:
             self.add_error("end_time", "Give an end time or a duration.")
             return data
+        if seconds is not None and end_t is not None:
+            self.add_error("duration", "Give either an end time or a duration, not both.")
+            return data
         if start_t is None:
             if seconds is None:
                 self.add_error("start_time", "Give a start time.")
                 return data
-            start = selectors.next_free_start(user=self.entry.user if self.entry else self.user, day=day, tz=tz)
-        else:
-            start = timezone.make_aware(datetime.combine(day, start_t), tz)
-        if seconds is not None and end_t is not None:
-            self.add_error("duration", "Give either an end time or a duration, not both.")
+            slot = selectors.duration_slot(
+                user=self.entry.user if self.entry else self.user,
+                day=day,
+                tz=tz,
+                seconds=seconds,
+                exclude=self.entry.pk if self.entry else None,
+            )
+            if slot is None:
+                self.add_error(
+                    "duration",
+                    f"There is no free {format_duration(seconds)} before now on this day. Give a start time, "
+                    "or a shorter duration.",
+                )
+                return data
+            data["start"], data["end"] = slot
             return data
+        start = _utc(day, start_t, tz)
         if seconds is not None:
             end = start + timedelta(seconds=seconds)
         else:
-            end = timezone.make_aware(datetime.combine(day, end_t), tz)
+            end = _utc(day, end_t, tz)
             if end <= start:
-                if end_t == time(0, 0):
-                    end += timedelta(days=1)  # 22:00–00:00 ends at midnight
-                else:
-                    self.add_error("end_time", "The end must be after the start.")
+                # An end earlier than the start is the next day (22:00–02:00, 22:00–00:00), for a night's work.
+                end = _utc(day + timedelta(days=1), end_t, tz)
+                if end - start > MAX_OVERNIGHT:
+                    self.add_error(
+                        "end_time",
+                        "The end must be after the start (an earlier end means the next day, for up to "
+                        f"{MAX_OVERNIGHT.seconds // 3600} hours).",
+                    )
                     return data
         data["start"], data["end"] = start, end
         return data
@@ -244,11 +339,18 @@ class EntryFilterForm(forms.Form):
 class ClientForm(forms.ModelForm):
     class Meta:
         model = Client
-        fields = ["name", "contact", "default_hourly_rate"]
+        fields = ["name", "contact", "default_hourly_rate", "archived"]
         widgets = {"contact": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk is None:
+            del self.fields["archived"]  # a new client is open
 
 
 class ProjectForm(forms.ModelForm):
+    """A project with who may track on it: everyone (public), or the chosen teams and people."""
+
     class Meta:
         model = Project
         fields = [
@@ -260,13 +362,44 @@ class ProjectForm(forms.ModelForm):
             "hourly_rate",
             "budget_hours",
             "budget_amount",
+            "archived",
             "is_public",
+            "teams",
+            "members",
         ]
-        widgets = {"color": forms.TextInput(attrs={"type": "color"})}
+        labels = {"is_public": "Open to everyone", "teams": "Teams who may track", "members": "People who may track"}
+        widgets = {
+            "color": forms.TextInput(attrs={"type": "color"}),
+            "teams": forms.CheckboxSelectMultiple,
+            "members": forms.CheckboxSelectMultiple,
+        }
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
+        project = self.instance
+        clients = selectors.client_list(viewer=viewer, filters=OPEN)
+        teams = selectors.team_choices(viewer=viewer)
+        people = selectors.user_choices(viewer=viewer)
+        if project.pk is None:
+            del self.fields["archived"]
+        else:
+            # What the project has keeps its place, even where the editor would not otherwise see or pick it.
+            clients = clients | Client.objects.filter(projects=project)
+            teams = teams | project.teams.all()
+            people = people | project.members.filter(is_active=True)
+        self.fields["client"].queryset = clients.distinct().order_by("name")
+        self.fields["teams"].queryset = teams.distinct().order_by("name")
+        self.fields["members"].queryset = people.distinct().order_by("username")
+        self.fields["members"].label_from_instance = lambda user: user.display_name
+        for name in ("teams", "members"):
+            self.fields[name].help_text = "Used when the project is not open to everyone."
+
+    def clean_code(self):
+        code = self.cleaned_data.get("code", "")
+        taken = Project.objects.filter(code=code).exclude(pk=self.instance.pk).first() if code else None
+        if taken is not None:
+            raise ValidationError(f"The code {code} is already used by another project. Choose another.")
+        return code
 
 
 class TaskForm(forms.ModelForm):

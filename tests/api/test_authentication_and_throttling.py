@@ -32,11 +32,15 @@ class TestAuthentication:
     def test_no_credentials_is_401_with_a_bearer_challenge(self, anon_api):
         response = anon_api.get(ME)
         assert response.status_code == 401
-        assert response.json() == {
-            "detail": "Authentication credentials were not provided.",
-            "code": "not_authenticated",
-        }
+        body = response.json()
+        assert body["code"] == "not_authenticated"
+        assert body["detail"].startswith("Authentication credentials were not provided. Send “Authorization: Bearer")
+        assert "/profile/" in body["detail"] and "/accounts/login/" in body["detail"] and "/api/docs/" in body["detail"]
         assert response.headers["WWW-Authenticate"].startswith("Bearer")
+
+    def test_api_redirects_to_the_current_version(self, anon_api):
+        response = anon_api.get("/api/")
+        assert response.status_code == 302 and response["Location"] == "/api/v1/"
 
     @pytest.mark.parametrize("header", ["Bearer tt_" + "x" * 40, "Bearer", "Bearer a b", "Token nonsense"])
     def test_an_unknown_or_malformed_token_is_401(self, header):

@@ -137,7 +137,8 @@ def test_phone_sized_window_fits_and_opens_the_menu(page_for, live_server, sam):
 def test_start_is_keyboard_only(page_for, live_server, sam):
     ProjectFactory(name="Zeta")
     page = page_for(sam)
-    page.keyboard.press("s")  # focuses the project search
+    page.keyboard.press("s")  # focuses "What are you working on?"
+    page.keyboard.press("Tab")  # the project picker
     page.keyboard.type("zet")
     page.keyboard.press("Enter")
     assert page.eval_on_selector("#id_project", "el => el.selectedOptions[0].text").endswith("Zeta")

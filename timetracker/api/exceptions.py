@@ -6,6 +6,7 @@ timetracker.errors.api_error, which reads the code and status each error declare
 authentication, throttling, serializer validation) are reshaped here.
 """
 
+from django.urls import NoReverseMatch, reverse
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
@@ -38,6 +39,21 @@ def _flatten(detail) -> list[str]:
     return [str(detail)]
 
 
+def _sign_in_hint() -> str:
+    """How to authenticate, for a request that sent no credentials: the one 401 a newcomer meets first."""
+    paths = {}
+    for name, fallback in (("profile", "/profile/"), ("account_login", "/accounts/login/"), ("api-docs", "/api/docs/")):
+        try:
+            paths[name] = reverse(name)
+        except NoReverseMatch:
+            paths[name] = fallback
+    return (
+        "Authentication credentials were not provided. Send “Authorization: Bearer tt_…” with a personal API token "
+        f"(create one on your profile page, {paths['profile']}), or sign in at {paths['account_login']} to use the "
+        f"API from the browser. See {paths['api-docs']}."
+    )
+
+
 def _errors(detail) -> dict:
     if isinstance(detail, dict):
         return {str(k): _flatten(v) for k, v in detail.items()}
@@ -54,6 +70,9 @@ def exception_handler(exc, context):
     response = drf_exception_handler(exc, context)
     if response is None:
         return None
+    if isinstance(exc, exceptions.NotAuthenticated):
+        response.data = {"detail": _sign_in_hint(), "code": exc.default_code}
+        return response
     if isinstance(exc, exceptions.ValidationError):
         messages = _flatten(exc.detail)
         detail = getattr(exc, "message", None) or (messages[0] if len(messages) == 1 else "Invalid input.")

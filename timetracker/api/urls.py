@@ -5,6 +5,7 @@ single sign-on). DRF's own login view is deliberately not routed, as it would be
 """
 
 from django.urls import include, path, reverse
+from django.views.generic import RedirectView
 from drf_spectacular.utils import extend_schema
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 from rest_framework.response import Response
@@ -49,6 +50,7 @@ v1 = [
 ]
 
 urlpatterns = [
+    path("", RedirectView.as_view(pattern_name="api-root", permanent=False), name="api-index"),
     path("v1/", include(v1)),
     path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),

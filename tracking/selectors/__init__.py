@@ -21,6 +21,7 @@ from .catalog import (
     task_get,
     task_list,
     tasks_by_status,
+    team_choices,
     trackable_projects,
     trackable_tasks,
     user_choices,
@@ -34,7 +35,7 @@ from .entries import (
     time_entry_get,
     time_entry_list,
 )
-from .personal import has_entries, next_free_start, own_totals, recent_entries, week_grid
+from .personal import duration_slot, has_entries, next_free_start, own_totals, recent_entries, week_grid
 from .timesheets import (
     PersonWeek,
     locked_entry_ids,
@@ -65,6 +66,7 @@ __all__ = [
     "entry_totals",
     "has_entries",
     "next_free_start",
+    "duration_slot",
     "own_totals",
     "period_totals",
     "project_get",
@@ -81,6 +83,7 @@ __all__ = [
     "time_entry_list",
     "trackable_projects",
     "trackable_tasks",
+    "team_choices",
     "user_choices",
     "week_grid",
 ]

@@ -113,6 +113,13 @@ def user_choices(*, viewer) -> QuerySet:
     return policy.visible(viewer, User.objects.filter(is_active=True)).order_by("username")
 
 
+def team_choices(*, viewer) -> QuerySet:
+    """The teams `viewer` may see (for the teams who may track on a project)."""
+    from accounts.models import Team
+
+    return policy.visible(viewer, Team.objects.all()).order_by("name")
+
+
 def client_get(*, viewer, pk: int) -> Client:
     return policy.visible(viewer, Client.objects.all()).get(pk=pk)
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from accounts import policy
@@ -60,6 +60,9 @@ def week_grid(*, viewer, user, monday: date, now: datetime | None = None) -> dic
     return {"days": week.dates(), "rows": ordered, "day_totals": day_totals, "total": total, "running": running}
 
 
+DEFAULT_DAY_START = time(9, 0)
+
+
 def next_free_start(*, user, day: date, tz) -> datetime:
     """Where a duration-only entry on `day` begins: after the user's last entry that day, else at 09:00."""
     begin, end = day_bounds(day, tz)
@@ -69,4 +72,39 @@ def next_free_start(*, user, day: date, tz) -> datetime:
         .values_list("end", flat=True)
         .first()
     )
-    return last or timezone.make_aware(datetime.combine(day, time(9, 0)), tz)
+    return last or timezone.make_aware(datetime.combine(day, DEFAULT_DAY_START), tz)
+
+
+def duration_slot(
+    *, user, day: date, tz, seconds: int, now: datetime | None = None, exclude: int | None = None
+) -> tuple[datetime, datetime] | None:
+    """(start, end) of a new duration-only entry of `seconds` on `day`, or None when today has no room for it.
+
+    After the user's last entry that day (09:00 if none). Today the entry never reaches into the future nor past a
+    running timer's start: when that place does not fit, it goes in the latest free gap of the day that does,
+    ending where the gap ends (now, the running timer's start, or the next entry's start). `exclude` is the id of
+    an entry being edited, which does not take room from itself.
+    """
+    length = timedelta(seconds=seconds)
+    start = next_free_start(user=user, day=day, tz=tz)
+    now = now or timezone.now()
+    if day != timezone.localtime(now, tz).date():
+        return start, start + length
+    begin, _ = day_bounds(day, tz)
+    entries = list(
+        TimeEntry.objects.filter(Q(end__gt=begin) | Q(end__isnull=True), user=user, start__lt=now)
+        .exclude(pk=exclude)
+        .values_list("start", "end")
+    )
+    limit = min([now] + [s for s, e in entries if e is None])
+    if start + length <= limit:
+        return start, start + length
+    busy = sorted((max(s, begin), min(e, limit)) for s, e in entries if e is not None and s < limit)
+    gap_end = limit
+    for busy_start, busy_end in reversed(busy):
+        if gap_end - busy_end >= length:
+            return gap_end - length, gap_end
+        gap_end = min(gap_end, busy_start)
+    if gap_end - begin >= length:
+        return gap_end - length, gap_end
+    return None

@@ -61,13 +61,14 @@ def check_bounds(start, end) -> None:
         )
 
 
-def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
+def time_entry_validate(entry: TimeEntry, *, running_until=None, reader=None) -> None:
     """Validate an entry (new or changed) against every rule: fields, project, running timer, overlap.
 
     A running entry (no end) counts as open-ended; with `running_until` (the timer: now) it is checked only up to
     then, so an entry logged ahead of a starting timer stays allowed (stopping the timer ends it there).
-    Raises ValidationError / TrackingError. Services call it under the user's lock; forms call it to show
-    errors next to the fields before saving.
+    Raises ValidationError / TrackingError, whose messages speak to `reader` (the person acting: "your entry" or
+    "Sam's entry", in their time zone). Services call it under the user's lock; forms call it to show errors next
+    to the fields before saving.
     """
     if entry.start is None:
         raise InvalidEntry("A start time is required.", field="start")
@@ -79,13 +80,13 @@ def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
         validate_unique=False,
         validate_constraints=False,
     )
-    others = TimeEntry.objects.select_related("project", "project__client").filter(user_id=entry.user_id)
+    others = TimeEntry.objects.select_related("user", "project", "project__client").filter(user_id=entry.user_id)
     if entry.pk:
         others = others.exclude(pk=entry.pk)
     if entry.end is None:
         running = others.filter(end=None).first()
         if running is not None:
-            raise TimerAlreadyRunning(running)
+            raise TimerAlreadyRunning(running, reader=reader)
     # Completed entries may not overlap; a running timer counts as open-ended, so nothing can be logged
     # after its start until it is stopped.
     if entry.end is None and running_until is not None:
@@ -94,7 +95,7 @@ def time_entry_validate(entry: TimeEntry, *, running_until=None) -> None:
         others = others.overlapping(entry.start, entry.end)
     conflict = others.order_by("start").first()
     if conflict is not None:
-        raise OverlappingEntry(conflict)
+        raise OverlappingEntry(conflict, reader=reader)
 
 
 def new_entry_checked(
@@ -117,7 +118,7 @@ def new_entry_checked(
     lock_user(user.pk)
     overridden = check_unlocked(actor=actor, user=user, starts=[entry.start], override_reason=override_reason)
     entry.lock_override = override_reason if overridden else ""
-    time_entry_validate(entry, running_until=running_until)
+    time_entry_validate(entry, running_until=running_until, reader=actor)
     return entry
 
 
@@ -197,7 +198,7 @@ def time_entry_update(*, actor, entry: TimeEntry, tags=None, override_reason: st
         setattr(current, field, value)
     if project_changed or task_changed:
         check_trackable(current.user, current.project, current.task)
-    time_entry_validate(current)
+    time_entry_validate(current, reader=actor)
     _finish(current)
     try:
         with transaction.atomic(), _allowed_if(overridden):

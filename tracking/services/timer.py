@@ -56,8 +56,8 @@ def timer_start(
         with transaction.atomic():
             entry.save()
     except IntegrityError as exc:
-        running = TimeEntry.objects.filter(user=user, end=None).first()
-        raise TimerAlreadyRunning(running) from exc
+        running = TimeEntry.objects.select_related("user", "project").filter(user=user, end=None).first()
+        raise TimerAlreadyRunning(running, reader=actor) from exc
     resolved = tags_resolve(actor=actor, tags=tags)
     if resolved:
         entry.tags.set(resolved)

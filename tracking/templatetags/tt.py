@@ -1,7 +1,11 @@
 """Template helpers of the web UI: durations, guarded links to pages other apps may provide, query strings."""
 
+from decimal import Decimal
+
 from django import template
+from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from tracking.utils import format_duration
 
@@ -12,6 +16,23 @@ register = template.Library()
 def duration(seconds) -> str:
     """The one duration style (tracking.utils.format_duration)."""
     return format_duration(seconds)
+
+
+@register.filter
+def when(moment, default: str = "") -> str:
+    """The one date-and-time style of the pages, in the reader's time zone: "Thu 3 Dec 2026, 09:30"."""
+    if not moment:
+        return default
+    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
+    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+
+
+@register.filter
+def money(amount) -> str:
+    """An amount with the installation's currency: "1,250.00 EUR" (nothing for no amount)."""
+    if amount is None or amount == "":
+        return ""
+    return f"{Decimal(amount):,.2f} {settings.CURRENCY}"
 
 
 @register.filter

@@ -78,3 +78,18 @@ def test_demo_has_an_approved_and_a_waiting_week_on_marias_overview(client):
     client.force_login(User.objects.get(username="maria"))
     page = client.get(reverse("team_overview")).content.decode()
     assert "1 week waiting for a decision" in page and "Alex Member" in page
+
+
+def test_no_serve_says_how_to_serve_instead_of_open():
+    output = quickstart()
+    assert "python manage.py runserver 127.0.0.1:8000" in output
+    assert "Open        http" not in output
+    assert "createsuperuser" not in output  # the demo has an admin
+
+
+def test_without_demo_data_it_says_how_to_create_the_first_admin():
+    out = StringIO()
+    call_command("quickstart", "--no-serve", "--no-demo", "127.0.0.1:8123", stdout=out)
+    output = out.getvalue()
+    assert "python manage.py createsuperuser" in output and "runserver 127.0.0.1:8123" in output
+    assert User.objects.count() == 0

@@ -39,7 +39,7 @@ def test_manual_entry_gets_duration_and_tags(member, project, morning):
     ids=["starts-inside", "ends-inside", "contained", "contains"],
 )
 def test_overlapping_manual_entry_is_refused_naming_the_conflict(member, project, morning, start_h, end_h):
-    existing = TimeEntryFactory(user=member, project=project, start=morning, end=morning + timedelta(hours=1))
+    TimeEntryFactory(user=member, project=project, start=morning, end=morning + timedelta(hours=1))
     with pytest.raises(OverlappingEntry) as exc:
         services.time_entry_create(
             actor=member,
@@ -47,7 +47,7 @@ def test_overlapping_manual_entry_is_refused_naming_the_conflict(member, project
             start=morning + timedelta(hours=start_h),
             end=morning + timedelta(hours=end_h),
         )
-    assert f"#{existing.pk}" in exc.value.message
+    assert f"overlaps your entry on {project}" in exc.value.message and "#" not in exc.value.message
     assert exc.value.code == "overlapping_entry"
     assert TimeEntry.objects.count() == 1
 
@@ -84,13 +84,13 @@ def test_end_before_start_is_refused(member, project, morning):
 
 
 def test_update_that_creates_an_overlap_is_refused_and_changes_nothing(member, project, morning):
-    first = TimeEntryFactory(user=member, project=project, start=morning, end=morning + timedelta(hours=1))
+    TimeEntryFactory(user=member, project=project, start=morning, end=morning + timedelta(hours=1))
     second = TimeEntryFactory(
         user=member, project=project, start=morning + timedelta(hours=2), end=morning + timedelta(hours=3)
     )
     with pytest.raises(OverlappingEntry) as exc:
         services.time_entry_update(actor=member, entry=second, start=morning + timedelta(minutes=30))
-    assert f"#{first.pk}" in exc.value.message
+    assert f"overlaps your entry on {project}" in exc.value.message
     second.refresh_from_db()
     assert second.start == morning + timedelta(hours=2)
 

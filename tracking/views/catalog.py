@@ -3,7 +3,8 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from accounts import policy
@@ -43,6 +44,7 @@ def client_detail(request, pk: int):
         "totals": entry_totals(entries),
         "recent": entries[:10],
         "may_archive": policy.can(request.user, policy.ARCHIVE, client),
+        "may_change": policy.can(request.user, policy.CHANGE, client),
     }
     return render(request, "tracking/client_detail.html", context)
 
@@ -71,6 +73,7 @@ def project_detail(request, pk: int):
         "recent": time_entry_list(viewer=request.user, filters={"project": project.pk})[:10],
         "columns": selectors.tasks_by_status(viewer=request.user, filters={"project": project, "archived": False}),
         "may_archive": policy.can(request.user, policy.ARCHIVE, project),
+        "may_change": policy.can(request.user, policy.CHANGE, project),
         "may_add_task": policy.can(request.user, policy.CREATE, Task),
         "statuses": Task.Status.choices,
     }
@@ -105,7 +108,8 @@ def _create(request, form_class, service, title, list_url, **form_kwargs):
                 messages.success(request, f"Created {model._meta.verbose_name} “{obj}”.")
                 return back(request, list_url)
         status = 400
-    return render(request, "tracking/catalog_form.html", {"form": form, "title": title}, status=status)
+    context = {"form": form, "title": title, "cancel_url": reverse(list_url)}
+    return render(request, "tracking/catalog_form.html", context, status=status)
 
 
 @login_required
@@ -121,6 +125,42 @@ def project_new(request):
 @login_required
 def task_new(request):
     return _create(request, TaskForm, services.task_create, "New task", "task_board", viewer=request.user)
+
+
+def _edit(request, form_class, service, obj, field: str, detail_url: str, **form_kwargs):
+    """Change a client or project through its service; the service checks the policy (a 403 when not allowed)."""
+    if not policy.can(request.user, policy.CHANGE, obj):
+        raise PermissionDenied(f"You may not change this {obj._meta.verbose_name}.")
+    form = form_class(request.POST or None, instance=obj, **form_kwargs)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            data = dict(form.cleaned_data)
+            try:
+                obj = service(actor=request.user, **{field: obj}, **data)
+            except (ValidationError, PermissionDenied) as exc:
+                add_service_error(form, exc)
+            else:
+                messages.success(request, f"Saved {obj._meta.verbose_name} “{obj}”.")
+                return redirect(detail_url, pk=obj.pk)
+        status = 400
+    title = f"Edit {obj._meta.verbose_name} “{obj}”"
+    context = {"form": form, "title": title, "editing": obj, "cancel_url": reverse(detail_url, args=[obj.pk])}
+    return render(request, "tracking/catalog_form.html", context, status=status)
+
+
+@login_required
+def client_edit(request, pk: int):
+    client = get_or_404(selectors.client_get, viewer=request.user, pk=pk)
+    return _edit(request, ClientForm, services.client_update, client, "client", "client_detail")
+
+
+@login_required
+def project_edit(request, pk: int):
+    project = get_or_404(selectors.project_get, viewer=request.user, pk=pk)
+    return _edit(
+        request, ProjectForm, services.project_update, project, "project", "project_detail", viewer=request.user
+    )
 
 
 def _archive(request, selector, service, field, pk, list_url):

@@ -1,12 +1,15 @@
 """Time entries: list with filters, week view, manual add, inline edit, delete with undo, bulk actions."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
@@ -14,9 +17,10 @@ from accounts import policy
 from accounts.models import User
 from timetracker.errors import message as error_message
 
-from .. import selectors, services
+from .. import selectors, services, signals
+from ..exports import export_response, with_currency
 from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
-from ..models import Project, Tag, Task
+from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, outside_window, week_start
 from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration
@@ -32,7 +36,7 @@ def entry_list(request):
     filters_form = EntryFilterForm(request.GET or None, viewer=viewer)
     filters = filters_form.selector_filters(viewer.tzinfo) if filters_form.is_bound else {}
     entries = time_entry_list(viewer=viewer, filters=filters)
-    if filters_form.errors:  # a filter that cannot apply shows nothing rather than everything
+    if filters_form.errors:  # say what is wrong with the filters; never list everything as if they applied
         entries = entries.none()
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     _mark_changeable(viewer, page.object_list)
@@ -46,6 +50,73 @@ def entry_list(request):
         "show_user": viewer.role != "member",
     }
     return render(request, "tracking/entries.html", context, status=400 if filters_form.errors else 200)
+
+
+ENTRY_HEADER = [
+    "Date",
+    "Start",
+    "End",
+    "Duration",
+    "Hours",
+    "Person",
+    "Client",
+    "Project",
+    "Task",
+    "Notes",
+    "Tags",
+    "Billable",
+    "Amount",
+]
+
+
+def entry_rows(entries) -> list[list]:
+    """One row per entry, in the viewer's time zone (the active one), as the detailed export writes it."""
+    rows = []
+    for entry in entries:
+        start = timezone.localtime(entry.start)
+        end = timezone.localtime(entry.end) if entry.end else None
+        seconds = entry.duration_seconds if end else 0
+        rate = entry.project.effective_hourly_rate
+        amount = (Decimal(seconds) * rate / 3600).quantize(Decimal("0.01")) if entry.billable and rate else 0
+        rows.append(
+            [
+                start.date().isoformat(),
+                start.strftime("%H:%M"),
+                end.strftime("%H:%M") if end else "running",
+                format_duration(seconds),
+                round(seconds / 3600, 2),
+                entry.user.display_name,
+                entry.project.client.name if entry.project.client_id else "",
+                entry.project.name,
+                entry.task.name if entry.task_id else "",
+                entry.notes,
+                ", ".join(t.name for t in entry.tags.all()),
+                "yes" if entry.billable else "no",
+                float(amount),
+            ]
+        )
+    return rows
+
+
+@login_required
+def entry_export(request, fmt: str):
+    """The detailed export: one row per entry of the list's current filters (all pages), CSV or XLSX."""
+    viewer = request.user
+    filters_form = EntryFilterForm(request.GET or None, viewer=viewer)
+    if filters_form.is_bound and not filters_form.is_valid():
+        return HttpResponse("Invalid filters: " + filters_form.errors.as_text(), status=400, content_type="text/plain")
+    filters = filters_form.selector_filters(viewer.tzinfo) if filters_form.is_bound else {}
+    rows = entry_rows(time_entry_list(viewer=viewer, filters=filters).order_by("start"))
+    response = export_response(
+        fmt,
+        filename=f"timetracker-entries-{local_today(viewer).isoformat()}",
+        header=with_currency(ENTRY_HEADER),
+        rows=rows,
+        sheet_title="Time entries",
+        widths=(11, 7, 7, 10, 7, 20, 20, 24, 24, 40, 20, 8, 10),
+    )
+    signals.report_exported.send(sender=TimeEntry, user_id=viewer.pk, format=fmt, row_count=len(rows), interface="web")
+    return response
 
 
 @login_required
@@ -82,6 +153,8 @@ def entry_week(request):
 @login_required
 def entry_add(request):
     user = request.user
+    if not policy.can(user, policy.CREATE, TimeEntry):
+        raise PermissionDenied("Viewers read their team's time; they do not log time.")
     if request.method == "POST":
         form = EntryForm(request.POST, user=user)
         if form.is_valid():
@@ -96,6 +169,8 @@ def entry_add(request):
                 return back(request, "entry_list")
         return render(request, "tracking/entry_form.html", {"form": form, "adding": True}, status=400)
     initial = {"date": request.GET.get("date") or local_today(user), "billable": True}
+    if project := selectors.trackable_projects(user=user).filter(pk=_int(request.GET.get("project"))).first():
+        initial.update(project=project.pk, billable=project.billable)  # the default follows the project
     return render(request, "tracking/entry_form.html", {"form": EntryForm(user=user, initial=initial), "adding": True})
 
 
@@ -128,6 +203,10 @@ def entry_edit(request, pk: int):
     if request.GET.get("cancel") and inline:
         return _row(request, entry)
     return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
+
+
+def _int(value) -> int | None:
+    return int(value) if value and str(value).isdigit() else None
 
 
 def _mark_changeable(viewer, entries) -> None:

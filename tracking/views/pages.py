@@ -9,6 +9,8 @@ from django.urls import reverse
 
 from accounts import policy
 
+from .. import docs_render
+
 DOCS_DIR = Path(settings.BASE_DIR) / "docs"
 DOC_TYPES = {".md": "text/markdown", ".png": "image/png"}
 
@@ -30,7 +32,11 @@ def help_docs(request, path: str):
     if not target.is_relative_to(DOCS_DIR.resolve()) or target.suffix not in DOC_TYPES or not target.is_file():
         raise Http404("No such documentation page.")
     if target.suffix == ".md":
-        return render(request, "help_doc.html", {"path": path, "text": target.read_text(encoding="utf-8")})
+        text = target.read_text(encoding="utf-8")
+        docs = DOCS_DIR.resolve()
+        html = docs_render.render(text, page=path, is_dir=lambda p: (docs / p).resolve().is_dir())
+        context = {"path": path, "html": html, "title": docs_render.title(text, path)}
+        return render(request, "help_doc.html", context)
     return FileResponse(target.open("rb"), content_type=DOC_TYPES[target.suffix])
 
 

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import csv
-import io
+import zlib
 
 from django import forms
 from django.contrib.auth.decorators import login_required
@@ -13,8 +12,9 @@ from django.utils import timezone
 
 from .. import panels, signals
 from ..exceptions import InvalidFilter
+from ..exports import export_response, with_currency
 from ..forms import EntryFilterForm, add_service_error
-from ..models import TimeEntry
+from ..models import Project, TimeEntry
 from ..periods import PRESET_CHOICES, week_start
 from ..reports import GROUP_BY_CHOICES as GROUP_BY
 from ..reports import report_params, report_summary
@@ -103,8 +103,32 @@ def chart_data(viewer, params, summary) -> dict:
         "breakdown": {
             "labels": [g["label"] for g in summary["groups"]],
             "hours": [round(g["seconds"] / 3600, 2) for g in summary["groups"]],
+            "colors": _group_colors(params.group_by, summary["groups"]),
         },
     }
+
+
+# Stable colours for groups without one of their own (clients, people, tasks, tags): the same id, the same colour.
+PALETTE = ["#2563eb", "#16a34a", "#db2777", "#d97706", "#7c3aed", "#0891b2", "#dc2626", "#65a30d", "#c026d3", "#0f766e"]
+NONE_COLOR = "#94a3b8"
+
+
+def _group_colors(group_by: str, groups: list[dict]) -> list[str]:
+    """A colour per group that follows what it is, not its position: a project's own colour, else one kept by id."""
+    own = {}
+    if group_by == "project":
+        own = dict(Project.objects.filter(pk__in=[g["key"] for g in groups]).values_list("pk", "color"))
+    colors = []
+    for group in groups:
+        key = group["key"]
+        if key in own:
+            colors.append(own[key])
+        elif key is None:  # "No client", "No task", "No tag"
+            colors.append(NONE_COLOR)
+        else:
+            index = key if isinstance(key, int) else zlib.crc32(str(key).encode())
+            colors.append(PALETTE[index % len(PALETTE)])
+    return colors
 
 
 @login_required
@@ -161,32 +185,15 @@ def report_export(request, fmt: str):
             "Invalid report parameters: " + form.errors.as_text(), status=400, content_type="text/plain"
         )
     rows = report_rows(summary)
-    name = f"timetracker-report-{params.start}-{params.end}-{params.group_by}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(HEADER)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-    else:
-        from openpyxl import Workbook
-
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Report"
-        sheet.append([f"Report {params.start} – {params.end}, grouped by {params.group_by}"])
-        sheet.append(HEADER)
-        for values in rows:
-            sheet.append(values)
-        for column, width in zip("ABCDEFG", (32, 28, 12, 10, 14, 18, 12), strict=True):
-            sheet.column_dimensions[column].width = width
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    response = export_response(
+        fmt,
+        filename=f"timetracker-report-{params.start}-{params.end}-{params.group_by}",
+        header=with_currency(HEADER),
+        rows=rows,
+        sheet_title="Report",
+        title=f"Report {params.start} – {params.end}, grouped by {params.group_by}",
+        widths=(32, 28, 12, 10, 14, 18, 12),
+    )
     signals.report_exported.send(
         sender=TimeEntry, user_id=request.user.pk, format=fmt, row_count=len(rows), interface="web"
     )

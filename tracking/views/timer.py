@@ -11,18 +11,24 @@ from timetracker.errors import message as error_message
 
 from .. import panels, selectors, services
 from ..exceptions import NoRunningTimer
-from ..forms import TimerStartForm, add_service_error, tag_names
+from ..forms import TimerEditForm, TimerStartForm, add_service_error, tag_names
 from ..models import Project, TimeEntry
 from ..periods import local_today
 from ..utils import format_duration
 from ._common import back, get_or_404
 
 
-def _dashboard(request, form=None, status=200):
+def _recent_projects(recent) -> list[int]:
+    return list(dict.fromkeys(entry.project_id for entry in recent))
+
+
+def _dashboard(request, form=None, edit_form=None, status=200):
     user = request.user
     recent = list(selectors.recent_entries(user=user))
+    running = services.timer_status(user=user)
     context = {
-        "form": form or TimerStartForm(user=user),
+        "form": form or TimerStartForm(user=user, recent_projects=_recent_projects(recent)),
+        "edit_form": edit_form or (TimerEditForm(user=user, entry=running) if running else None),
         "totals": selectors.own_totals(user=user, today=local_today(user)),
         "recent": recent,
         "may_track": policy.can(user, policy.CREATE, TimeEntry),
@@ -54,12 +60,32 @@ def timer_start(request):
                 task=data.get("task"),
                 notes=data.get("notes", ""),
                 tags=tag_names(data.get("tags", "")),
+                billable=data.get("billable"),
             )
         except (ValidationError, PermissionDenied) as exc:
             add_service_error(form, exc)
         else:
             return back(request, "dashboard")
     return _dashboard(request, form=form, status=400)
+
+
+@login_required
+@require_POST
+def timer_edit(request):
+    """Change the running timer in place: its description, project and start time."""
+    running = services.timer_status(user=request.user)
+    if running is None:
+        messages.info(request, "No timer is running.")
+        return back(request, "dashboard")
+    form = TimerEditForm(request.POST, user=request.user, entry=running)
+    if form.is_valid():
+        try:
+            services.time_entry_update(actor=request.user, entry=running, **form.changes())
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            return back(request, "dashboard")
+    return _dashboard(request, edit_form=form, status=400)
 
 
 @login_required

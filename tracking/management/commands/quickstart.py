@@ -1,6 +1,7 @@
 """`manage.py quickstart`: migrate, load the demo data, print the logins, run the development server."""
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command, get_commands
 from django.core.management.base import BaseCommand, CommandError
 
@@ -43,8 +44,14 @@ class Command(BaseCommand):
         url = f"http://{shown}:{port or '8000'}"
         self.stdout.write("")
         self.stdout.write(self.style.SUCCESS("TimeTracker is ready."))
-        self.stdout.write(f"  Open        {url}/")
+        if no_serve:
+            self.stdout.write(f"  Serve it    python manage.py runserver {host}:{port or '8000'}")
+            self.stdout.write(f"  then open   {url}/")
+        else:
+            self.stdout.write(f"  Open        {url}/")
         self.stdout.write(f"  Admin       {url}/admin/")
+        if not get_user_model().objects.filter(role="admin", is_active=True).exists():
+            self.stdout.write("  No administrator yet: create the first one with  python manage.py createsuperuser")
         if logins:
             self.stdout.write("  Demo logins (username / password, role):")
             for login in logins:

@@ -14,6 +14,10 @@
   var baseTitle = null;
 
   function tick() {
+    document.querySelectorAll(".tl-elapsed").forEach(function (mirror) {
+      if (!mirror.dataset.offset) { mirror.dataset.offset = String(Date.parse(mirror.dataset.now) - Date.now()); }
+      mirror.textContent = formatElapsed((Date.now() + Number(mirror.dataset.offset) - Date.parse(mirror.dataset.start)) / 1000);
+    });
     var el = document.getElementById("elapsed");
     if (!el) {
       if (baseTitle !== null) { document.title = baseTitle; baseTitle = null; }
@@ -47,7 +51,7 @@
     } else if (start) {
       event.preventDefault();
       var project = start.querySelector("select[name=project]");
-      if (project && project.value) { start.requestSubmit(); } else { (start.querySelector(".project-search") || project).focus(); }
+      if (project && project.value) { start.requestSubmit(); } else { (start.querySelector("input[name=notes]") || project).focus(); }
     } else {
       var link = document.querySelector(".timerbar a");
       if (link) { event.preventDefault(); link.click(); }
@@ -139,7 +143,7 @@
         } else {
           config = {
             type: "doughnut",
-            data: { labels: data.breakdown.labels, datasets: [{ data: data.breakdown.hours, backgroundColor: PALETTE }] },
+            data: { labels: data.breakdown.labels, datasets: [{ data: data.breakdown.hours, backgroundColor: data.breakdown.colors || PALETTE }] },
             options: { maintainAspectRatio: false, animation: false, plugins: { legend: { position: "right" } } }
           };
         }
@@ -177,6 +181,62 @@
       select.dataset.ready = "1";
       project.addEventListener("change", function () { syncTasks(select); });
       syncTasks(select);
+    });
+    // A new entry's Billable follows the chosen project's, until the person ticks or unticks it.
+    root.querySelectorAll("input[type=checkbox][data-billable-follows]").forEach(function (box) {
+      var project = document.getElementById(box.dataset.billableFollows);
+      if (!project || box.dataset.ready) { return; }
+      box.dataset.ready = "1";
+      box.addEventListener("change", function () { box.dataset.chosen = "1"; });
+      project.addEventListener("change", function () {
+        var option = project.selectedOptions[0];
+        if (!box.dataset.chosen && option && option.dataset.billable) { box.checked = option.dataset.billable === "1"; }
+      });
+    });
+    // Pickers (lists of checkboxes): a search box narrows the list; "Open to everyone" hides who may track.
+    root.querySelectorAll("input[data-filter-checks]").forEach(function (input) {
+      var picker = document.getElementById(input.dataset.filterChecks);
+      if (!picker || input.dataset.ready) { return; }
+      input.dataset.ready = "1";
+      input.addEventListener("input", function () {
+        var needle = input.value.trim().toLowerCase();
+        picker.querySelectorAll("label.checkbox").forEach(function (label) {
+          label.hidden = Boolean(needle) && label.textContent.toLowerCase().indexOf(needle) === -1;
+        });
+      });
+      input.addEventListener("keydown", function (event) { if (event.key === "Enter") { event.preventDefault(); } });
+    });
+    var isPublic = root.querySelector ? root.querySelector("input[name=is_public]") : null;
+    if (isPublic && !isPublic.dataset.ready) {
+      isPublic.dataset.ready = "1";
+      var showPickers = function () {
+        ["picker-teams", "picker-members"].forEach(function (id) {
+          var picker = document.getElementById(id);
+          if (picker) { picker.hidden = isPublic.checked; }
+        });
+      };
+      isPublic.addEventListener("change", showPickers);
+      showPickers();
+    }
+    // The timer bar's Billable toggle: follows the chosen project until pressed; the hidden field then says yes or no.
+    root.querySelectorAll("button[data-billable-toggle]").forEach(function (button) {
+      var field = document.getElementById(button.dataset.billableToggle);
+      var project = document.getElementById(button.dataset.project);
+      if (!field || !project || button.dataset.ready) { return; }
+      button.dataset.ready = "1";
+      button.hidden = false;
+      function follow() {
+        if (field.value) { return; }
+        var option = project.selectedOptions[0];
+        button.setAttribute("aria-pressed", option && option.dataset.billable === "1" ? "true" : "false");
+      }
+      button.addEventListener("click", function () {
+        var on = button.getAttribute("aria-pressed") !== "true";
+        button.setAttribute("aria-pressed", on ? "true" : "false");
+        field.value = on ? "1" : "0";
+      });
+      project.addEventListener("change", follow);
+      follow();
     });
     root.querySelectorAll("input[data-check-all]").forEach(function (box) {
       box.addEventListener("change", function () {

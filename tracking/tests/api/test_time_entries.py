@@ -91,7 +91,7 @@ class TestCreate:
         )
         assert response.status_code == 409
         assert response.json()["code"] == "overlapping_entry"
-        assert f"#{existing.pk}" in response.json()["detail"]
+        assert f"overlaps your entry on {existing.project}" in response.json()["detail"]
 
     def test_viewer_cannot_log_time(self, api_as, viewer, project):
         response = api_as(viewer).post(

@@ -65,7 +65,7 @@ def test_overlapping_entry_is_refused_with_the_error_next_to_the_start(client_fo
     )
     assert response.status_code == 400
     form = response.context["form"]
-    assert "start_time" in form.errors and f"#{existing.pk}" in form.errors["start_time"][0]
+    assert form.errors["start_time"] == [f"This overlaps your entry on {existing.project}, Tue 10 Mar 09:00–11:00."]
     assert TimeEntry.objects.filter(user=berliner).count() == 1
 
 

@@ -168,3 +168,19 @@ def test_report_query_count_is_bounded(
     with django_assert_max_num_queries(20):
         response = client.get(reverse("report"), {"preset": "last_week", "group_by": "user", "then_by": "day"})
     assert response.context["summary"]["total"]["seconds"] == 14400
+
+
+def test_chart_colours_follow_the_project_not_its_position(client_for, member, last_week_data):
+    last_week_data["web"].color = "#112233"
+    last_week_data["web"].save()
+    last_week_data["app"].color = "#445566"
+    last_week_data["app"].save()
+    client = client_for(member)
+    chart = client.get(reverse("report"), {"preset": "last_week", "group_by": "project"}).context["chart"]
+    colours = dict(zip(chart["breakdown"]["labels"], chart["breakdown"]["colors"], strict=True))
+    assert colours == {"Acme / App": "#445566", "Acme / Web": "#112233"}
+    by_client = client.get(reverse("report"), {"preset": "last_week", "group_by": "client"}).context["chart"]
+    again = client.get(reverse("report"), {"preset": "this_month", "group_by": "client"}).context["chart"]
+    first = dict(zip(by_client["breakdown"]["labels"], by_client["breakdown"]["colors"], strict=True))
+    second = dict(zip(again["breakdown"]["labels"], again["breakdown"]["colors"], strict=True))
+    assert all(first[label] == second[label] for label in set(first) & set(second))  # a client keeps its colour
