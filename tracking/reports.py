@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
@@ -19,54 +21,134 @@ from accounts import policy
 
 from . import periods
 from .exceptions import InvalidFilter
-from .models import TimeEntry
-from .selectors.entries import TIME_ENTRY_FILTERS, _apply_filters, _running, _sums, _totals
+from .models import Project, Tag, Task, TimeEntry
+from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _running, _second_sums
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
-# group name -> (fields to group on; the first is the key)
-_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "project": ("project_id", "project__name", "project__client__name"),
-    "client": ("project__client_id", "project__client__name"),
-    "user": ("user_id", "user__username", "user__full_name"),
-    "task": ("task_id", "task__name"),
-    "tag": ("tags__id", "tags__name"),
-    "day": ("_day",),
-    "week": ("_week",),
+# group name -> the integer (or date) column an aggregate groups on; names and prices are looked up afterwards.
+_KEYS: dict[str, str] = {
+    "project": "project_id",
+    "client": "project_id",  # a project's client is looked up with the project
+    "user": "user_id",
+    "task": "task_id",
+    "tag": "tags__id",
+    "day": "_day",
+    "week": "_week",
 }
 
 
-def _key_and_label(group_by: str, row: dict) -> tuple[Any, str, tuple]:
-    """(key, label, sort key) of one aggregated row."""
-    if group_by == "project":
-        key = row["project_id"]
-        client = row["project__client__name"]
-        label = f"{client} / {row['project__name']}" if client else row["project__name"]
-        return key, label, (0, label.lower())
-    if group_by == "client":
-        key = row["project__client_id"]
-        return key, row["project__client__name"] or "No client", (key is None, (row["project__client__name"] or ""))
-    if group_by == "user":
-        label = row["user__full_name"] or row["user__username"]
-        return row["user_id"], label, (0, label.lower())
-    if group_by == "task":
-        key = row["task_id"]
-        return key, row["task__name"] or "No task", (key is None, (row["task__name"] or "").lower())
-    if group_by == "tag":
-        key = row["tags__id"]
-        return key, row["tags__name"] or "No tag", (key is None, (row["tags__name"] or "").lower())
-    value = row["_day"] if group_by == "day" else row["_week"]
-    if isinstance(value, datetime):
-        value = value.date()
-    if group_by == "day":
-        return value.isoformat(), f"{value:%a} {value.isoformat()}", (0, value)
-    iso_year, iso_week, _ = value.isocalendar()
-    return value.isoformat(), f"Week {iso_week}, {iso_year} (from {value.isoformat()})", (0, value)
+class _Lookups:
+    """Names (and projects' rates) of the ids an aggregate returned: one query per kind of object."""
+
+    def __init__(self, dimensions: list[str], rows: list[dict]):
+        project_ids = {row["project_id"] for row in rows}
+        self.projects = Project.objects.select_related("client").in_bulk(project_ids)
+        self.users = self.tasks = self.tags = {}
+        if "user" in dimensions:
+            self.users = {
+                pk: full_name or username
+                for pk, username, full_name in get_user_model()
+                .objects.filter(pk__in={row.get("user_id") for row in rows})
+                .values_list("pk", "username", "full_name")
+            }
+        if "task" in dimensions:
+            ids = {row.get("task_id") for row in rows} - {None}
+            self.tasks = dict(Task.objects.filter(pk__in=ids).values_list("pk", "name"))
+        if "tag" in dimensions:
+            ids = {row.get("tags__id") for row in rows} - {None}
+            self.tags = dict(Tag.objects.filter(pk__in=ids).values_list("pk", "name"))
+
+        self.rates = {pk: project.effective_hourly_rate or Decimal(0) for pk, project in self.projects.items()}
+        self.clients = {p.client_id: p.client.name for p in self.projects.values() if p.client_id}
+        self.client_of = {pk: project.client_id for pk, project in self.projects.items()}
+
+    def key_of(self, dimension: str):
+        """A function giving a row's key on `dimension`."""
+        if dimension == "client":
+            client_of = self.client_of
+            return lambda row: client_of[row["project_id"]]
+        column = _KEYS[dimension]
+        if dimension in ("day", "week"):
+            return lambda row: (row[column].date() if isinstance(row[column], datetime) else row[column]).isoformat()
+        return lambda row: row[column]
+
+    def label(self, dimension: str, key: Any) -> tuple[str, tuple]:
+        """(label, sort key) of a group."""
+        if dimension == "project":
+            project = self.projects[key]
+            label = f"{project.client.name} / {project.name}" if project.client_id else project.name
+            return label, (0, label.lower())
+        if dimension == "client":
+            name = self.clients.get(key)
+            return (name or "No client"), (key is None, name or "")
+        if dimension == "user":
+            return self.users[key], (0, self.users[key].lower())
+        if dimension in ("task", "tag"):
+            name = (self.tasks if dimension == "task" else self.tags).get(key)
+            return name or f"No {dimension}", (key is None, (name or "").lower())
+        value = date.fromisoformat(key)
+        if dimension == "day":
+            return f"{value:%a} {key}", (0, value)
+        iso_year, iso_week, _ = value.isocalendar()
+        return f"Week {iso_week}, {iso_year} (from {key})", (0, value)
 
 
-def _grouped(qs: QuerySet, dimensions: list[str], running: dict[int, int]) -> list[dict]:
-    fields = [f for d in dimensions for f in _DIMENSIONS[d]]
-    return list(qs.values(*fields).annotate(**_sums(running)).order_by())
+def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int]) -> list[dict]:
+    """One pass over the entries: seconds per (dimensions' keys, project), on integer ids and dates."""
+    keys = list(dict.fromkeys([*(_KEYS[d] for d in dimensions), "project_id"]))
+    return list(qs.values(*keys).annotate(**_second_sums(running)).order_by())
+
+
+class _Sum:
+    __slots__ = ("seconds", "billable_seconds", "running_seconds", "amount_x3600", "children")
+
+    def __init__(self):
+        self.seconds = self.billable_seconds = self.running_seconds = 0
+        self.amount_x3600 = Decimal(0)
+        self.children: dict[Any, _Sum] = {}
+
+    def add(self, row: dict, rate: Decimal) -> None:
+        self.seconds += row["_seconds"] or 0
+        self.billable_seconds += row["_billable_seconds"] or 0
+        self.running_seconds += row["_running_seconds"] or 0
+        self.amount_x3600 += (row["_billable_seconds"] or 0) * rate
+
+    def totals(self) -> dict:
+        return {
+            "seconds": self.seconds,
+            "billable_seconds": self.billable_seconds,
+            "amount": _amount(self.amount_x3600),
+        }
+
+
+def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum) -> None:
+    """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass."""
+    keys = [lookups.key_of(dimension) for dimension in levels]
+    rates = lookups.rates
+    for row in rows:
+        rate = rates[row["project_id"]]
+        node = into
+        node.add(row, rate)
+        for key_of in keys:
+            key = key_of(row)
+            child = node.children.get(key)
+            if child is None:
+                child = node.children[key] = _Sum()
+            child.add(row, rate)
+            node = child
+
+
+def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
+    if not levels:
+        return []
+    dimension, rest = levels[0], levels[1:]
+    groups = []
+    for key, child in node.children.items():
+        label, sort_key = lookups.label(dimension, key)
+        group = {"key": key, "label": label, **child.totals(), "children": _groups(child, lookups, rest)}
+        groups.append((sort_key, group))
+    return [group for _, group in sorted(groups, key=lambda item: item[0])]
 
 
 @dataclass(frozen=True)
@@ -173,26 +255,26 @@ def report_summary(
     qs = _apply_filters(qs, viewer, params.filters)
     running = _running(qs, now)
     qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
-
-    total = qs.order_by().aggregate(**_sums(running))
     levels = [group_by] + ([then_by] if then_by else [])
 
-    def node(dimension: str, row: dict) -> tuple[tuple, dict]:
-        key, label, sort_key = _key_and_label(dimension, row)
-        group = {"key": key, "label": label, **_totals(row), "children": []}
-        return sort_key, group
-
-    outer = {}
-    for row in _grouped(qs, [group_by], running):
-        sort_key, group = node(group_by, row)
-        outer[group["key"]] = (sort_key, group)
-    if then_by:
-        children: dict[Any, list] = {}
-        for row in _grouped(qs, levels, running):
-            parent_key, _, _ = _key_and_label(group_by, row)
-            children.setdefault(parent_key, []).append(node(then_by, row))
-        for parent_key, (_, group) in outer.items():
-            group["children"] = [g for _, g in sorted(children.get(parent_key, []), key=lambda item: item[0])]
+    # One aggregate at the finest level; each coarser level and the total are sums of its rows. With tags an
+    # entry counts once per tag, so a level above "tag" (and the total) needs its own pass to count it once.
+    rows = _aggregate(qs, levels, running)
+    outer_rows = _aggregate(qs, [group_by], running) if then_by == "tag" else rows
+    total_rows = _aggregate(qs, [], running) if "tag" in levels else rows
+    lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []))
+    tree, total = _Sum(), _Sum()
+    _sum_rows(rows, lookups, levels, tree)
+    if outer_rows is not rows:
+        outer = _Sum()
+        _sum_rows(outer_rows, lookups, [group_by], outer)
+        for key, node in outer.children.items():  # the first level's own sums, its tag children kept
+            node.children = tree.children[key].children if key in tree.children else {}
+        tree = outer
+    if total_rows is rows:
+        total = tree
+    else:
+        _sum_rows(total_rows, lookups, [], total)
 
     return {
         "start": params.start,
@@ -200,8 +282,8 @@ def report_summary(
         "preset": params.preset,
         "group_by": group_by,
         "then_by": then_by,
-        "groups": [g for _, g in sorted(outer.values(), key=lambda item: item[0])],
-        "total": _totals(total),
-        "running_seconds": int(total["_running_seconds"] or 0),
+        "groups": _groups(tree, lookups, levels),
+        "total": total.totals(),
+        "running_seconds": int(total.running_seconds),
         "as_of": now,
     }
