@@ -62,22 +62,17 @@ def _working_days(until: date, years: int) -> list[date]:
 
 
 def _entries_per_day(rng: random.Random, days: int, total: int) -> list[int]:
-    """How many entries on each of `days` working days (1–5 each, or 0), adding up to `total`."""
+    """How many entries on each of `days` working days (0–5 each, spread at random), adding up to `total` (at most
+    5 a day)."""
     counts = [0] * days
-    left = total
-    while left > 0:
-        full = True
-        for index in range(days):
-            if left == 0:
-                break
-            if counts[index] < 5:
-                full = False
-                step = min(left, rng.randint(1, 3) if counts[index] == 0 else 1)
-                step = min(step, 5 - counts[index])
-                counts[index] += step
-                left -= step
-        if full:  # more entries than 5 a day fits: the rest is dropped
-            break
+    open_days = list(range(days))
+    for _ in range(min(total, 5 * days)):
+        slot = rng.randrange(len(open_days))
+        index = open_days[slot]
+        counts[index] += 1
+        if counts[index] == 5:
+            open_days[slot] = open_days[-1]
+            open_days.pop()
     return counts
 
 

@@ -21,15 +21,15 @@ from accounts import policy
 
 from . import periods
 from .exceptions import InvalidFilter
-from .models import Project, Tag, Task, TimeEntry
-from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _running, _second_sums
+from .models import Client, Project, Tag, Task, TimeEntry
+from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _running, _second_sums, _sums
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
-# group name -> the integer (or date) column an aggregate groups on; names and prices are looked up afterwards.
+# group name -> the integer (or date) column an aggregate groups on; names are looked up afterwards.
 _KEYS: dict[str, str] = {
     "project": "project_id",
-    "client": "project_id",  # a project's client is looked up with the project
+    "client": "project__client_id",
     "user": "user_id",
     "task": "task_id",
     "tag": "tags__id",
@@ -39,65 +39,94 @@ _KEYS: dict[str, str] = {
 
 
 class _Lookups:
-    """Names (and projects' rates) of the ids an aggregate returned: one query per kind of object."""
+    """Names of the ids an aggregate returned: one query per kind of object."""
 
-    def __init__(self, dimensions: list[str], rows: list[dict]):
-        project_ids = {row["project_id"] for row in rows}
-        self.projects = Project.objects.select_related("client").in_bulk(project_ids)
-        self.users = self.tasks = self.tags = {}
+    def __init__(self, dimensions: list[str], rows: list[dict], projects: dict[int, Project]):
+        def ids(dimension):
+            return {row.get(_KEYS[dimension]) for row in rows} - {None}
+
+        self.projects = self.clients = self.users = self.tasks = self.tags = {}
+        if "project" in dimensions:
+            self.projects = _projects(projects, ids("project"))
+        if "client" in dimensions:
+            self.clients = {p.client_id: p.client.name for p in projects.values() if p.client_id}
+            missing = ids("client") - self.clients.keys()
+            if missing:
+                self.clients.update(Client.objects.filter(pk__in=missing).values_list("pk", "name"))
         if "user" in dimensions:
             self.users = {
                 pk: full_name or username
                 for pk, username, full_name in get_user_model()
-                .objects.filter(pk__in={row.get("user_id") for row in rows})
+                .objects.filter(pk__in=ids("user"))
                 .values_list("pk", "username", "full_name")
             }
         if "task" in dimensions:
-            ids = {row.get("task_id") for row in rows} - {None}
-            self.tasks = dict(Task.objects.filter(pk__in=ids).values_list("pk", "name"))
+            self.tasks = dict(Task.objects.filter(pk__in=ids("task")).values_list("pk", "name"))
         if "tag" in dimensions:
-            ids = {row.get("tags__id") for row in rows} - {None}
-            self.tags = dict(Tag.objects.filter(pk__in=ids).values_list("pk", "name"))
+            self.tags = dict(Tag.objects.filter(pk__in=ids("tag")).values_list("pk", "name"))
+        self._labels: dict[tuple[str, Any], tuple[Any, str, tuple]] = {}
 
-        self.rates = {pk: project.effective_hourly_rate or Decimal(0) for pk, project in self.projects.items()}
-        self.clients = {p.client_id: p.client.name for p in self.projects.values() if p.client_id}
-        self.client_of = {pk: project.client_id for pk, project in self.projects.items()}
-
-    def key_of(self, dimension: str):
-        """A function giving a row's key on `dimension`."""
-        if dimension == "client":
-            client_of = self.client_of
-            return lambda row: client_of[row["project_id"]]
+    @staticmethod
+    def key_of(dimension: str):
+        """A function giving a row's key on `dimension` (a day or week is a date until it is shown)."""
         column = _KEYS[dimension]
-        if dimension in ("day", "week"):
-            return lambda row: (row[column].date() if isinstance(row[column], datetime) else row[column]).isoformat()
         return lambda row: row[column]
 
-    def label(self, dimension: str, key: Any) -> tuple[str, tuple]:
-        """(label, sort key) of a group."""
+    def label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
+        """(key as shown, label, sort key) of a group; remembered, as a day recurs under every first-level group."""
+        found = self._labels.get((dimension, key))
+        if found is None:
+            found = self._labels[(dimension, key)] = self._label(dimension, key)
+        return found
+
+    def _label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
         if dimension == "project":
             project = self.projects[key]
             label = f"{project.client.name} / {project.name}" if project.client_id else project.name
-            return label, (0, label.lower())
+            return key, label, (0, label.lower())
         if dimension == "client":
             name = self.clients.get(key)
-            return (name or "No client"), (key is None, name or "")
+            return key, (name or "No client"), (key is None, name or "")
         if dimension == "user":
-            return self.users[key], (0, self.users[key].lower())
+            return key, self.users[key], (0, self.users[key].lower())
         if dimension in ("task", "tag"):
             name = (self.tasks if dimension == "task" else self.tags).get(key)
-            return name or f"No {dimension}", (key is None, (name or "").lower())
-        value = date.fromisoformat(key)
+            return key, name or f"No {dimension}", (key is None, (name or "").lower())
+        value = key.date() if isinstance(key, datetime) else key
+        text = value.isoformat()
         if dimension == "day":
-            return f"{value:%a} {key}", (0, value)
+            return text, f"{value:%a} {text}", (0, value)
         iso_year, iso_week, _ = value.isocalendar()
-        return f"Week {iso_week}, {iso_year} (from {key})", (0, value)
+        return text, f"Week {iso_week}, {iso_year} (from {text})", (0, value)
 
 
-def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int]) -> list[dict]:
-    """One pass over the entries: seconds per (dimensions' keys, project), on integer ids and dates."""
-    keys = list(dict.fromkeys([*(_KEYS[d] for d in dimensions), "project_id"]))
-    return list(qs.values(*keys).annotate(**_second_sums(running)).order_by())
+# Levels with few distinct keys: their aggregate also groups on the project (a few more rows) and is priced
+# afterwards from the projects' rates, so the database reads the entries' table alone. Finer levels (a person, a
+# day, a task) would multiply their rows by the projects: those join the rate in the database instead.
+_PRICED_AFTERWARDS = {"project", "client", "tag", "week"}
+
+
+def _projects(cache: dict[int, Project], ids: set[int]) -> dict[int, Project]:
+    """Projects (with their clients) by id, each loaded once per report."""
+    missing = ids - cache.keys()
+    if missing:
+        cache.update(Project.objects.select_related("client").in_bulk(missing))
+    return cache
+
+
+def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cache: dict) -> list[dict]:
+    """One pass over the entries: seconds and amount per group of the dimensions' keys (integer ids and dates);
+    names are looked up afterwards."""
+    if set(dimensions) <= _PRICED_AFTERWARDS:
+        keys = [_KEYS[d] for d in dimensions if d != "client"]
+        rows = list(qs.values(*dict.fromkeys([*keys, "project_id"])).annotate(**_second_sums(running)).order_by())
+        projects = _projects(cache, {row["project_id"] for row in rows})
+        for row in rows:
+            project = projects[row["project_id"]]
+            row["project__client_id"] = project.client_id
+            row["_amount_x3600"] = row["_billable_seconds"] * (project.effective_hourly_rate or 0)
+        return rows
+    return list(qs.values(*(_KEYS[d] for d in dimensions)).annotate(**_sums(running)).order_by())
 
 
 class _Sum:
@@ -108,11 +137,11 @@ class _Sum:
         self.amount_x3600 = Decimal(0)
         self.children: dict[Any, _Sum] = {}
 
-    def add(self, row: dict, rate: Decimal) -> None:
-        self.seconds += row["_seconds"] or 0
-        self.billable_seconds += row["_billable_seconds"] or 0
-        self.running_seconds += row["_running_seconds"] or 0
-        self.amount_x3600 += (row["_billable_seconds"] or 0) * rate
+    def add(self, row: dict) -> None:
+        self.seconds += row["_seconds"]
+        self.billable_seconds += row["_billable_seconds"]
+        self.running_seconds += row["_running_seconds"]
+        self.amount_x3600 += row["_amount_x3600"]
 
     def totals(self) -> dict:
         return {
@@ -122,20 +151,18 @@ class _Sum:
         }
 
 
-def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum) -> None:
+def _sum_rows(rows: list[dict], lookups: type[_Lookups] | _Lookups, levels: list[str], into: _Sum) -> None:
     """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass."""
     keys = [lookups.key_of(dimension) for dimension in levels]
-    rates = lookups.rates
     for row in rows:
-        rate = rates[row["project_id"]]
         node = into
-        node.add(row, rate)
+        node.add(row)
         for key_of in keys:
             key = key_of(row)
             child = node.children.get(key)
             if child is None:
                 child = node.children[key] = _Sum()
-            child.add(row, rate)
+            child.add(row)
             node = child
 
 
@@ -145,8 +172,8 @@ def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
     dimension, rest = levels[0], levels[1:]
     groups = []
     for key, child in node.children.items():
-        label, sort_key = lookups.label(dimension, key)
-        group = {"key": key, "label": label, **child.totals(), "children": _groups(child, lookups, rest)}
+        shown, label, sort_key = lookups.label(dimension, key)
+        group = {"key": shown, "label": label, **child.totals(), "children": _groups(child, lookups, rest)}
         groups.append((sort_key, group))
     return [group for _, group in sorted(groups, key=lambda item: item[0])]
 
@@ -229,7 +256,9 @@ def report_summary(
     time zone), grouped by `group_by` and optionally within each group by `then_by`. Pass checked `params`, or
     the question's parts (checked here by report_params).
 
-    Aggregated in the database: one query for the running timers, one for the grand total, one per grouping level.
+    Aggregated in one pass: one query for the running timers, one aggregate at the finest level (coarser levels
+    and the total are sums of its rows, built in linear time), and one per kind of name shown; tags add a pass for
+    the level above them, as an entry with two tags counts under each.
     Amount is billable seconds times the project's effective hourly rate (the project's rate, else its client's
     default) / 3600, rounded to cents. A running timer counts its time so far, up to `now` (returned as "as_of";
     "running_seconds" says how much of the total it is). With group_by or then_by "tag" an entry counts once for
@@ -259,10 +288,11 @@ def report_summary(
 
     # One aggregate at the finest level; each coarser level and the total are sums of its rows. With tags an
     # entry counts once per tag, so a level above "tag" (and the total) needs its own pass to count it once.
-    rows = _aggregate(qs, levels, running)
-    outer_rows = _aggregate(qs, [group_by], running) if then_by == "tag" else rows
-    total_rows = _aggregate(qs, [], running) if "tag" in levels else rows
-    lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []))
+    projects: dict[int, Project] = {}
+    rows = _aggregate(qs, levels, running, projects)
+    outer_rows = _aggregate(qs, [group_by], running, projects) if then_by == "tag" else rows
+    total_rows = _aggregate(qs, [], running, projects) if "tag" in levels else rows
+    lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []), projects)
     tree, total = _Sum(), _Sum()
     _sum_rows(rows, lookups, levels, tree)
     if outer_rows is not rows:
