@@ -125,7 +125,7 @@ def generate_load_data(
     rng = random.Random(seed)
     until = until or datetime.now(UTC).date()
     stamp = datetime.combine(until, datetime.min.time(), tzinfo=UTC)
-    password = make_password(LOAD_PASSWORD, salt="loaddata", hasher="pbkdf2_sha256")
+    password = make_password(LOAD_PASSWORD, salt="loaddata")
 
     # People: one admin, a manager per team of TEAM_SIZE, the rest members (every 25th a viewer).
     people = []

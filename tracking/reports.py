@@ -291,7 +291,10 @@ def report_summary(
     projects: dict[int, Project] = {}
     rows = _aggregate(qs, levels, running, projects)
     outer_rows = _aggregate(qs, [group_by], running, projects) if then_by == "tag" else rows
-    total_rows = _aggregate(qs, [], running, projects) if "tag" in levels else rows
+    if then_by == "tag":
+        total_rows = outer_rows
+    else:
+        total_rows = _aggregate(qs, [], running, projects) if group_by == "tag" else rows
     lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []), projects)
     tree, total = _Sum(), _Sum()
     _sum_rows(rows, lookups, levels, tree)
