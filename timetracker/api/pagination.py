@@ -17,17 +17,17 @@ import json
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
-from django.db import connection
 from django.db.models import Q
 from rest_framework.exceptions import NotFound
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.utils.urls import remove_query_param, replace_query_param
 
+from timetracker.counting import COUNT_EXACT_UP_TO, bounded_count
+
 from .exceptions import InvalidParameters
 
 MAX_PAGE_SIZE = 500
-COUNT_EXACT_UP_TO = 10_000
 
 
 class ApiPagination(PageNumberPagination):
@@ -64,19 +64,6 @@ def _plain(value):
     return value.isoformat() if isinstance(value, datetime) else value
 
 
-def estimated_count(queryset) -> tuple[int, bool]:
-    """(count, exact): exact up to COUNT_EXACT_UP_TO rows, else the planner's estimate (PostgreSQL)."""
-    capped = queryset.order_by().values("pk")[: COUNT_EXACT_UP_TO + 1].count()
-    if capped <= COUNT_EXACT_UP_TO or connection.vendor != "postgresql":
-        return (capped if capped <= COUNT_EXACT_UP_TO else queryset.count()), True
-    sql, params = queryset.order_by().values("pk").query.sql_with_params()
-    with connection.cursor() as cursor:
-        cursor.execute(f"EXPLAIN (FORMAT JSON) {sql}", params)
-        plan = cursor.fetchone()[0]
-    plan = json.loads(plan) if isinstance(plan, str) else plan
-    return max(COUNT_EXACT_UP_TO + 1, int(plan[0]["Plan"]["Plan Rows"])), False
-
-
 class KeysetPagination(ApiPagination):
     cursor_query_param = "cursor"
     display_page_controls = False
@@ -91,7 +78,7 @@ class KeysetPagination(ApiPagination):
         token = request.query_params.get(self.cursor_query_param)
         if token is not None and "page" in request.query_params:
             raise InvalidParameters({"cursor": ["Give either cursor or page, not both."]})
-        self.count, self.count_exact = estimated_count(queryset)
+        self.count, self.count_exact = bounded_count(queryset, COUNT_EXACT_UP_TO)
         if token is None:
             self.page_number = int(request.query_params.get("page", 1))
             offset = (self.page_number - 1) * size

@@ -14,6 +14,7 @@ from django.test.utils import CaptureQueriesContext
 from accounts.models import SCOPES, Role, User
 from accounts.services import api_token_create
 from accounts.tests.factories import UserFactory
+from timetracker import counting
 from tracking.load_data import generate_load_data
 from tracking.models import TimeEntry
 from tracking.tests.factories import ProjectFactory, TagFactory, TaskFactory, TimeEntryFactory
@@ -119,3 +120,13 @@ def test_the_timer_answers_in_a_bounded_number_of_queries(people, action, bound,
     with django_assert_max_num_queries(bound):
         response = client.post(f"/api/v1/timer/{action}/", {"project": project}, content_type="application/json")
     assert response.status_code in (200, 201), response.content
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL's planner")
+def test_a_very_long_entry_list_shows_an_estimate_and_no_totals(people, monkeypatch):
+    monkeypatch.setattr(counting, "COUNT_EXACT_UP_TO", 50)
+    page = _client(people["admin"], api=False).get("/entries/").content.decode()
+    assert "About " in page and "narrow the dates or filters to see their totals" in page
+    few = _client(people["member"], api=False).get(f"/entries/?start={LAST_MONTH}").content.decode()
+    assert "About " not in few and "billable" in few
