@@ -229,6 +229,14 @@ def _group_fields():
     }
 
 
+def _cents(amount) -> str:
+    """An amount as DecimalField(decimal_places=2) writes it (report amounts arrive rounded to cents already)."""
+    amount = Decimal(amount)
+    if amount.as_tuple().exponent != -2:
+        amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    return str(amount)
+
+
 def _group_output(self, group: dict) -> dict:
     """A group as the declared fields would write it, without a field object per value: a month by person then
     day has some 15,000 groups, and field-by-field serialisation cost more than the database's aggregate."""
@@ -237,7 +245,7 @@ def _group_output(self, group: dict) -> dict:
         "label": str(group["label"]),
         "seconds": int(group["seconds"]),
         "billable_seconds": int(group["billable_seconds"]),
-        "amount": str(Decimal(group["amount"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)),
+        "amount": _cents(group["amount"]),
         "children": [_group_output(self, child) for child in group["children"]],
     }
 

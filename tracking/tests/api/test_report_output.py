@@ -20,9 +20,9 @@ def test_fast_group_output_equals_the_declared_fields_output():
                  "amount": Decimal("150.00"), "children": []},
             ],
         },
-        {"key": None, "label": "No client", "seconds": 1, "billable_seconds": 0, "amount": Decimal("0.00"),
+        {"key": None, "label": "No client", "seconds": 1, "billable_seconds": 0, "amount": Decimal("2.5"),
          "children": []},
-        {"key": 3, "label": "Big", "seconds": 10**9, "billable_seconds": 10**9, "amount": Decimal("12345678.90"),
+        {"key": 3, "label": "Big", "seconds": 10**9, "billable_seconds": 10**9, "amount": Decimal("1.005"),
          "children": []},
     ]  # fmt: skip
     fast = ReportGroupSerializer(groups, many=True).data
