@@ -1,7 +1,7 @@
 """Serializers of the tracking API: they validate input and shape output; they never save (the services do)."""
 
 from datetime import UTC
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models
@@ -233,7 +233,7 @@ def _cents(amount) -> str:
     """An amount as DecimalField(decimal_places=2) writes it (report amounts arrive rounded to cents already)."""
     amount = Decimal(amount)
     if amount.as_tuple().exponent != -2:
-        amount = amount.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+        amount = amount.quantize(Decimal("0.01"))  # as DecimalField does: the context's rounding
     return str(amount)
 
 
