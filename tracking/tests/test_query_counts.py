@@ -109,15 +109,18 @@ def test_query_counts_are_bounded_and_do_not_grow_with_the_data(people):
     assert TimeEntry.objects.count() > 600
 
 
-@pytest.mark.parametrize(("action", "bound"), [("start", 12), ("stop", 9)])
-def test_the_timer_answers_in_a_bounded_number_of_queries(people, action, bound, django_assert_max_num_queries):
+@pytest.mark.parametrize(("action", "bound"), [("start", 14), ("stop", 11)])
+def test_the_timer_answers_in_a_bounded_number_of_queries(
+    people, action, bound, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Counted with what runs after the commit (the activity log; notices, in-process without a broker)."""
     member = people["member"]
     client = _client(member, api=True)
     client.post("/api/v1/timer/stop/")
     project = TimeEntry.objects.filter(user=member).values_list("project_id", flat=True).first()
     if action == "stop":
         client.post("/api/v1/timer/start/", {"project": project}, content_type="application/json")
-    with django_assert_max_num_queries(bound):
+    with django_assert_max_num_queries(bound), django_capture_on_commit_callbacks(execute=True):
         response = client.post(f"/api/v1/timer/{action}/", {"project": project}, content_type="application/json")
     assert response.status_code in (200, 201), response.content
 
