@@ -3,9 +3,12 @@
 It signs in as generated people (`manage.py generate_load_data`) of the database this process is configured for,
 so every server measured must use that same database (and the same SECRET_KEY, for the web pages' sessions):
 
-1. Latency: each request of REQUESTS `--requests` times (after one warm-up), p50 and p95 in milliseconds.
+1. Latency: each request `--requests` times (after one warm-up), p50 and p95 in milliseconds.
 2. Throughput: `--clients` threads for `--seconds` each doing timer start+stop cycles (one person each), then
    the same for the admin's entry list: operations per second.
+
+With two servers, each request is timed on one then the other before the next, and the concurrent runs alternate
+in halves, so a machine whose load changes during the run slows both alike.
 3. Queries: the same requests once more in this process through Django's test client, counting queries
    (CaptureQueriesContext); not timed.
 4. Memory: the resident size of the gunicorn workers of `--gunicorn-pid` before and after.
@@ -143,16 +146,15 @@ def _percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def measure_latency(base: str, people: People, runs: int) -> dict[str, tuple[float, float] | None]:
-    """{request name: (p50 ms, p95 ms)} — None when the server has no such request or it failed."""
+def measure_latency(base: str, people: People, runs: int, names: set[str]) -> dict[str, tuple[float, float] | None]:
+    """{request name: (p50 ms, p95 ms)} of the requests named — None when the server has no such request or it
+    failed."""
     figures: dict[str, tuple[float, float] | None] = {}
     sessions = {who: people.http(base, people.user(who)) for who in ("admin", "member")}
     _stop(sessions["member"], base)
-    pending = {}
     for request in requests_to_measure():
         session = sessions[request.as_]
-        if request.method == "POST":
-            pending[request.name] = request
+        if request.method == "POST" or request.name not in names:
             continue
         url = _prepare(session, base, request, people)
         if url is None:
@@ -169,6 +171,8 @@ def measure_latency(base: str, people: People, runs: int) -> dict[str, tuple[flo
             if number:  # the first is a warm-up
                 times.append(elapsed)
         figures[request.name] = (statistics.median(times), _percentile(times, 0.95)) if times else None
+    if "API timer start" not in names:
+        return figures
     # The timer: start and stop alternately, each timed.
     project = people.project[people.member.pk]
     starts, stops = [], []

@@ -43,15 +43,21 @@ class Command(BaseCommand):
             raise CommandError(str(exc)) from exc
         try:
             rss_before = benchmark.worker_rss(gunicorn_pid) if gunicorn_pid else {}
-            latency = {}
-            for key, url in servers.items():
-                self.stdout.write(f"Timing {url} ({requests} requests each)…")
-                latency[key] = benchmark.measure_latency(url, people, requests)
-            load = {}
-            if not no_load:
+            latency = {key: {} for key in servers}
+            self.stdout.write(f"Timing {', '.join(servers.values())} ({requests} requests each, interleaved)…")
+            for request in benchmark.requests_to_measure():
+                if request.name == "API timer stop":
+                    continue  # timed with the start
+                names = {request.name}
                 for key, url in servers.items():
-                    self.stdout.write(f"Loading {url} ({clients} clients × {seconds:g} s, twice)…")
-                    load[key] = benchmark.measure_throughput(url, people, clients, seconds)
+                    latency[key].update(benchmark.measure_latency(url, people, requests, names))
+            load = {key: {} for key in servers} if not no_load else {}
+            for half in range(0 if no_load else 2):
+                for key, url in servers.items():
+                    self.stdout.write(f"Loading {url} ({clients} clients × {seconds / 2:g} s, twice; half {half + 1})…")
+                    figures = benchmark.measure_throughput(url, people, clients, seconds / 2)
+                    for name, value in figures.items():
+                        load[key][name] = load[key].get(name, 0) + (value / 2 if name.endswith("/s") else value)
             rss_after = benchmark.worker_rss(gunicorn_pid) if gunicorn_pid else {}
             setup_test_environment()
             settings.API_THROTTLE_RATE = None
