@@ -119,9 +119,11 @@ ASGI_APPLICATION = "timetracker.asgi.application"
 
 # --- Database -----------------------------------------------------------------------------------------------------
 DATABASES = {"default": env.db_url("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
-DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=0))
-# With persistent connections: test a reused connection first, so a restarted database costs no failed request.
-DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DATABASE_CONN_HEALTH_CHECKS", default=False))
+# Persistent connections: opening one costs more than most requests' queries. Each worker thread keeps its
+# connection for DATABASE_CONN_MAX_AGE seconds and checks it is alive before reusing it. Behind PgBouncer in
+# transaction mode set DATABASE_CONN_MAX_AGE=0 (the pooler keeps the connections).
+DATABASES["default"].setdefault("CONN_MAX_AGE", env.int("DATABASE_CONN_MAX_AGE", default=60))
+DATABASES["default"].setdefault("CONN_HEALTH_CHECKS", env.bool("DATABASE_CONN_HEALTH_CHECKS", default=True))
 # Behind PgBouncer in transaction mode: server-side cursors (QuerySet.iterator) cannot outlive a transaction.
 DATABASES["default"].setdefault(
     "DISABLE_SERVER_SIDE_CURSORS", env.bool("DATABASE_DISABLE_SERVER_SIDE_CURSORS", default=False)

@@ -6,7 +6,10 @@ from datetime import UTC, datetime, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import flatatt
 from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
 
 from timetracker.errors import NOT_VISIBLE, form_error
 
@@ -16,6 +19,32 @@ from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
 MAX_OVERNIGHT = timedelta(hours=12)  # 22:00–02:00 ends the next day; 10:00–09:00 is a typo, not 23 hours
+
+
+class ListSelect(forms.Select):
+    """A select whose options are written in Python: the same HTML as Django's template per option, which costs
+    ~0.3 ms an option — a page offering a large organisation's 1,000 tasks and 500 people spent most of its time
+    there."""
+
+    def render(self, name, value, attrs=None, renderer=None):
+        widget = self.get_context(name, value, attrs)["widget"]
+        html = [format_html("<select{}>", flatatt({"name": widget["name"], **widget["attrs"]}))]
+        for group_name, options, _ in widget["optgroups"]:
+            if group_name:
+                html.append(format_html('<optgroup label="{}">', group_name))
+            for option in options:
+                html.append(
+                    format_html(
+                        '<option value="{}"{}>{}</option>',
+                        str(option["value"]),
+                        flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                html.append("</optgroup>")
+        html.append("</select>")
+        return mark_safe("\n".join(html))  # noqa: S308 - every part went through format_html
 
 
 def _open_projects(viewer):
@@ -40,7 +69,7 @@ def add_service_error(form: forms.Form, error: Exception) -> None:
     form_error(form, error, aliases={k: v for k, v in _FIELD_ALIASES.items() if v in form.fields})
 
 
-class ProjectSelect(forms.Select):
+class ProjectSelect(ListSelect):
     """A project <select> whose options say whether the project is billable (the entry form's default follows it)."""
 
     def create_option(self, name, value, *args, **kwargs):
@@ -263,7 +292,7 @@ class BulkForm(forms.Form):
 
     action = forms.ChoiceField(choices=ACTIONS)
     ids = forms.TypedMultipleChoiceField(coerce=int, choices=())
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False)
+    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False, widget=ListSelect)
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -281,17 +310,23 @@ class BulkForm(forms.Form):
 class EntryFilterForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
-    project = forms.ModelChoiceField(queryset=Project.objects.none(), required=False, empty_label="All projects")
-    client = forms.ModelChoiceField(queryset=Client.objects.none(), required=False, empty_label="All clients")
-    task = forms.ModelChoiceField(queryset=Task.objects.none(), required=False, empty_label="All tasks")
-    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tags")
+    project = forms.ModelChoiceField(
+        queryset=Project.objects.none(), required=False, empty_label="All projects", widget=ListSelect
+    )
+    client = forms.ModelChoiceField(
+        queryset=Client.objects.none(), required=False, empty_label="All clients", widget=ListSelect
+    )
+    task = forms.ModelChoiceField(
+        queryset=Task.objects.none(), required=False, empty_label="All tasks", widget=ListSelect
+    )
+    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tags", widget=ListSelect)
     billable = forms.TypedChoiceField(
         choices=[("", "Billable or not"), ("1", "Billable"), ("0", "Non-billable")],
         required=False,
         coerce=lambda v: v == "1",
         empty_value=None,
     )
-    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone I can see")
+    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone I can see", widget=ListSelect)
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -190,6 +190,8 @@ class TimeEntry(models.Model):
         indexes = [
             models.Index(fields=["user", "start"], name="entry_user_start_idx"),
             models.Index(fields=["project", "start"], name="entry_project_start_idx"),
+            # Time ranges over everyone (an admin's list, a month's report) and the list's keyset order.
+            models.Index(F("start").desc(), F("id").desc(), name="entry_start_id_desc_idx"),
         ]
 
     def __str__(self) -> str:

@@ -9,8 +9,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime
+from decimal import Decimal
 from typing import Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Count, QuerySet
 from django.db.models.functions import TruncDate, TruncWeek
 from django.utils import timezone
@@ -19,54 +21,161 @@ from accounts import policy
 
 from . import periods
 from .exceptions import InvalidFilter
-from .models import TimeEntry
-from .selectors.entries import TIME_ENTRY_FILTERS, _apply_filters, _running, _sums, _totals
+from .models import Client, Project, Tag, Task, TimeEntry
+from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _running, _second_sums, _sums
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
-# group name -> (fields to group on; the first is the key)
-_DIMENSIONS: dict[str, tuple[str, ...]] = {
-    "project": ("project_id", "project__name", "project__client__name"),
-    "client": ("project__client_id", "project__client__name"),
-    "user": ("user_id", "user__username", "user__full_name"),
-    "task": ("task_id", "task__name"),
-    "tag": ("tags__id", "tags__name"),
-    "day": ("_day",),
-    "week": ("_week",),
+# group name -> the integer (or date) column an aggregate groups on; names are looked up afterwards.
+_KEYS: dict[str, str] = {
+    "project": "project_id",
+    "client": "project__client_id",
+    "user": "user_id",
+    "task": "task_id",
+    "tag": "tags__id",
+    "day": "_day",
+    "week": "_week",
 }
 
 
-def _key_and_label(group_by: str, row: dict) -> tuple[Any, str, tuple]:
-    """(key, label, sort key) of one aggregated row."""
-    if group_by == "project":
-        key = row["project_id"]
-        client = row["project__client__name"]
-        label = f"{client} / {row['project__name']}" if client else row["project__name"]
-        return key, label, (0, label.lower())
-    if group_by == "client":
-        key = row["project__client_id"]
-        return key, row["project__client__name"] or "No client", (key is None, (row["project__client__name"] or ""))
-    if group_by == "user":
-        label = row["user__full_name"] or row["user__username"]
-        return row["user_id"], label, (0, label.lower())
-    if group_by == "task":
-        key = row["task_id"]
-        return key, row["task__name"] or "No task", (key is None, (row["task__name"] or "").lower())
-    if group_by == "tag":
-        key = row["tags__id"]
-        return key, row["tags__name"] or "No tag", (key is None, (row["tags__name"] or "").lower())
-    value = row["_day"] if group_by == "day" else row["_week"]
-    if isinstance(value, datetime):
-        value = value.date()
-    if group_by == "day":
-        return value.isoformat(), f"{value:%a} {value.isoformat()}", (0, value)
-    iso_year, iso_week, _ = value.isocalendar()
-    return value.isoformat(), f"Week {iso_week}, {iso_year} (from {value.isoformat()})", (0, value)
+class _Lookups:
+    """Names of the ids an aggregate returned: one query per kind of object."""
+
+    def __init__(self, dimensions: list[str], rows: list[dict], projects: dict[int, Project]):
+        def ids(dimension):
+            return {row.get(_KEYS[dimension]) for row in rows} - {None}
+
+        self.projects = self.clients = self.users = self.tasks = self.tags = {}
+        if "project" in dimensions:
+            self.projects = _projects(projects, ids("project"))
+        if "client" in dimensions:
+            self.clients = {p.client_id: p.client.name for p in projects.values() if p.client_id}
+            missing = ids("client") - self.clients.keys()
+            if missing:
+                self.clients.update(Client.objects.filter(pk__in=missing).values_list("pk", "name"))
+        if "user" in dimensions:
+            self.users = {
+                pk: full_name or username
+                for pk, username, full_name in get_user_model()
+                .objects.filter(pk__in=ids("user"))
+                .values_list("pk", "username", "full_name")
+            }
+        if "task" in dimensions:
+            self.tasks = dict(Task.objects.filter(pk__in=ids("task")).values_list("pk", "name"))
+        if "tag" in dimensions:
+            self.tags = dict(Tag.objects.filter(pk__in=ids("tag")).values_list("pk", "name"))
+        self._labels: dict[tuple[str, Any], tuple[Any, str, tuple]] = {}
+
+    @staticmethod
+    def key_of(dimension: str):
+        """A function giving a row's key on `dimension` (a day or week is a date until it is shown)."""
+        column = _KEYS[dimension]
+        return lambda row: row[column]
+
+    def label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
+        """(key as shown, label, sort key) of a group; remembered, as a day recurs under every first-level group."""
+        found = self._labels.get((dimension, key))
+        if found is None:
+            found = self._labels[(dimension, key)] = self._label(dimension, key)
+        return found
+
+    def _label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
+        if dimension == "project":
+            project = self.projects[key]
+            label = f"{project.client.name} / {project.name}" if project.client_id else project.name
+            return key, label, (0, label.lower())
+        if dimension == "client":
+            name = self.clients.get(key)
+            return key, (name or "No client"), (key is None, name or "")
+        if dimension == "user":
+            return key, self.users[key], (0, self.users[key].lower())
+        if dimension in ("task", "tag"):
+            name = (self.tasks if dimension == "task" else self.tags).get(key)
+            return key, name or f"No {dimension}", (key is None, (name or "").lower())
+        value = key.date() if isinstance(key, datetime) else key
+        text = value.isoformat()
+        if dimension == "day":
+            return text, f"{value:%a} {text}", (0, value)
+        iso_year, iso_week, _ = value.isocalendar()
+        return text, f"Week {iso_week}, {iso_year} (from {text})", (0, value)
 
 
-def _grouped(qs: QuerySet, dimensions: list[str], running: dict[int, int]) -> list[dict]:
-    fields = [f for d in dimensions for f in _DIMENSIONS[d]]
-    return list(qs.values(*fields).annotate(**_sums(running)).order_by())
+# Levels with few distinct keys: their aggregate also groups on the project (a few more rows) and is priced
+# afterwards from the projects' rates, so the database reads the entries' table alone. Finer levels (a person, a
+# day, a task) would multiply their rows by the projects: those join the rate in the database instead.
+_PRICED_AFTERWARDS = {"project", "client", "tag", "week"}
+
+
+def _projects(cache: dict[int, Project], ids: set[int]) -> dict[int, Project]:
+    """Projects (with their clients) by id, each loaded once per report."""
+    missing = ids - cache.keys()
+    if missing:
+        cache.update(Project.objects.select_related("client").in_bulk(missing))
+    return cache
+
+
+def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cache: dict) -> list[dict]:
+    """One pass over the entries: seconds and amount per group of the dimensions' keys (integer ids and dates);
+    names are looked up afterwards."""
+    if set(dimensions) <= _PRICED_AFTERWARDS:
+        keys = [_KEYS[d] for d in dimensions if d != "client"]
+        rows = list(qs.values(*dict.fromkeys([*keys, "project_id"])).annotate(**_second_sums(running)).order_by())
+        projects = _projects(cache, {row["project_id"] for row in rows})
+        for row in rows:
+            project = projects[row["project_id"]]
+            row["project__client_id"] = project.client_id
+            row["_amount_x3600"] = row["_billable_seconds"] * (project.effective_hourly_rate or 0)
+        return rows
+    return list(qs.values(*(_KEYS[d] for d in dimensions)).annotate(**_sums(running)).order_by())
+
+
+class _Sum:
+    __slots__ = ("seconds", "billable_seconds", "running_seconds", "amount_x3600", "children")
+
+    def __init__(self):
+        self.seconds = self.billable_seconds = self.running_seconds = 0
+        self.amount_x3600 = Decimal(0)
+        self.children: dict[Any, _Sum] = {}
+
+    def add(self, row: dict) -> None:
+        self.seconds += row["_seconds"]
+        self.billable_seconds += row["_billable_seconds"]
+        self.running_seconds += row["_running_seconds"]
+        self.amount_x3600 += row["_amount_x3600"]
+
+    def totals(self) -> dict:
+        return {
+            "seconds": self.seconds,
+            "billable_seconds": self.billable_seconds,
+            "amount": _amount(self.amount_x3600),
+        }
+
+
+def _sum_rows(rows: list[dict], lookups: type[_Lookups] | _Lookups, levels: list[str], into: _Sum) -> None:
+    """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass."""
+    keys = [lookups.key_of(dimension) for dimension in levels]
+    for row in rows:
+        node = into
+        node.add(row)
+        for key_of in keys:
+            key = key_of(row)
+            child = node.children.get(key)
+            if child is None:
+                child = node.children[key] = _Sum()
+            child.add(row)
+            node = child
+
+
+def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
+    if not levels:
+        return []
+    dimension, rest = levels[0], levels[1:]
+    groups = []
+    for key, child in node.children.items():
+        shown, label, sort_key = lookups.label(dimension, key)
+        group = {"key": shown, "label": label, **child.totals(), "children": _groups(child, lookups, rest)}
+        groups.append((sort_key, group))
+    return [group for _, group in sorted(groups, key=lambda item: item[0])]
 
 
 @dataclass(frozen=True)
@@ -147,7 +256,9 @@ def report_summary(
     time zone), grouped by `group_by` and optionally within each group by `then_by`. Pass checked `params`, or
     the question's parts (checked here by report_params).
 
-    Aggregated in the database: one query for the running timers, one for the grand total, one per grouping level.
+    Aggregated in one pass: one query for the running timers, one aggregate at the finest level (coarser levels
+    and the total are sums of its rows, built in linear time), and one per kind of name shown; tags add a pass for
+    the level above them, as an entry with two tags counts under each.
     Amount is billable seconds times the project's effective hourly rate (the project's rate, else its client's
     default) / 3600, rounded to cents. A running timer counts its time so far, up to `now` (returned as "as_of";
     "running_seconds" says how much of the total it is). With group_by or then_by "tag" an entry counts once for
@@ -173,26 +284,30 @@ def report_summary(
     qs = _apply_filters(qs, viewer, params.filters)
     running = _running(qs, now)
     qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
-
-    total = qs.order_by().aggregate(**_sums(running))
     levels = [group_by] + ([then_by] if then_by else [])
 
-    def node(dimension: str, row: dict) -> tuple[tuple, dict]:
-        key, label, sort_key = _key_and_label(dimension, row)
-        group = {"key": key, "label": label, **_totals(row), "children": []}
-        return sort_key, group
-
-    outer = {}
-    for row in _grouped(qs, [group_by], running):
-        sort_key, group = node(group_by, row)
-        outer[group["key"]] = (sort_key, group)
-    if then_by:
-        children: dict[Any, list] = {}
-        for row in _grouped(qs, levels, running):
-            parent_key, _, _ = _key_and_label(group_by, row)
-            children.setdefault(parent_key, []).append(node(then_by, row))
-        for parent_key, (_, group) in outer.items():
-            group["children"] = [g for _, g in sorted(children.get(parent_key, []), key=lambda item: item[0])]
+    # One aggregate at the finest level; each coarser level and the total are sums of its rows. With tags an
+    # entry counts once per tag, so a level above "tag" (and the total) needs its own pass to count it once.
+    projects: dict[int, Project] = {}
+    rows = _aggregate(qs, levels, running, projects)
+    outer_rows = _aggregate(qs, [group_by], running, projects) if then_by == "tag" else rows
+    if then_by == "tag":
+        total_rows = outer_rows
+    else:
+        total_rows = _aggregate(qs, [], running, projects) if group_by == "tag" else rows
+    lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []), projects)
+    tree, total = _Sum(), _Sum()
+    _sum_rows(rows, lookups, levels, tree)
+    if outer_rows is not rows:
+        outer = _Sum()
+        _sum_rows(outer_rows, lookups, [group_by], outer)
+        for key, node in outer.children.items():  # the first level's own sums, its tag children kept
+            node.children = tree.children[key].children if key in tree.children else {}
+        tree = outer
+    if total_rows is rows:
+        total = tree
+    else:
+        _sum_rows(total_rows, lookups, [], total)
 
     return {
         "start": params.start,
@@ -200,9 +315,9 @@ def report_summary(
         "preset": params.preset,
         "group_by": group_by,
         "then_by": then_by,
-        "groups": [g for _, g in sorted(outer.values(), key=lambda item: item[0])],
-        "total": _totals(total),
-        "running_seconds": int(total["_running_seconds"] or 0),
+        "groups": _groups(tree, lookups, levels),
+        "total": total.totals(),
+        "running_seconds": int(total.running_seconds),
         "as_of": now,
     }
 

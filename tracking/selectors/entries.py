@@ -156,13 +156,21 @@ def _seconds(running: dict[int, int], default=None):
     return Case(*whens, default=default, output_field=IntegerField())
 
 
-def _sums(running: dict[int, int]) -> dict:
-    money = DecimalField(max_digits=24, decimal_places=2)
+def _second_sums(running: dict[int, int]) -> dict:
+    """The sums of seconds (all, billable, of running timers) — computed on the entries' table alone."""
     seconds = _seconds(running)
     return {
         "_seconds": Coalesce(Sum(seconds), 0),
         "_billable_seconds": Coalesce(Sum(seconds, filter=Q(billable=True)), 0),
         "_running_seconds": Coalesce(Sum(_seconds(running, Value(0))), 0),
+    }
+
+
+def _sums(running: dict[int, int]) -> dict:
+    money = DecimalField(max_digits=24, decimal_places=2)
+    seconds = _seconds(running)
+    return {
+        **_second_sums(running),
         "_amount_x3600": Coalesce(
             Sum(seconds * _rate(), filter=Q(billable=True), output_field=money),
             Value(Decimal("0"), output_field=money),

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from accounts import policy
 from accounts.models import User
+from timetracker.counting import bounded_count
 from timetracker.errors import message as error_message
 
 from .. import selectors, services, signals
@@ -30,6 +31,14 @@ PAGE_SIZE = 50
 UNDO_KEY = "tt_undo_entries"
 
 
+class _CountedPaginator(Paginator):
+    """A paginator told its count (bounded_count's: exact, or an estimate for a very long list)."""
+
+    def __init__(self, *args, count: int, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.__dict__["count"] = count
+
+
 @login_required
 def entry_list(request):
     viewer = request.user
@@ -38,14 +47,17 @@ def entry_list(request):
     entries = time_entry_list(viewer=viewer, filters=filters)
     if filters_form.errors:  # say what is wrong with the filters; never list everything as if they applied
         entries = entries.none()
-    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    count, exact = bounded_count(entries)
+    page = _CountedPaginator(entries, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     _mark_changeable(viewer, page.object_list)
-    totals = entry_totals(entries)
+    # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
+    totals = entry_totals(entries) if exact else None
     context = {
         "filters": filters_form,
         "page": page,
         "entries": page.object_list,
         "totals": totals,
+        "count_exact": exact,
         "bulk_projects": selectors.trackable_projects(user=viewer),
         "show_user": viewer.role != "member",
     }

@@ -6,6 +6,7 @@ from rest_framework.exceptions import NotFound
 from rest_framework.response import Response
 
 from timetracker.api.base import ApiViewMixin, object_id
+from timetracker.api.pagination import KeysetPagination
 
 from ... import selectors, services
 from ...models import Source
@@ -52,7 +53,9 @@ def _entry_filters():
 class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
     serializer_class = s.TimeEntrySerializer
     scope_resource = "time_entries"
-    query_params = tuple(_entry_filters())
+    query_params = (*_entry_filters(), "cursor")
+    pagination_class = KeysetPagination  # deep pages through the (start, id) index, no exact count of millions
+    keyset = ("start", "id")
     lookup_value_regex = r"[^/]+"  # non-ids get a JSON 404 from object_id()
 
     def get_queryset(self):

@@ -1,0 +1,108 @@
+"""`manage.py benchmark --base URL [--compare URL]`: latency, throughput, queries and memory, printed as a table."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import setup_test_environment
+
+from tracking import benchmark
+
+
+def _ms(figure) -> str:
+    return "–" if figure is None else f"{figure[0]:,.0f} / {figure[1]:,.0f}"
+
+
+def _ratio(ours, theirs) -> str:
+    if ours is None or theirs is None or ours[0] <= 0:
+        return "–"
+    return f"{theirs[0] / ours[0]:.2f}×"
+
+
+class Command(BaseCommand):
+    help = (
+        "Measure running servers on data from generate_load_data (this process's DATABASE_URL must be theirs): "
+        "p50/p95 of the main requests, timer and list throughput under concurrent clients, queries per request, "
+        "gunicorn workers' memory. Prints figures; see docs/development/performance.md."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--base", required=True, help="The server measured, e.g. http://127.0.0.1:8001")
+        parser.add_argument("--compare", help="A second server on the same database (e.g. the main branch).")
+        parser.add_argument("--requests", type=int, default=30, help="Timed requests per line (default 30).")
+        parser.add_argument("--clients", type=int, default=8, help="Concurrent clients (default 8).")
+        parser.add_argument("--seconds", type=float, default=20, help="Seconds of each concurrent run (default 20).")
+        parser.add_argument("--gunicorn-pid", type=int, help="The base server's gunicorn master: report worker RSS.")
+        parser.add_argument("--no-load", action="store_true", help="Skip the concurrent runs.")
+
+    def handle(self, *args, base, compare, requests, clients, seconds, gunicorn_pid, no_load, **options):
+        servers = {"base": base.rstrip("/")}
+        if compare:
+            servers["compare"] = compare.rstrip("/")
+        try:
+            people = benchmark.People(members_needed=clients)
+        except LookupError as exc:
+            raise CommandError(str(exc)) from exc
+        try:
+            rss_before = benchmark.worker_rss(gunicorn_pid) if gunicorn_pid else {}
+            latency = {key: {} for key in servers}
+            self.stdout.write(f"Timing {', '.join(servers.values())} ({requests} requests each, interleaved)…")
+            for request in benchmark.requests_to_measure():
+                if request.name == "API timer stop":
+                    continue  # timed with the start
+                names = {request.name}
+                for key, url in servers.items():
+                    latency[key].update(benchmark.measure_latency(url, people, requests, names))
+            load = {key: {} for key in servers} if not no_load else {}
+            for half in range(0 if no_load else 2):
+                for key, url in servers.items():
+                    self.stdout.write(f"Loading {url} ({clients} clients × {seconds / 2:g} s, twice; half {half + 1})…")
+                    figures = benchmark.measure_throughput(url, people, clients, seconds / 2)
+                    for name, value in figures.items():
+                        load[key][name] = load[key].get(name, 0) + (value / 2 if name.endswith("/s") else value)
+            rss_after = benchmark.worker_rss(gunicorn_pid) if gunicorn_pid else {}
+            setup_test_environment()
+            settings.API_THROTTLE_RATE = None
+            queries = benchmark.count_queries(people)
+        finally:
+            benchmark.cleanup(people)
+
+        self._print(servers, latency, load, queries, rss_before, rss_after)
+
+    def _print(self, servers, latency, load, queries, rss_before, rss_after):
+        out = self.stdout.write
+        compare = "compare" in servers
+        out("")
+        out(f"base: {servers['base']}" + (f"   compare: {servers['compare']}" if compare else ""))
+        out("")
+        header = "| request | queries | base p50 / p95 ms |"
+        rule = "|---|---|---|"
+        if compare:
+            header += " compare p50 / p95 ms | base faster by |"
+            rule += "---|---|"
+        out(header)
+        out(rule)
+        for request in benchmark.requests_to_measure():
+            ours = latency["base"].get(request.name)
+            line = f"| {request.name} | {queries.get(request.name, '–')} | {_ms(ours)} |"
+            if compare:
+                theirs = latency["compare"].get(request.name)
+                line += f" {_ms(theirs)} | {_ratio(ours, theirs)} |"
+            out(line)
+        if load:
+            out("")
+            out("| concurrent | base | " + ("compare | base faster by |" if compare else ""))
+            out("|---|---|" + ("---|---|" if compare else ""))
+            for name in ("timer cycles/s", "entry list pages/s"):
+                ours = load["base"][name]
+                line = f"| {name} | {ours:.1f} |"
+                if compare:
+                    theirs = load["compare"][name]
+                    line += f" {theirs:.1f} | {ours / theirs:.2f}× |" if theirs else " – | – |"
+                out(line)
+            errors = {k: (v["timer errors"], v["list errors"]) for k, v in load.items()}
+            out(f"(failed requests, timer / list: {errors})")
+        if rss_before:
+            out("")
+            out("gunicorn workers' RSS (MiB), before → after:")
+            for pid, kib in sorted(rss_before.items()):
+                after = rss_after.get(pid)
+                out(f"  {pid}: {kib / 1024:.0f} → {after / 1024:.0f}" if after else f"  {pid}: {kib / 1024:.0f} → gone")

@@ -1,0 +1,135 @@
+"""Every page and list answers in a bounded number of queries, and the number does not grow with the data.
+
+The data comes from generate_load_data (the benchmark's data, small): teams, restricted projects, tags, running
+timers. Each request is counted, then more people, projects, tags and entries are added and it is counted again.
+"""
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import SCOPES, Role, User
+from accounts.services import api_token_create
+from accounts.tests.factories import UserFactory
+from timetracker import counting
+from tracking.load_data import generate_load_data
+from tracking.models import TimeEntry
+from tracking.tests.factories import ProjectFactory, TagFactory, TaskFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+UNTIL = datetime.now(UTC).date()
+LAST_MONTH = (UNTIL.replace(day=1) - timedelta(days=1)).replace(day=1)
+MONTH = f"start={LAST_MONTH}&end={UNTIL.replace(day=1) - timedelta(days=1)}"
+YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
+
+# (name, whose, path, most queries allowed)
+PAGES = [
+    ("dashboard", "member", "/", 12),
+    ("entries", "member", "/entries/", 15),
+    ("entries", "admin", "/entries/", 16),
+    ("entries page 2", "manager", "/entries/?page=2", 18),
+    ("week", "member", "/entries/week/", 4),
+    ("week of a team member", "manager", "/entries/week/?user={member}", 6),
+    ("reports", "admin", "/reports/?preset=last_month&group_by=project", 15),
+    ("reports two levels", "manager", "/reports/?preset=last_month&group_by=user&then_by=day", 15),
+    ("reports by tag", "admin", "/reports/?preset=last_month&group_by=tag&then_by=project", 17),
+    ("API entries", "admin", "/api/v1/time-entries/", 4),
+    ("API entries", "member", "/api/v1/time-entries/", 4),
+    ("API entries by tag", "manager", "/api/v1/time-entries/?tag=load-tag-01", 4),
+    ("API month summary", "admin", f"/api/v1/reports/summary/?{MONTH}&group_by=project", 4),
+    ("API person then day", "admin", f"/api/v1/reports/summary/?{MONTH}&group_by=user&then_by=day", 4),
+    ("API year by client", "admin", f"/api/v1/reports/summary/?{YEAR}&group_by=client", 4),
+    ("API member summary", "member", f"/api/v1/reports/summary/?{MONTH}&group_by=task&then_by=tag", 7),
+    ("API projects", "admin", "/api/v1/projects/", 5),
+    ("API tasks", "member", "/api/v1/tasks/", 3),
+    ("API timer", "member", "/api/v1/timer/", 2),
+]
+
+
+@pytest.fixture
+def people(settings):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.API_THROTTLE_RATE = None
+    generate_load_data(entries=600, users=24, years=1, seed=5, until=UNTIL)
+    member = User.objects.filter(role=Role.MEMBER, username__startswith="load-").order_by("pk").first()
+    manager = User.objects.get(managed_teams__members=member)
+    return {"admin": User.objects.get(username="load-00000"), "manager": manager, "member": member}
+
+
+def _client(user, api: bool) -> Client:
+    """A client with a token (API) or signed in (web pages), as people use them."""
+    if not api:
+        client = Client()
+        client.force_login(user)
+        return client
+    _, raw = api_token_create(actor=user, name="count", scopes=[s for s in SCOPES if s != "admin"])
+    return Client(HTTP_AUTHORIZATION=f"Bearer {raw}")
+
+
+def _count(client, path) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(path)
+    assert response.status_code == 200, (path, response.status_code)
+    return len(queries)
+
+
+def _more_data(people):
+    """Another person in the member's team, new projects, tasks and tags, and entries on all of them."""
+    team = people["member"].teams.first()
+    newcomer = UserFactory(role=Role.MEMBER)
+    team.members.add(newcomer)
+    start = datetime.combine(LAST_MONTH, datetime.min.time(), tzinfo=UTC) + timedelta(days=3, hours=8)
+    for number in range(6):
+        project = ProjectFactory()
+        task = TaskFactory(project=project)
+        for user in (people["member"], newcomer, people["admin"]):
+            begin = start + timedelta(days=number, hours=len(str(user.pk)) % 3)
+            entry = TimeEntryFactory(user=user, project=project, task=task, start=begin, end=begin + timedelta(hours=1))
+            entry.tags.add(TagFactory(), TagFactory())
+
+
+def test_query_counts_are_bounded_and_do_not_grow_with_the_data(people):
+    clients = {(who, api): _client(user, api) for who, user in people.items() for api in (True, False)}
+    paths = [(name, who, path.format(member=people["member"].pk), bound) for name, who, path, bound in PAGES]
+
+    def counts():
+        return {(n, who): _count(clients[who, path.startswith("/api/")], path) for n, who, path, _ in paths}
+
+    counts()  # first uses write once (a token's last use, a session)
+    before = counts()
+    _more_data(people)
+    after = counts()
+    over = {key: count for (key, count), (*_, bound) in zip(after.items(), paths, strict=True) if count > bound}
+    assert not over, f"more queries than allowed: {over}"
+    assert after == before, "the number of queries grew with the data"
+    assert TimeEntry.objects.count() > 600
+
+
+@pytest.mark.parametrize(("action", "bound"), [("start", 14), ("stop", 11)])
+def test_the_timer_answers_in_a_bounded_number_of_queries(
+    people, action, bound, django_assert_max_num_queries, django_capture_on_commit_callbacks
+):
+    """Counted with what runs after the commit (the activity log; notices, in-process without a broker)."""
+    member = people["member"]
+    client = _client(member, api=True)
+    client.post("/api/v1/timer/stop/")
+    project = TimeEntry.objects.filter(user=member).values_list("project_id", flat=True).first()
+    if action == "stop":
+        client.post("/api/v1/timer/start/", {"project": project}, content_type="application/json")
+    with django_assert_max_num_queries(bound), django_capture_on_commit_callbacks(execute=True):
+        response = client.post(f"/api/v1/timer/{action}/", {"project": project}, content_type="application/json")
+    assert response.status_code in (200, 201), response.content
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="estimates come from PostgreSQL's planner")
+def test_a_very_long_entry_list_shows_an_estimate_and_no_totals(people, monkeypatch):
+    monkeypatch.setattr(counting, "COUNT_EXACT_UP_TO", 50)
+    page = _client(people["admin"], api=False).get("/entries/").content.decode()
+    assert "About " in page and "narrow the dates or filters to see their totals" in page
+    few = _client(people["member"], api=False).get(f"/entries/?start={LAST_MONTH}").content.decode()
+    assert "About " not in few and "billable" in few

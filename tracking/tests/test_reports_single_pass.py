@@ -1,0 +1,127 @@
+"""report_summary's single pass gives the same answer as adding up the entries one by one.
+
+The data comes from generate_load_data (people in several time zones, tags, running timers, rates on projects and
+clients); the periods cross the spring DST changes in Europe and America; the viewer changes time zone.
+"""
+
+import random
+from collections import defaultdict
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+import pytest
+from django.utils import timezone
+
+from accounts.models import Role, User
+from tracking.load_data import generate_load_data
+from tracking.models import Project, Tag
+from tracking.reports import GROUP_BY_CHOICES, report_summary
+from tracking.selectors import time_entry_list
+
+NOW = datetime(2026, 4, 15, 0, 30, tzinfo=UTC)
+PERIODS = [
+    (date(2026, 3, 1), date(2026, 3, 31)),
+    (date(2026, 3, 23), date(2026, 4, 5)),
+    (date(2025, 10, 1), date(2026, 4, 14)),
+]
+
+
+@pytest.fixture
+def load_data(db):
+    generate_load_data(entries=1200, users=12, years=1, seed=3, until=NOW.date())
+    return {
+        "admin": User.objects.get(username="load-00000"),
+        "manager": User.objects.filter(role=Role.MANAGER).order_by("pk").first(),
+    }
+
+
+def _key(dimension, entry, tz, tags):
+    if dimension == "project":
+        return [entry.project_id]
+    if dimension == "client":
+        return [entry.project.client_id]
+    if dimension == "user":
+        return [entry.user_id]
+    if dimension == "task":
+        return [entry.task_id]
+    if dimension == "tag":
+        return tags or [None]
+    day = timezone.localtime(entry.start, tz).date()
+    if dimension == "day":
+        return [day.isoformat()]
+    return [(day - timedelta(days=day.weekday())).isoformat()]
+
+
+def _amount(value: Decimal) -> Decimal:
+    return (value / Decimal(3600)).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+
+
+def _reference(viewer, start, end, group_by, then_by, filters):
+    """The report added up entry by entry, in Python."""
+    tz = viewer.tzinfo
+    begin = datetime.combine(start, time.min, tzinfo=tz)
+    finish = datetime.combine(end + timedelta(days=1), time.min, tzinfo=tz)
+    entries = time_entry_list(viewer=viewer, filters={**filters, "start_after": begin, "start_before": finish})
+    sums = defaultdict(lambda: [0, 0, Decimal(0)])
+    total = [0, 0, Decimal(0)]
+    for entry in entries:
+        seconds = entry.duration_seconds if entry.end else max(0, int((NOW - entry.start).total_seconds()))
+        billable = seconds if entry.billable else 0
+        amount = billable * (entry.project.effective_hourly_rate or Decimal(0))
+        tags = sorted(t.pk for t in entry.tags.all())
+        for bucket in [total]:
+            bucket[0] += seconds
+            bucket[1] += billable
+            bucket[2] += amount
+        for outer in _key(group_by, entry, tz, tags):
+            inner_keys = _key(then_by, entry, tz, tags) if then_by else []
+            for path in [(outer,)] + [(outer, inner) for inner in inner_keys]:
+                bucket = sums[path]
+                bucket[0] += seconds
+                bucket[1] += billable
+                bucket[2] += amount
+    as_dict = {path: (s, b, _amount(a)) for path, (s, b, a) in sums.items()}
+    return as_dict, (total[0], total[1], _amount(total[2]))
+
+
+def _flatten(report):
+    found = {}
+    for group in report["groups"]:
+        found[(group["key"],)] = (group["seconds"], group["billable_seconds"], group["amount"])
+        for child in group["children"]:
+            found[(group["key"], child["key"])] = (child["seconds"], child["billable_seconds"], child["amount"])
+    total = report["total"]
+    return found, (total["seconds"], total["billable_seconds"], total["amount"])
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_single_pass_matches_the_entries_added_one_by_one(load_data, seed):
+    rng = random.Random(seed)
+    projects = list(Project.objects.filter(name__startswith="load").values_list("pk", flat=True))
+    tags = list(Tag.objects.values_list("name", flat=True))
+    answered = 0
+    for _ in range(5):
+        viewer = load_data[rng.choice(["admin", "manager"])]
+        viewer.timezone = rng.choice(["Europe/Berlin", "America/New_York", "Asia/Kolkata", "UTC"])
+        start, end = rng.choice(PERIODS)
+        group_by = rng.choice(GROUP_BY_CHOICES)
+        then_by = rng.choice([None, *(g for g in GROUP_BY_CHOICES if g != group_by)])
+        filters = rng.choice([{}, {"billable": True}, {"project": rng.sample(projects, 3)}, {"tag": rng.choice(tags)}])
+        report = report_summary(
+            viewer=viewer, start=start, end=end, group_by=group_by, then_by=then_by, filters=filters, now=NOW
+        )
+        expected = _reference(viewer, start, end, group_by, then_by, filters)
+        assert _flatten(report) == expected, (viewer.timezone, start, end, group_by, then_by, filters)
+        answered += report["total"]["seconds"] > 0
+    assert answered >= 3  # the questions were about real time, not empty ranges
+
+
+def test_a_time_zone_change_moves_entries_between_days(load_data):
+    viewer = load_data["admin"]
+    days = {}
+    for tz in ("Pacific/Auckland", "America/Los_Angeles"):
+        viewer.timezone = tz
+        report = report_summary(viewer=viewer, start=date(2026, 3, 2), end=date(2026, 3, 6), group_by="day", now=NOW)
+        days[tz] = {g["key"]: g["seconds"] for g in report["groups"]}
+        assert _flatten(report) == _reference(viewer, date(2026, 3, 2), date(2026, 3, 6), "day", None, {})
+    assert days["Pacific/Auckland"] != days["America/Los_Angeles"]
