@@ -3,7 +3,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("tracking", "0001_initial"),
+        ("tracking", "0004_time_entry_lock_trigger"),
     ]
 
     operations = [
