@@ -16,6 +16,7 @@ from timetracker import health
 from timetracker.health import FAIL, OK, WARN, Result
 
 from .models import Integration, SyncStatus, WebhookDelivery
+from .selectors import webhook_rejections
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +60,15 @@ def check_integrations() -> Result:
             f"{since:%Y-%m-%d %H:%M} UTC: {integration.last_error or 'sync failed'}"[:500]
         )
     details += _next_syncs()
+    rejected = webhook_rejections(since=(timezone.now() - WEBHOOK_WINDOW).date())
+    details += [
+        f"{r['provider']}: {r['count']} webhook requests refused ({r['reason']}) since yesterday" for r in rejected
+    ]
     value = f"{counts['total']} active, {counts['failing']} failing"
     if failed_deliveries:
         value += f"; {failed_deliveries} webhook deliveries failed in 24 h"
+    if rejected:
+        value += f"; {sum(r['count'] for r in rejected)} forged or replayed webhook requests refused"
     threshold = "no connection failing; no failed webhook delivery in 24 h"
     org_failing = [i for i in failing if i.owner_id is None]
     if org_failing:
@@ -97,6 +104,11 @@ def _failed_deliveries() -> float:
     return WebhookDelivery.objects.filter(status=WebhookDelivery.Status.FAILED, received_at__gte=since).count()
 
 
+def _rejected_webhooks() -> dict:
+    since = (timezone.now() - WEBHOOK_WINDOW).date()
+    return {(("provider", r["provider"]), ("reason", r["reason"])): r["count"] for r in webhook_rejections(since=since)}
+
+
 def register() -> None:
     health.register("integrations", check_integrations, timeout=4, order=70)
     health.register_metric(
@@ -106,4 +118,9 @@ def register() -> None:
         "timetracker_webhook_deliveries_failed_24h",
         "Webhook deliveries that failed in the last 24 hours.",
         _failed_deliveries,
+    )
+    health.register_metric(
+        "timetracker_webhook_requests_refused",
+        "Webhook requests refused (forged, unsigned or replayed) since yesterday (UTC), by provider and reason.",
+        _rejected_webhooks,
     )

@@ -58,3 +58,21 @@ def test_counters_are_pruned_with_the_rejected_rows(github, settings):
     WebhookRejection.objects.create(provider="github", reason="signature", day=timezone.now().date(), count=1)
     services.webhook_deliveries_prune()
     assert list(WebhookRejection.objects.values_list("count", flat=True)) == [1]
+
+
+def test_refused_requests_reach_the_health_check_and_the_metrics(github, deliver, client, settings):
+    from integrations.health import check_integrations
+    from timetracker import health
+
+    settings.METRICS_TOKEN = "metrics-token-0123456789"
+    for n in range(4):
+        deliver(payload("issues.opened"), "issues", delivery=f"x-{n}", signature="sha256=0")
+
+    result = check_integrations()
+    assert "4 forged or replayed webhook requests refused" in result.value
+    assert any("github: 4 webhook requests refused (signature)" in line for line in result.details)
+    assert health._metrics["timetracker_webhook_requests_refused"].collect() == {
+        (("provider", "github"), ("reason", "signature")): 4
+    }
+    scraped = client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-0123456789").content.decode()
+    assert 'timetracker_webhook_requests_refused{provider="github",reason="signature"} 4.0' in scraped
