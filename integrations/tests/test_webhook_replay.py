@@ -58,3 +58,13 @@ def test_counters_are_pruned_with_the_rejected_rows(github, settings):
     WebhookRejection.objects.create(provider="github", reason="signature", day=timezone.now().date(), count=1)
     services.webhook_deliveries_prune()
     assert list(WebhookRejection.objects.values_list("count", flat=True)) == [1]
+
+
+def test_admins_see_the_daily_counts_read_only_in_the_admin(client, admin_user, manager, github, deliver):
+    deliver(payload("ping"), "ping", signature="sha256=0")
+    client.force_login(admin_user)
+    page = client.get("/admin/integrations/webhookrejection/")
+    assert page.status_code == 200 and "signature" in page.content.decode()
+    assert client.get("/admin/integrations/webhookrejection/add/").status_code == 403
+    client.force_login(manager)
+    assert client.get("/admin/integrations/webhookrejection/").status_code in (302, 403)
