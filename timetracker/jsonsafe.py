@@ -2,7 +2,8 @@
 
 Every JSON body TimeTracker reads from the outside goes through `loads`: the REST API's parsers
 (`timetracker.api.parsers`) and every webhook (`Connector.webhook_parse`). Form-encoded bodies are checked by
-`check_form` (the API's form parser, Slack's slash commands) and, for the web pages, by `FormBodyMiddleware`.
+`check_form` (Slack's slash commands) and, for every page and the API, by `InputGuardMiddleware`, which also
+refuses NUL characters in a path or query string.
 
 - Nesting: at most settings.INPUT_MAX_JSON_DEPTH levels of arrays and objects (default 32; nothing TimeTracker
   accepts needs more than 4). Deeper input is refused before it can exhaust the interpreter's recursion limit
@@ -90,10 +91,11 @@ def check_form(raw: bytes) -> None:
     check([value for pair in pairs for value in pair])
 
 
-class FormBodyMiddleware:
-    """Refuse a form-encoded request body that is not UTF-8 or carries NUL characters (400), where Django would
-    otherwise decode it with replacement characters and let the page save the result. Views that check their raw
-    body themselves (webhooks, which record a failed delivery) are left to do so: see `checks_own_body`."""
+class InputGuardMiddleware:
+    """Refuse (400) a path or query string holding NUL characters, and a form-encoded body that is not UTF-8 or
+    holds them, where Django would otherwise decode it with replacement characters and let the page save (or echo,
+    or store) the result. Views that check their raw body themselves (webhooks, which record a failed delivery) are
+    left to do so for the body: see `checks_own_body`."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -102,12 +104,12 @@ class FormBodyMiddleware:
         return self.get_response(request)
 
     def process_view(self, request, view_func, view_args, view_kwargs):
-        if request.method in ("GET", "HEAD", "OPTIONS") or getattr(view_func, "checks_own_body", False):
-            return None
-        if request.content_type != FORM_TYPE:
-            return None
         try:
-            check_form(request.body)
+            check([request.path, *(item for pair in request.GET.lists() for item in (pair[0], *pair[1]))])
+            if request.method in ("GET", "HEAD", "OPTIONS") or getattr(view_func, "checks_own_body", False):
+                return None
+            if request.content_type == FORM_TYPE:
+                check_form(request.body)
         except UnsafeInput as exc:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": str(exc), "code": "parse_error"}, status=400)
@@ -116,7 +118,7 @@ class FormBodyMiddleware:
 
 
 def checks_own_body(view):
-    """Mark a view that reads and refuses its raw body itself (a webhook receiver), so FormBodyMiddleware leaves
+    """Mark a view that reads and refuses its raw body itself (a webhook receiver), so InputGuardMiddleware leaves
     the refusal to it."""
     view.checks_own_body = True
     return view

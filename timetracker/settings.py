@@ -77,8 +77,8 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
-    # Form bodies that are not UTF-8 or carry NUL characters are refused (400), on every page and the API.
-    "timetracker.jsonsafe.FormBodyMiddleware",
+    # NUL characters in a path or query, and form bodies that are not UTF-8 or carry them, are refused (400).
+    "timetracker.jsonsafe.InputGuardMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",

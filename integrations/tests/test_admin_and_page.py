@@ -226,3 +226,23 @@ def test_admin_adds_an_integration_and_sees_the_generated_secret_once(client, ad
     secret = integration.secrets["webhook_secret"]
     assert secret in response.content.decode()  # the one time it is shown
     assert secret not in client.get(f"/admin/integrations/integration/{integration.pk}/change/").content.decode()
+
+
+def test_a_secret_generated_in_the_admin_is_shown_once_on_the_response_not_in_a_cookie(client, admin_user, project):
+    client.force_login(admin_user)
+    response = client.post(
+        "/admin/integrations/integration/add/",
+        {
+            "provider": "github",
+            "owner": "",
+            "is_active": "on",
+            "config": json.dumps({"repository": "octo/site", "default_project": project.pk}),
+            "new_secret_name": "",
+            "new_secret_value": "",
+        },
+    )
+    assert response.status_code == 200, response.content.decode()[:2000]
+    html = response.content.decode()
+    shown = re.search(r'class="generated-secret">webhook_secret: <code>([^<]+)</code>', html).group(1)
+    assert shown == Integration.objects.get(provider="github").secrets["webhook_secret"]
+    assert "Copy the secret now" in html and "messages" not in response.cookies

@@ -76,3 +76,13 @@ def test_refused_requests_reach_the_health_check_and_the_metrics(github, deliver
     }
     scraped = client.get("/metrics", HTTP_AUTHORIZATION="Bearer metrics-token-0123456789").content.decode()
     assert 'timetracker_webhook_requests_refused{provider="github",reason="signature"} 4.0' in scraped
+
+
+def test_admins_see_the_daily_counts_read_only_in_the_admin(client, admin_user, manager, github, deliver):
+    deliver(payload("ping"), "ping", signature="sha256=0")
+    client.force_login(admin_user)
+    page = client.get("/admin/integrations/webhookrejection/")
+    assert page.status_code == 200 and "signature" in page.content.decode()
+    assert client.get("/admin/integrations/webhookrejection/add/").status_code == 403
+    client.force_login(manager)
+    assert client.get("/admin/integrations/webhookrejection/").status_code in (302, 403)

@@ -95,3 +95,21 @@ def test_a_non_utf8_sign_in_form_is_a_400_page_for_a_signed_out_visitor():
     response = Client().post("/accounts/login/", data=body, content_type="application/x-www-form-urlencoded")
     assert response.status_code == 400
     assert "Nothing was changed" in response.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/api/v1/integrations/github/config/?scope=%00organisation", "/api/v1/integrations/git%00hub/config/"],
+    ids=["query", "path"],
+)
+def test_a_nul_in_a_path_or_query_is_a_400_before_anything_echoes_or_stores_it(api_as, admin_user, path):
+    response = api_as(admin_user, scopes=["admin"]).post(path, {}, format="json", HTTP_IDEMPOTENCY_KEY="k-1")
+    assert response.status_code == 400
+    assert response.json() == {"detail": "Text may not contain NUL (\\u0000) characters.", "code": "parse_error"}
+
+
+def test_a_nul_in_a_web_pages_query_is_the_400_page(member):
+    client = Client()
+    client.force_login(member)
+    response = client.get("/entries/?start=%00")
+    assert response.status_code == 400 and "Nothing was changed" in response.content.decode()
