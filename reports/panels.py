@@ -18,7 +18,7 @@ from .definition import definition_from_question, definition_query
 def report_page(request, *, params, question, **kwargs) -> panels.Panel:
     viewer = request.user
     definition = definition_from_question(question)
-    matches = list(selectors.matching_reports(viewer=viewer, definition=definition)[:3])
+    lists = selectors.report_page_lists(viewer=viewer, definition=definition)
     annotations = selectors.annotations_for(viewer=viewer, params=params)
     markers = []
     for annotation in annotations:
@@ -29,11 +29,11 @@ def report_page(request, *, params, question, **kwargs) -> panels.Panel:
     return panels.Panel(
         "reports/_report_panel.html",
         {
-            "matches": matches,
+            "matches": lists["matches"],
             "annotations": annotations,
             "save_url": reverse("saved_report_new") + "?" + query,
-            "popular": selectors.popular_in_teams(viewer=viewer, limit=3),
-            "recent": selectors.recently_viewed(viewer=viewer, limit=3),
+            "popular": lists["popular"],
+            "recent": lists["recent"],
         },
         chart_markers=markers,
     )

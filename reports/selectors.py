@@ -178,22 +178,51 @@ def matching_reports(*, viewer, definition: dict, exclude: int | None = None) ->
     return qs.exclude(pk=exclude) if exclude else qs
 
 
-def popular_in_teams(*, viewer, days: int = 7, limit: int = 5) -> list[SavedReport]:
-    """The reports most opened over the last `days` by the people of `viewer`'s teams (and `viewer`)."""
+def _team_views(viewer, days: int) -> Coalesce:
+    """Distinct people among `viewer` and their teams who opened the report over the last `days` (a subquery)."""
     since = timezone.now().date() - timedelta(days=days)
-    teams = policy.own_teams(viewer)
-    people = Q(views__user=viewer) | Q(views__user__teams__in=teams) | Q(views__user__managed_teams__in=teams)
-    counted = (
-        policy.visible(viewer, SavedReport.objects.all())
-        .filter(people, views__day__gte=since)
-        .annotate(team_views=Count("views__user", distinct=True))
-        .filter(team_views__gt=0)
-        .order_by("-verified", "-team_views", "name")
-        .values_list("pk", flat=True)[:limit]
+    teams = policy.own_teams(viewer).values("pk")
+    views = (
+        ReportView.objects.filter(report=OuterRef("pk"), day__gte=since)
+        .filter(Q(user=viewer) | Q(user__teams__in=teams) | Q(user__managed_teams__in=teams))
+        .order_by()
+        .values("report")
+        .annotate(n=Count("user", distinct=True))
+        .values("n")
     )
-    ids = list(counted)
-    reports = saved_report_list(viewer=viewer).in_bulk(ids)
-    return [reports[pk] for pk in ids if pk in reports]
+    return Coalesce(Subquery(views, output_field=IntegerField()), Value(0))
+
+
+def popular_in_teams(*, viewer, days: int = 7, limit: int = 5) -> list[SavedReport]:
+    """The reports most opened over the last `days` by the people of `viewer`'s teams (and `viewer`). One query."""
+    qs = saved_report_list(viewer=viewer).prefetch_related(None).annotate(team_views=_team_views(viewer, days))
+    return list(qs.filter(team_views__gt=0).order_by("-verified", "-team_views", "name", "pk")[:limit])
+
+
+def report_page_lists(*, viewer, definition: dict, limit: int = 3, days: int = 7) -> dict[str, list]:
+    """For the ad-hoc report page, in one query: the saved reports asking the same question ("matches"), the
+    popular ones in the viewer's teams this week ("popular") and those the viewer opened lately ("recent")."""
+    key = match_key(definition)
+    recent_since = timezone.now() - timedelta(days=90)
+    rows = list(
+        saved_report_list(viewer=viewer)
+        .prefetch_related(None)
+        .annotate(team_views=_team_views(viewer, days))
+        .filter(Q(match_key=key) | Q(team_views__gt=0) | Q(my_last_view__gte=recent_since))
+    )
+    return {
+        "matches": sorted(
+            (r for r in rows if r.match_key == key), key=lambda r: (not r.verified, -r.views_30d, r.name, r.pk)
+        )[:limit],
+        "popular": sorted(
+            (r for r in rows if r.team_views), key=lambda r: (not r.verified, -r.team_views, r.name, r.pk)
+        )[:limit],
+        "recent": sorted(
+            (r for r in rows if r.my_last_view and r.my_last_view >= recent_since),
+            key=lambda r: r.my_last_view,
+            reverse=True,
+        )[:limit],
+    }
 
 
 def recently_viewed(*, viewer, limit: int = 5) -> list[SavedReport]:

@@ -73,7 +73,7 @@ def saved_report_list(request):
     return render(request, "reports/list.html", context)
 
 
-def _form_context(request, form, report=None, matches=()):
+def _form_context(form, report=None, matches=()):
     return {"form": form, "report": report, "matches": matches}
 
 
@@ -95,7 +95,7 @@ def saved_report_new(request):
                 data["save_anyway"] = "1"
                 form = SavedReportForm(data, viewer=viewer)
                 form.is_valid()
-                return render(request, "reports/form.html", _form_context(request, form, matches=matches), status=200)
+                return render(request, "reports/form.html", _form_context(form, matches=matches), status=200)
             try:
                 report = services.saved_report_create(
                     actor=viewer,
@@ -110,10 +110,10 @@ def saved_report_new(request):
             else:
                 messages.success(request, f"Saved “{report.name}”.")
                 return redirect("saved_report_detail", pk=report.pk)
-        return render(request, "reports/form.html", _form_context(request, form), status=400)
+        return render(request, "reports/form.html", _form_context(form), status=400)
     if not request.GET:
         form = SavedReportForm(viewer=viewer, initial={"preset": "this_week", "group_by": "project"})
-        return render(request, "reports/form.html", _form_context(request, form))
+        return render(request, "reports/form.html", _form_context(form))
     form = SavedReportForm({"visibility": "private", "chart": "bar", **request.GET.dict()}, viewer=viewer)
     if form.is_valid():
         try:
@@ -122,7 +122,7 @@ def saved_report_new(request):
             add_service_error(form, exc)
         else:
             form.fields["name"].widget.attrs["placeholder"] = suggest_name(definition)
-    return render(request, "reports/form.html", _form_context(request, form))
+    return render(request, "reports/form.html", _form_context(form))
 
 
 def _chart(viewer, results, report):
@@ -182,7 +182,7 @@ def saved_report_edit(request, pk):
             else:
                 messages.success(request, "Saved the changes.")
                 return redirect("saved_report_detail", pk=report.pk)
-        return render(request, "reports/form.html", _form_context(request, form, report), status=400)
+        return render(request, "reports/form.html", _form_context(form, report), status=400)
     definition = report.definition
     initial = {
         **definition_query(definition),
@@ -197,7 +197,7 @@ def saved_report_edit(request, pk):
         initial["team"] = teams[0]
     form = SavedReportForm(initial, viewer=viewer)
     form.is_valid()
-    return render(request, "reports/form.html", _form_context(request, form, report))
+    return render(request, "reports/form.html", _form_context(form, report))
 
 
 @login_required
