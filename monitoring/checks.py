@@ -16,7 +16,7 @@ import django
 import redis
 from django.conf import settings
 from django.core import checks as django_checks
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 import timetracker
@@ -103,8 +103,6 @@ def check_database() -> Result:
     details: list[str] = []
     long_running = 0
     if connection.vendor == "postgresql":
-        from django.db import transaction
-
         with transaction.atomic(using=DEFAULT_DB_ALIAS), connection.cursor() as cursor:
             size, largest, long_running = _postgres_details(cursor)
         details = [f"size {_megabytes(size)}", "largest tables: " + ", ".join(largest)]
