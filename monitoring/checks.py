@@ -16,7 +16,7 @@ import django
 import redis
 from django.conf import settings
 from django.core import checks as django_checks
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.migrations.executor import MigrationExecutor
 
 import timetracker
@@ -103,8 +103,6 @@ def check_database() -> Result:
     details: list[str] = []
     long_running = 0
     if connection.vendor == "postgresql":
-        from django.db import transaction
-
         with transaction.atomic(using=DEFAULT_DB_ALIAS), connection.cursor() as cursor:
             size, largest, long_running = _postgres_details(cursor)
         details = [f"size {_megabytes(size)}", "largest tables: " + ", ".join(largest)]
@@ -178,6 +176,11 @@ def check_broker() -> Result:
 # --- workers, beat, queue --------------------------------------------------------------------------------------------
 
 
+def _redis_unknown(exc: Exception, section: str) -> Result:
+    """Heartbeats and queues live in Redis: while it does not answer, their state is unknown (and that is red)."""
+    return Result(FAIL, f"unknown: Redis does not answer ({exc})", "", "Start Redis first.", f"{DOCS}#{section}")
+
+
 def _ping_workers(timeout: float = 1.0) -> list[str]:
     from timetracker.celery import app
 
@@ -194,7 +197,7 @@ def check_workers() -> Result:
     try:
         beats = heartbeats.read()
     except redis.RedisError as exc:
-        return Result(FAIL, f"unknown: Redis does not answer ({exc})", "", "Start Redis first.", f"{DOCS}#workers")
+        return _redis_unknown(exc, "workers")
     alive = sorted(name for name, age in beats["workers"].items() if age < heartbeats.WORKER_DEAD_AFTER)
     answered = _ping_workers()
     names = sorted(set(alive) | set(answered))
@@ -224,7 +227,7 @@ def check_beat() -> Result:
     try:
         age = heartbeats.read()["beat_age"]
     except redis.RedisError as exc:
-        return Result(FAIL, f"unknown: Redis does not answer ({exc})", "", "Start Redis first.", f"{DOCS}#beat")
+        return _redis_unknown(exc, "beat")
     threshold = f"a tick within {BEAT_LATE_SECONDS // 60} min (red after {BEAT_MISSING_SECONDS // 60} min)"
     why = "Without beat no periodic job runs: syncs, daily summaries and clean-ups stop."
     if age is None or age > BEAT_MISSING_SECONDS:
@@ -253,7 +256,7 @@ def check_queue() -> Result:
     try:
         stats = queues.queue_stats()
     except redis.RedisError as exc:
-        return Result(FAIL, f"unknown: Redis does not answer ({exc})", "", "Start Redis first.", f"{DOCS}#queue")
+        return _redis_unknown(exc, "queue")
     depth = sum(s["depth"] for s in stats.values())
     ages = [s["oldest_age"] for s in stats.values() if s["oldest_age"] is not None]
     oldest = max(ages) if ages else None

@@ -98,6 +98,9 @@ class WorkerHeartbeat(bootsteps.StartStopStep):
 
     def stop(self, parent):
         self._stop.set()
+        if self._thread is not None:
+            self._thread.join(timeout=2)  # so no refresh lands after the removal below
+            self._thread = None
         if self._hostname:
             worker_gone(self._hostname)
 

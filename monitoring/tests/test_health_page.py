@@ -236,3 +236,18 @@ def test_with_redis_down_as_cache_too_the_page_and_the_api_still_answer(client, 
     api = client.get("/api/v1/health/")
     assert api.status_code == 200
     assert client.get("/").status_code == 200
+
+
+def test_with_redis_hanging_the_page_renders_within_the_checks_deadlines(client, admin_user, settings, silent_server):
+    from monitoring import store
+
+    settings.REDIS_URL = f"redis://127.0.0.1:{silent_server}/0"
+    store.reset()
+    client.force_login(admin_user)
+    started = time.monotonic()
+    response = client.get("/admin/health/")
+    assert time.monotonic() - started < 15  # not a speed target: nothing waited on Redis beyond its deadline
+    assert response.status_code == 200
+    page = response.content.decode()
+    for name in ("broker", "workers", "beat", "queue"):
+        assert f'data-check="{name}" data-status="fail"' in page
