@@ -56,7 +56,7 @@ def test_the_copied_tree_keeps_the_direction_contracts(tree):
     result = _lint(tree, *contracts)
 
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "5 kept, 0 broken" in result.stdout
+    assert "6 kept, 0 broken" in result.stdout
 
 
 def test_tracking_importing_analytics_breaks_the_contracts(tree):

@@ -442,7 +442,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
-    "ENUM_NAME_OVERRIDES": {"SourceEnum": "tracking.models.Source"},
+    "ENUM_NAME_OVERRIDES": {
+        "SourceEnum": "tracking.models.Source",
+        # group_by and then_by (reports and saved reports) share one choice set.
+        "ReportGroupingEnum": "tracking.reports.GROUP_BY_CHOICES",
+    },
     "POSTPROCESSING_HOOKS": [
         "integrations.api.schema.per_provider_paths",  # each connector's paths with its own scopes
         "drf_spectacular.hooks.postprocess_schema_enums",
