@@ -129,3 +129,15 @@ def test_timer_start_on_a_locked_day_is_409(api_as, admin_user, member):
     project = ProjectFactory()
     response = api_as(member).post("/api/v1/timer/start/", {"project": project.pk}, format="json")
     assert response.status_code == 409 and response.json()["code"] == "period_locked"
+
+
+def test_an_admin_edits_locked_time_anyway_with_a_reason(api_as, admin_user, member, last_week_entry):
+    services.period_lock_create(actor=admin_user, until=local_today(admin_user) - timedelta(days=1))
+    admin = api_as(admin_user)
+    url = f"/api/v1/time-entries/{last_week_entry.pk}/"
+    assert admin.patch(url, {"notes": "fix"}, format="json").status_code == 409
+    response = admin.patch(url, {"notes": "fix", "override_reason": "Wrong client"}, format="json")
+    assert response.status_code == 200 and response.json()["notes"] == "fix"
+    assert "override_reason" not in response.json()
+    refused = api_as(member).patch(url, {"notes": "mine", "override_reason": "please"}, format="json")
+    assert refused.status_code == 409 and refused.json()["code"] == "period_locked"
