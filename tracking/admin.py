@@ -82,6 +82,20 @@ class TagAdmin(PolicyAdminMixin, admin.ModelAdmin):
     search_fields = ("name",)
 
 
+class ActorFormMixin:
+    """Give the admin's form the acting user (`actor=`), so its clean() checks what the services will."""
+
+    def get_form(self, request, obj=None, change=False, **kwargs):
+        form_class = super().get_form(request, obj, change=change, **kwargs)
+        actor = request.user
+
+        class BoundForm(form_class):
+            def __init__(self, *args, **kw):
+                super().__init__(*args, actor=actor, **kw)
+
+        return BoundForm
+
+
 class TimeEntryAdminForm(forms.ModelForm):
     class Meta:
         model = TimeEntry
@@ -135,7 +149,7 @@ class TimeEntryAdminForm(forms.ModelForm):
 
 
 @admin.register(TimeEntry)
-class TimeEntryAdmin(PolicyAdminMixin, admin.ModelAdmin):
+class TimeEntryAdmin(ActorFormMixin, PolicyAdminMixin, admin.ModelAdmin):
     form = TimeEntryAdminForm
     list_display = ("start", "end", "duration", "user", "project", "task", "billable", "source", "short_notes")
     list_filter = ("billable", "source", ("end", admin.EmptyFieldListFilter), "project__client", "project")
@@ -145,16 +159,6 @@ class TimeEntryAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_select_related = ("user", "project", "project__client", "task")
     readonly_fields = ("duration", "created_at", "updated_at")
     ordering = ("-start",)
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
-
-        class BoundForm(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, actor=actor, **kw)
-
-        return BoundForm
 
     @admin.display(description="Duration", ordering="duration_seconds")
     def duration(self, obj):
@@ -278,21 +282,11 @@ class PeriodLockAdminForm(forms.ModelForm):
 
 
 @admin.register(PeriodLock)
-class PeriodLockAdmin(PolicyAdminMixin, admin.ModelAdmin):
+class PeriodLockAdmin(ActorFormMixin, PolicyAdminMixin, admin.ModelAdmin):
     form = PeriodLockAdminForm
     list_display = ("until", "team", "locked_by_label", "created_by", "created_at", "reopened_at", "reopened_by")
     list_filter = (("reopened_at", admin.EmptyFieldListFilter), "team")
     list_select_related = ("team", "created_by", "reopened_by")
-
-    def get_form(self, request, obj=None, change=False, **kwargs):
-        form_class = super().get_form(request, obj, change=change, **kwargs)
-        actor = request.user
-
-        class BoundForm(form_class):
-            def __init__(self, *args, **kw):
-                super().__init__(*args, actor=actor, **kw)
-
-        return BoundForm
 
     def get_fields(self, request, obj=None):
         if obj is None:

@@ -10,20 +10,10 @@ from django.urls import reverse
 from accounts.services import user_erase
 from analytics.models import ActivityLog
 from tracking import services
-from tracking.periods import local_today, week_start
+from tracking.periods import local_today
 from tracking.tests.factories import TimeEntryFactory
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def approvals_on(settings):
-    settings.APPROVALS_ENABLED = True
-
-
-@pytest.fixture
-def monday(member):
-    return week_start(local_today(member)) - timedelta(days=7)
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approvals_on")]
 
 
 def lines(object_type):
@@ -32,13 +22,13 @@ def lines(object_type):
     )
 
 
-def test_every_transition_is_logged_with_its_actor_and_comment(member, manager, team, monday):
-    services.timesheet_submit(actor=member, week=monday)
-    services.timesheet_reject(actor=manager, user=member, week=monday, comment="Tuesday is missing notes")
-    services.timesheet_submit(actor=member, week=monday)
-    services.timesheet_approve(actor=manager, user=member, week=monday)
-    services.timesheet_reopen(actor=manager, user=member, week=monday, comment="Friday was a holiday")
-    week = monday.isoformat()
+def test_every_transition_is_logged_with_its_actor_and_comment(member, manager, team, last_monday):
+    services.timesheet_submit(actor=member, week=last_monday)
+    services.timesheet_reject(actor=manager, user=member, week=last_monday, comment="Tuesday is missing notes")
+    services.timesheet_submit(actor=member, week=last_monday)
+    services.timesheet_approve(actor=manager, user=member, week=last_monday)
+    services.timesheet_reopen(actor=manager, user=member, week=last_monday, comment="Friday was a holiday")
+    week = last_monday.isoformat()
     assert lines("tracking.timesheet") == [
         ("timesheet.submitted", member.pk, {"week": week, "previous_state": "open"}),
         (
@@ -53,9 +43,9 @@ def test_every_transition_is_logged_with_its_actor_and_comment(member, manager, 
     assert ActivityLog.objects.filter(verb="timesheet.rejected", owner=member).exists()
 
 
-def test_the_log_line_is_part_of_the_changes_transaction(member, monday):
+def test_the_log_line_is_part_of_the_changes_transaction(member, last_monday):
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.timesheet_submit(actor=member, week=monday)
+        services.timesheet_submit(actor=member, week=last_monday)
         assert ActivityLog.objects.filter(verb="timesheet.submitted").exists()  # written with the change …
         raise RuntimeError("the change rolls back")
     assert not ActivityLog.objects.filter(verb="timesheet.submitted").exists()  # … and rolled back with it
@@ -76,28 +66,28 @@ def test_locks_and_corrections_are_logged_with_their_reasons(admin_user, member,
     assert corrected.metadata == {"action": "updated", "reason": "Wrong client"}
 
 
-def test_the_activity_page_shows_the_comment(client, admin_user, member, manager, team, monday):
-    services.timesheet_submit(actor=member, week=monday)
-    services.timesheet_reject(actor=manager, user=member, week=monday, comment="Add ticket numbers")
+def test_the_activity_page_shows_the_comment(client, admin_user, member, manager, team, last_monday):
+    services.timesheet_submit(actor=member, week=last_monday)
+    services.timesheet_reject(actor=manager, user=member, week=last_monday, comment="Add ticket numbers")
     client.force_login(admin_user)
     page = client.get(reverse("activity")).content.decode()
     assert "rejected a week" in page and "Add ticket numbers" in page
 
 
-def test_erasure_blanks_the_comments_about_the_person(admin_user, member, manager, team, monday):
-    services.timesheet_submit(actor=member, week=monday)
-    services.timesheet_reject(actor=manager, user=member, week=monday, comment="Too many hours on Friday")
+def test_erasure_blanks_the_comments_about_the_person(admin_user, member, manager, team, last_monday):
+    services.timesheet_submit(actor=member, week=last_monday)
+    services.timesheet_reject(actor=manager, user=member, week=last_monday, comment="Too many hours on Friday")
     user_erase(actor=admin_user, user=member)
     line = ActivityLog.objects.get(verb="timesheet.rejected")
     assert line.metadata["comment"] == "" and line.actor_id == manager.pk
 
 
 @pytest.mark.django_db(transaction=True)
-def test_decisions_send_product_events_with_ids_only(posthog, member, manager, team, monday):
+def test_decisions_send_product_events_with_ids_only(posthog, member, manager, team, last_monday):
     from analytics import events
 
-    services.timesheet_submit(actor=member, week=monday)
-    sheet = services.timesheet_reject(actor=manager, user=member, week=monday, comment="Secret remark about Sam")
+    services.timesheet_submit(actor=member, week=last_monday)
+    sheet = services.timesheet_reject(actor=manager, user=member, week=last_monday, comment="Secret remark about Sam")
     [submitted] = posthog.events_named(events.TIMESHEET_SUBMITTED)
     [rejected] = posthog.events_named(events.TIMESHEET_REJECTED)
     assert submitted["properties"]["timesheet_id"] == sheet.pk and submitted["properties"]["by_other_user"] is False

@@ -3,31 +3,18 @@ locked time with the same message, and nothing is written into it (issue 18)."""
 
 from datetime import timedelta
 
-import pytest
 from django.utils import timezone
 
-from integrations import services
 from tracking import services as tracking
 from tracking.models import Source, TimeEntry
 from tracking.periods import local_today, week_start
 
 from . import google_fake
-from .google_fake import connect
+from . import test_google_sync as google_sync
 
 fake_google = google_fake.fake_google  # the fixture
-
-
-def yesterday(hour: int, minute: int = 0):
-    return (timezone.now() - timedelta(days=1)).replace(hour=hour, minute=minute, second=0, microsecond=0)
-
-
-@pytest.fixture
-def google(fake_google, member, project):
-    return connect(fake_google, member, default_project=project.pk)
-
-
-def sync(integration) -> dict:
-    return services.integration_sync(integration_id=integration.pk)
+google = google_sync.google  # the fixture: a member's Google integration importing into `project`
+sync, yesterday = google_sync.sync, google_sync.yesterday
 
 
 def lock_yesterday(admin_user):

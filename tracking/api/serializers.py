@@ -152,6 +152,12 @@ class TimeEntrySerializer(ApiModelSerializer):
         read_only_fields = fields
 
 
+def _no_nul(value: str) -> str:
+    if "\x00" in value:
+        raise serializers.ValidationError("NUL characters are not allowed.")
+    return value
+
+
 class TimeEntryWriteSerializer(serializers.Serializer):
     """Input of POST/PUT/PATCH /time-entries/. Omit `end` for a running entry; tags are names (new ones are created)."""
 
@@ -169,6 +175,15 @@ class TimeEntryWriteSerializer(serializers.Serializer):
     billable = serializers.BooleanField(required=False, help_text="Default: the project's setting.")
     tags = serializers.ListField(child=serializers.CharField(max_length=64), required=False, max_length=50)
     external_ref = serializers.CharField(allow_blank=True, required=False, max_length=255)
+    override_reason = serializers.CharField(
+        allow_blank=True,
+        required=False,
+        max_length=500,
+        write_only=True,
+        validators=[_no_nul],
+        help_text="Administrators only: the reason for changing time in a locked period or an approved week "
+        '("edit anyway"; recorded in the activity log). Ignored for anyone else, who gets 409 period_locked.',
+    )
 
     def validate(self, attrs):
         start = attrs.get("start", getattr(self.instance, "start", None))
@@ -305,12 +320,6 @@ class TimesheetSerializer(serializers.Serializer):
 
     class Meta:
         ref_name = "Timesheet"
-
-
-def _no_nul(value: str) -> str:
-    if "\x00" in value:
-        raise serializers.ValidationError("NUL characters are not allowed.")
-    return value
 
 
 class TimesheetQuerySerializer(serializers.Serializer):

@@ -5,7 +5,7 @@ decision never interleave) and a row lock on the timesheet, checks the access po
 inside the transaction, so the activity log records the change with its actor and comment or not at all.
 
 States per person-week: open → submitted → approved / rejected (→ submitted again); an approved week goes back to
-open only when its decider's peer (the person's manager) or an admin reopens it, with a reason.
+open only when the person's manager or an admin reopens it, with a reason.
 """
 
 from __future__ import annotations

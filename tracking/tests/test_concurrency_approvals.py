@@ -10,39 +10,32 @@ from tests.concurrency import run_together
 from tracking import services
 from tracking.exceptions import InvalidTransition, PeriodLocked
 from tracking.models import PeriodLock, TimeEntry, Timesheet
-from tracking.periods import local_today, week_start
+from tracking.periods import local_today
 from tracking.tests.factories import TimeEntryFactory
 
 pytestmark = [
+    pytest.mark.usefixtures("approvals_on"),
     pytest.mark.postgres,
     pytest.mark.django_db(transaction=True),
     pytest.mark.skipif(connection.vendor != "postgresql", reason="needs PostgreSQL (set DATABASE_URL), as CI does"),
 ]
 
 
-@pytest.fixture(autouse=True)
-def approvals_on(settings):
-    settings.APPROVALS_ENABLED = True
-
-
-@pytest.fixture
-def monday(member):
-    return week_start(local_today(member)) - timedelta(days=7)
-
-
 @pytest.mark.parametrize("attempt", range(3))
-def test_an_edit_racing_an_approval_lands_before_it_or_is_refused(member, manager, team, project, monday, attempt):
+def test_an_edit_racing_an_approval_lands_before_it_or_is_refused(member, manager, team, project, last_monday, attempt):
     entry = TimeEntryFactory(
-        user=member, project=project, start=datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC)
+        user=member,
+        project=project,
+        start=datetime(last_monday.year, last_monday.month, last_monday.day, 9, tzinfo=UTC),
     )
-    services.timesheet_submit(actor=member, week=monday)
+    services.timesheet_submit(actor=member, week=last_monday)
     results = run_together(
         [
-            lambda: services.timesheet_approve(actor=manager, user=member, week=monday),
+            lambda: services.timesheet_approve(actor=manager, user=member, week=last_monday),
             lambda: services.time_entry_update(actor=member, entry=entry, notes="late change"),
         ]
     )
-    sheet = Timesheet.objects.get(user=member, week=monday)
+    sheet = Timesheet.objects.get(user=member, week=last_monday)
     assert sheet.state == "approved", results
     entry.refresh_from_db()
     if isinstance(results[1], Exception):
@@ -72,23 +65,23 @@ def test_a_new_entry_racing_a_lock_is_created_before_it_or_refused(admin_user, m
         assert created.created_at <= lock.created_at
 
 
-def test_two_managers_deciding_at_once_decide_once(member, manager, admin_user, team, monday):
-    services.timesheet_submit(actor=member, week=monday)
+def test_two_managers_deciding_at_once_decide_once(member, manager, admin_user, team, last_monday):
+    services.timesheet_submit(actor=member, week=last_monday)
     results = run_together(
         [
-            lambda: services.timesheet_approve(actor=manager, user=member, week=monday),
-            lambda: services.timesheet_reject(actor=admin_user, user=member, week=monday, comment="No"),
+            lambda: services.timesheet_approve(actor=manager, user=member, week=last_monday),
+            lambda: services.timesheet_reject(actor=admin_user, user=member, week=last_monday, comment="No"),
         ]
     )
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], InvalidTransition), results
 
 
-def test_submitting_twice_at_once_submits_once(member, monday):
-    results = run_together([lambda: services.timesheet_submit(actor=member, week=monday)] * 2)
+def test_submitting_twice_at_once_submits_once(member, last_monday):
+    results = run_together([lambda: services.timesheet_submit(actor=member, week=last_monday)] * 2)
     errors = [r for r in results if isinstance(r, Exception)]
     assert len(errors) == 1 and isinstance(errors[0], InvalidTransition), results
-    assert Timesheet.objects.filter(user=member, week=monday).count() == 1
+    assert Timesheet.objects.filter(user=member, week=last_monday).count() == 1
 
 
 def test_the_database_refuses_writes_into_locked_time_that_go_around_the_services(admin_user, member, project):

@@ -17,12 +17,7 @@ from tracking.tests.factories import TimeEntryFactory
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approvals_on")]
 
 
-@pytest.fixture
-def approvals_on(settings):
-    settings.APPROVALS_ENABLED = True
-
-
-def last_monday(user):
+def monday_before(user):
     return week_start(local_today(user)) - timedelta(days=7)
 
 
@@ -30,14 +25,8 @@ def at(day: date, hour: int, tz="UTC") -> datetime:
     return datetime(day.year, day.month, day.day, hour, tzinfo=ZoneInfo(tz))
 
 
-@pytest.fixture
-def last_week_entry(member, project):
-    monday = last_monday(member)
-    return TimeEntryFactory(user=member, project=project, start=at(monday + timedelta(days=1), 9))
-
-
 def test_member_submits_manager_rejects_then_approves(member, manager, team, last_week_entry):
-    monday = last_monday(member)
+    monday = monday_before(member)
     sheet = services.timesheet_submit(actor=member, week=monday + timedelta(days=3))
     assert (sheet.week, sheet.state) == (monday, TimesheetState.SUBMITTED)
     sheet = services.timesheet_reject(actor=manager, user=member, week=monday, comment="Tuesday is missing notes")
@@ -50,7 +39,7 @@ def test_member_submits_manager_rejects_then_approves(member, manager, team, las
 
 
 def test_an_approved_week_refuses_every_write_with_period_locked(member, manager, team, project, last_week_entry):
-    monday = last_monday(member)
+    monday = monday_before(member)
     services.timesheet_submit(actor=member, week=monday)
     services.timesheet_approve(actor=manager, user=member, week=monday)
     with pytest.raises(PeriodLocked, match="approved by"):
@@ -168,7 +157,7 @@ def test_a_reason_does_not_let_a_manager_edit_locked_time(admin_user, manager, t
 
 
 def test_who_may_decide(member, other_member, manager, viewer, admin_user, team, last_week_entry):
-    monday = last_monday(member)
+    monday = monday_before(member)
     services.timesheet_submit(actor=member, week=monday)
     for actor in (member, other_member, viewer):
         with pytest.raises(policy.PolicyDenied):
@@ -181,7 +170,7 @@ def test_who_may_decide(member, other_member, manager, viewer, admin_user, team,
 
 
 def test_invalid_transitions_are_refused(member, manager, team):
-    monday = last_monday(member)
+    monday = monday_before(member)
     with pytest.raises(InvalidTransition):
         services.timesheet_approve(actor=manager, user=member, week=monday)
     services.timesheet_submit(actor=member, week=monday)
@@ -194,7 +183,7 @@ def test_invalid_transitions_are_refused(member, manager, team):
 
 
 def test_reopening_an_approved_week_unlocks_it(member, manager, team, last_week_entry):
-    monday = last_monday(member)
+    monday = monday_before(member)
     services.timesheet_submit(actor=member, week=monday)
     services.timesheet_approve(actor=manager, user=member, week=monday)
     services.timesheet_reopen(actor=manager, user=member, week=monday, comment="Forgot the Friday")
@@ -204,6 +193,6 @@ def test_reopening_an_approved_week_unlocks_it(member, manager, team, last_week_
 @override_settings(APPROVALS_ENABLED=False)
 def test_approvals_are_off_until_turned_on(member, admin_user):
     with pytest.raises(ApprovalsDisabled):
-        services.timesheet_submit(actor=member, week=last_monday(member))
+        services.timesheet_submit(actor=member, week=monday_before(member))
     services.approval_settings_update(actor=admin_user, enabled=True)
-    services.timesheet_submit(actor=member, week=last_monday(member))
+    services.timesheet_submit(actor=member, week=monday_before(member))

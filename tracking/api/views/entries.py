@@ -101,6 +101,7 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
         serializer.is_valid(raise_exception=True)
         changes = dict(serializer.validated_data)
         tags = changes.pop("tags", None)
+        override_reason = changes.pop("override_reason", "")
         if not partial:
             changes.setdefault("task", None)
             changes.setdefault("end", None)
@@ -108,7 +109,9 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
             changes.setdefault("external_ref", "")
             changes.setdefault("billable", changes["project"].billable)
             tags = tags if tags is not None else []
-        entry = services.time_entry_update(actor=request.user, entry=entry, tags=tags, **changes)
+        entry = services.time_entry_update(
+            actor=request.user, entry=entry, tags=tags, override_reason=override_reason, **changes
+        )
         return self._output(entry)
 
     def partial_update(self, request, *args, **kwargs):

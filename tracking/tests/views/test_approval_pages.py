@@ -1,6 +1,6 @@
 """Approvals on the web: the week page's state and actions, the team overview, and locked time refused in forms."""
 
-from datetime import UTC, datetime, timedelta
+from datetime import timedelta
 
 import pytest
 from django.urls import reverse
@@ -15,52 +15,40 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("approvals_on")]
 
 
 @pytest.fixture
-def approvals_on(settings):
-    settings.APPROVALS_ENABLED = True
+def entry(last_week_entry):
+    return last_week_entry
 
 
-@pytest.fixture
-def monday(member):
-    return week_start(local_today(member)) - timedelta(days=7)
-
-
-@pytest.fixture
-def entry(member, project, monday):
-    return TimeEntryFactory(
-        user=member, project=project, start=datetime(monday.year, monday.month, monday.day, 9, tzinfo=UTC)
-    )
-
-
-def week_url(monday, user=None):
-    url = f"{reverse('entry_week')}?week={monday:%Y-%m-%d}"
+def week_url(last_monday, user=None):
+    url = f"{reverse('entry_week')}?week={last_monday:%Y-%m-%d}"
     return f"{url}&user={user.pk}" if user else url
 
 
 def test_member_submits_from_the_week_page_and_sees_the_rejection_comment(
-    client_for, member, manager, team, entry, monday
+    client_for, member, manager, team, entry, last_monday
 ):
     me = client_for(member)
-    page = me.get(week_url(monday)).content.decode()
+    page = me.get(week_url(last_monday)).content.decode()
     assert "Submit this week for approval" in page
-    response = me.post(reverse("timesheet_submit"), {"week": f"{monday:%Y-%m-%d}"}, follow=True)
+    response = me.post(reverse("timesheet_submit"), {"week": f"{last_monday:%Y-%m-%d}"}, follow=True)
     assert "Submitted the week of" in response.content.decode()
-    assert Timesheet.objects.get(user=member, week=monday).state == "submitted"
+    assert Timesheet.objects.get(user=member, week=last_monday).state == "submitted"
 
     boss = client_for(manager)
     overview = boss.get(reverse("team_overview")).content.decode()
     assert member.display_name in overview and "Submitted" in overview and "1 week waiting" in overview
-    data = {"user": member.pk, "week": f"{monday:%Y-%m-%d}", "decision": "reject", "comment": "Notes please"}
+    data = {"user": member.pk, "week": f"{last_monday:%Y-%m-%d}", "decision": "reject", "comment": "Notes please"}
     boss.post(reverse("timesheet_decide"), data)
-    page = me.get(week_url(monday)).content.decode()
+    page = me.get(week_url(last_monday)).content.decode()
     assert "Rejected" in page and "Notes please" in page and "Submit again" in page
 
 
 def test_manager_bulk_approves_and_the_entry_is_then_refused_in_the_web_ui(
-    client_for, member, manager, team, entry, monday
+    client_for, member, manager, team, entry, last_monday
 ):
-    services.timesheet_submit(actor=member, week=monday)
+    services.timesheet_submit(actor=member, week=last_monday)
     response = client_for(manager).post(
-        reverse("timesheet_approve_bulk"), {"week_of": [f"{member.pk}:{monday:%Y-%m-%d}"]}, follow=True
+        reverse("timesheet_approve_bulk"), {"week_of": [f"{member.pk}:{last_monday:%Y-%m-%d}"]}, follow=True
     )
     assert "Approved 1 week" in response.content.decode()
     me = client_for(member)
@@ -68,7 +56,7 @@ def test_manager_bulk_approves_and_the_entry_is_then_refused_in_the_web_ui(
         reverse("entry_edit", args=[entry.pk]),
         {
             "project": entry.project_id,
-            "date": f"{monday:%Y-%m-%d}",
+            "date": f"{last_monday:%Y-%m-%d}",
             "start_time": "09:00",
             "end_time": "11:00",
             "notes": "changed",
@@ -79,7 +67,7 @@ def test_manager_bulk_approves_and_the_entry_is_then_refused_in_the_web_ui(
     response = me.post(reverse("entry_delete", args=[entry.pk]), follow=True)
     assert TimeEntry.objects.filter(pk=entry.pk).exists()
     assert "approved by" in response.content.decode()
-    assert "Approved" in me.get(week_url(monday)).content.decode()
+    assert "Approved" in me.get(week_url(last_monday)).content.decode()
 
 
 def test_members_and_viewers_get_no_overview(client_for, member, viewer, team):
@@ -88,9 +76,9 @@ def test_members_and_viewers_get_no_overview(client_for, member, viewer, team):
     assert "Team</a>" not in client_for(member).get(reverse("entry_week")).content.decode()
 
 
-def test_a_manager_cannot_decide_outside_their_teams(client_for, manager, other_member, team, monday):
-    services.timesheet_submit(actor=other_member, week=monday)
-    data = {"user": other_member.pk, "week": f"{monday:%Y-%m-%d}", "decision": "approve"}
+def test_a_manager_cannot_decide_outside_their_teams(client_for, manager, other_member, team, last_monday):
+    services.timesheet_submit(actor=other_member, week=last_monday)
+    data = {"user": other_member.pk, "week": f"{last_monday:%Y-%m-%d}", "decision": "approve"}
     assert client_for(manager).post(reverse("timesheet_decide"), data).status_code == 404
     assert Timesheet.objects.get(user=other_member).state == "submitted"
 
