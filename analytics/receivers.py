@@ -152,6 +152,8 @@ def on_annotation_created(sender, annotation_id, actor_id, scope="", **kwargs):
 def on_report_commented(sender, report_id, comment_id, actor_id, owner_id=None, **kwargs):
     # No comment id: the privacy filter drops any key that speaks of comments, and the report id says enough.
     track(actor_id, REPORT_COMMENTED, {Prop.REPORT_ID: report_id, Prop.BY_OWNER: actor_id == owner_id})
+
+
 # --- approvals and locked periods: audit signals, received inside the change's transaction -------------------------
 def on_timesheet_changed(sender, timesheet_id, user_id, week, actor_id, state, previous_state, comment="", **kwargs):
     # The activity log is local (never sent anywhere): it keeps the comment and reasons as the audit trail.

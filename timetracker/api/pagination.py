@@ -43,6 +43,7 @@ class ApiPagination(PageNumberPagination):
             parameter["schema"].update(bounds.get(parameter["name"], {}))
         return parameters
 
+
 def _encode(values: list, backwards: bool) -> str:
     text = json.dumps({"v": values, "b": backwards}, separators=(",", ":"))
     return base64.urlsafe_b64encode(text.encode()).decode().rstrip("=")
