@@ -11,3 +11,18 @@ class TrackingConfig(AppConfig):
 
         rules.register()
         gdpr.register()
+        _register_usage()
+
+
+def _register_usage() -> None:
+    """Lines of the usage page's "Features in use" (shown by monitoring), over the people the reader may see."""
+    from timetracker import health
+
+    from .models import Timesheet, TimesheetState
+
+    health.register_usage(
+        "Weeks submitted or approved (timesheet approvals)",
+        lambda people: Timesheet.objects.filter(
+            user__in=people, state__in=[TimesheetState.SUBMITTED, TimesheetState.APPROVED]
+        ).count(),
+    )

@@ -81,7 +81,10 @@ def test_the_query_count_does_not_grow_with_teams_and_people(admin_user, django_
         TeamFactory(name=f"Team {i}", members=people)
         for person in people:
             TimeEntryFactory(user=person)
-    with django_assert_max_num_queries(12):
+    from timetracker import health
+
+    # A fixed number, plus one query per feature line the apps register.
+    with django_assert_max_num_queries(11 + len(health.usage())):
         overview = usage.usage_overview(viewer=admin_user)
         len(overview["quiet"])
     assert len(overview["teams"]) == Team.objects.count()
@@ -98,5 +101,21 @@ def test_an_app_adds_a_feature_line_in_one_line(client, admin_user, member):
         response = client.get("/usage/")
     finally:
         health._usage.pop("Entries of people in view")
-    assert response.context["usage"]["features"] == [{"label": "Entries of people in view", "count": 1}]
+    assert {"label": "Entries of people in view", "count": 1} in response.context["usage"]["features"]
     assert "Features in use" in response.content.decode()
+
+
+def test_saved_reports_and_approvals_count_among_the_features_in_use(client, admin_user, member, settings):
+    from reports.tests.factories import SavedReportFactory
+    from tracking import services
+    from tracking.periods import local_today, week_start
+
+    settings.APPROVALS_ENABLED = True
+    SavedReportFactory(owner=member)
+    services.timesheet_submit(actor=member, week=week_start(local_today(member)))
+
+    client.force_login(admin_user)
+    features = client.get("/usage/").context["usage"]["features"]
+
+    assert {"label": "Saved reports", "count": 1} in features
+    assert {"label": "Weeks submitted or approved (timesheet approvals)", "count": 1} in features
