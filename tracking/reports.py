@@ -151,7 +151,7 @@ class _Sum:
         }
 
 
-def _sum_rows(rows: list[dict], lookups: type[_Lookups] | _Lookups, levels: list[str], into: _Sum) -> None:
+def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum) -> None:
     """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass."""
     keys = [lookups.key_of(dimension) for dimension in levels]
     for row in rows:
