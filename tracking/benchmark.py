@@ -131,7 +131,7 @@ def _stop(session: requests.Session, base: str) -> None:
     session.post(f"{base}/api/v1/timer/stop/", timeout=TIMEOUT)
 
 
-def _prepare(session: requests.Session, base: str, request: Request, people: People) -> str | None:
+def _prepare(session: requests.Session, base: str, request: Request) -> str | None:
     """The URL to time (None when this server has no such request)."""
     if request.path.startswith("cursor:"):
         page = int(request.path.split(":")[1])
@@ -156,7 +156,7 @@ def measure_latency(base: str, people: People, runs: int, names: set[str]) -> di
         session = sessions[request.as_]
         if request.method == "POST" or request.name not in names:
             continue
-        url = _prepare(session, base, request, people)
+        url = _prepare(session, base, request)
         if url is None:
             figures[request.name] = None
             continue

@@ -107,6 +107,14 @@ def _reset_sequences(*models) -> None:
             cursor.execute(f"SELECT setval(pg_get_serial_sequence(%s, 'id'), ({query}), false)", [table])
 
 
+def _created(model, objects) -> list:
+    """bulk_create, with the ids PostgreSQL and SQLite return."""
+    created = model.objects.bulk_create(list(objects))
+    if created and created[0].pk is None:
+        raise NotImplementedError("generate_load_data needs a database that returns ids from bulk inserts.")
+    return created
+
+
 def _next_id(model) -> int:
     last = model.objects.order_by("-pk").values_list("pk", flat=True).first()
     return (last or 0) + 1
@@ -145,16 +153,12 @@ def generate_load_data(
                 date_joined=stamp,
             )
         )
-    people = user_model.objects.bulk_create(people)
-    if not people[0].pk:  # backends that do not return ids
-        people = list(user_model.objects.filter(username__startswith=f"{LOAD_PREFIX}-").order_by("username"))
+    people = _created(user_model, people)
     teams = []
     team_count = max(1, (users - 1) // TEAM_SIZE)
     for number in range(team_count):
         teams.append(Team(name=f"{LOAD_PREFIX} team {number:04d}"))
-    teams = Team.objects.bulk_create(teams)
-    if not teams[0].pk:
-        teams = list(Team.objects.filter(name__startswith=f"{LOAD_PREFIX} team ").order_by("name"))
+    teams = _created(Team, teams)
     team_of = {}
     managers, members = [], []
     for number, person in enumerate(people[1:], start=1):
@@ -167,12 +171,13 @@ def generate_load_data(
     progress(f"{len(people)} people in {len(teams)} teams")
 
     # Clients, projects (a tenth restricted to one team), tasks, tags.
-    clients = Client.objects.bulk_create(
-        Client(name=f"{LOAD_PREFIX} client {n:04d}", default_hourly_rate=Decimal(60 + (n % 8) * 10))
-        for n in range(max(2, users // 10))
+    clients = _created(
+        Client,
+        [
+            Client(name=f"{LOAD_PREFIX} client {n:04d}", default_hourly_rate=Decimal(60 + (n % 8) * 10))
+            for n in range(max(2, users // 10))
+        ],
     )
-    if not clients[0].pk:
-        clients = list(Client.objects.filter(name__startswith=f"{LOAD_PREFIX} client ").order_by("name"))
     projects = []
     for n in range(max(4, (users * 2) // 5)):
         client = clients[n % len(clients)] if n % 7 else None
@@ -186,9 +191,7 @@ def generate_load_data(
                 is_public=n % 10 != 9,
             )
         )
-    projects = Project.objects.bulk_create(projects)
-    if not projects[0].pk:
-        projects = list(Project.objects.filter(name__startswith=f"{LOAD_PREFIX} project ").order_by("name"))
+    projects = _created(Project, projects)
     restricted = []
     team_projects: dict[int, list[Project]] = {}
     for index, project in enumerate(p for p in projects if not p.is_public):
@@ -197,19 +200,14 @@ def generate_load_data(
         team_projects.setdefault(team.pk, []).append(project)
     Project.teams.through.objects.bulk_create(restricted)
     public = [p for p in projects if p.is_public]
-    tasks = Task.objects.bulk_create(
-        Task(project=project, name=f"Task {k}", status=Task.Status.IN_PROGRESS)
-        for project in projects
-        for k in range(5)
+    tasks = _created(
+        Task,
+        [Task(project=p, name=f"Task {k}", status=Task.Status.IN_PROGRESS) for p in projects for k in range(5)],
     )
-    if not tasks[0].pk:
-        tasks = list(Task.objects.filter(project__in=projects).order_by("pk"))
     tasks_of: dict[int, list[int]] = {}
     for task in tasks:
         tasks_of.setdefault(task.project_id, []).append(task.pk)
-    tags = Tag.objects.bulk_create(Tag(name=f"{LOAD_PREFIX}-tag-{n:02d}") for n in range(20))
-    if not tags[0].pk:
-        tags = list(Tag.objects.filter(name__startswith=f"{LOAD_PREFIX}-tag-").order_by("name"))
+    tags = _created(Tag, [Tag(name=f"{LOAD_PREFIX}-tag-{n:02d}") for n in range(20)])
     tag_ids = [t.pk for t in tags]
     progress(f"{len(clients)} clients, {len(projects)} projects, {len(tasks)} tasks, {len(tags)} tags")
 

@@ -151,7 +151,7 @@ class _Sum:
         }
 
 
-def _sum_rows(rows: list[dict], lookups: type[_Lookups] | _Lookups, levels: list[str], into: _Sum) -> None:
+def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum) -> None:
     """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass."""
     keys = [lookups.key_of(dimension) for dimension in levels]
     for row in rows:
@@ -240,6 +240,33 @@ def report_params(
     return ReportParams(period.start, period.end, group_by, then_by, filters, preset or None)
 
 
+def _entries(viewer, params: ReportParams, now: datetime) -> tuple[QuerySet, dict[int, int]]:
+    """The entries a report is about (with their local day and week), and its running timers' seconds so far."""
+    tzinfo = viewer.tzinfo
+    begin, finish = params.period.bounds(tzinfo)
+    qs = policy.visible(viewer, TimeEntry.objects.all()).filter(start__gte=begin, start__lt=finish)
+    qs = _apply_filters(qs, viewer, params.filters)
+    running = _running(qs, now)
+    qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
+    return qs, running
+
+
+def report_series(*, viewer, params: ReportParams, now: datetime) -> dict:
+    """The report's time on one level (`params.group_by`, e.g. "day" or "week" for a chart): {"groups": [{key,
+    label, seconds, billable_seconds}]} in report order — report_summary's groups without amounts, so the database
+    sums the entries' table alone. Two queries for days and weeks."""
+    qs, running = _entries(viewer, params, now)
+    dimension = params.group_by
+    rows = list(qs.values(_KEYS[dimension]).annotate(**_second_sums(running)).order_by())
+    lookups = _Lookups([dimension], rows, {})
+    groups = []
+    for row in rows:
+        key, label, sort_key = lookups.label(dimension, row[_KEYS[dimension]])
+        groups.append((sort_key, {"key": key, "label": label, "seconds": row["_seconds"],
+                                  "billable_seconds": row["_billable_seconds"]}))  # fmt: skip
+    return {"groups": [group for _, group in sorted(groups, key=lambda item: item[0])]}
+
+
 def report_summary(
     *,
     viewer,
@@ -278,12 +305,7 @@ def report_summary(
         )
     group_by, then_by = params.group_by, params.then_by
 
-    tzinfo = viewer.tzinfo
-    begin, finish = params.period.bounds(tzinfo)
-    qs = policy.visible(viewer, TimeEntry.objects.all()).filter(start__gte=begin, start__lt=finish)
-    qs = _apply_filters(qs, viewer, params.filters)
-    running = _running(qs, now)
-    qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
+    qs, running = _entries(viewer, params, now)
     levels = [group_by] + ([then_by] if then_by else [])
 
     # One aggregate at the finest level; each coarser level and the total are sums of its rows. With tags an

@@ -15,7 +15,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from tracking.load_data import generate_load_data
 from tracking.models import Project, Tag
-from tracking.reports import GROUP_BY_CHOICES, report_summary
+from tracking.reports import GROUP_BY_CHOICES, report_params, report_series, report_summary
 from tracking.selectors import time_entry_list
 
 NOW = datetime(2026, 4, 15, 0, 30, tzinfo=UTC)
@@ -125,3 +125,14 @@ def test_a_time_zone_change_moves_entries_between_days(load_data):
         days[tz] = {g["key"]: g["seconds"] for g in report["groups"]}
         assert _flatten(report) == _reference(viewer, date(2026, 3, 2), date(2026, 3, 6), "day", None, {})
     assert days["Pacific/Auckland"] != days["America/Los_Angeles"]
+
+
+@pytest.mark.parametrize("group_by", ["day", "week"])
+def test_the_charts_series_is_the_summarys_groups_without_amounts(load_data, group_by):
+    viewer = load_data["manager"]
+    viewer.timezone = "Europe/Berlin"
+    params = report_params(viewer=viewer, start=date(2026, 3, 1), end=date(2026, 4, 5), group_by=group_by)
+    summary = report_summary(viewer=viewer, params=params, now=NOW)
+    series = report_series(viewer=viewer, params=params, now=NOW)
+    expected = [{k: g[k] for k in ("key", "label", "seconds", "billable_seconds")} for g in summary["groups"]]
+    assert series["groups"] == expected and expected

@@ -17,7 +17,7 @@ from ..forms import EntryFilterForm, add_service_error
 from ..models import Project, TimeEntry
 from ..periods import PRESET_CHOICES, week_start
 from ..reports import GROUP_BY_CHOICES as GROUP_BY
-from ..reports import report_params, report_summary
+from ..reports import report_params, report_series, report_summary
 from ..utils import format_duration
 
 GROUP_CHOICES = [(g, g.title()) for g in GROUP_BY]
@@ -86,9 +86,7 @@ def chart_index(params, day) -> int | None:
 def chart_data(viewer, params, summary) -> dict:
     """A bar per day (per week beyond ~2 months) split billable / non-billable, and the breakdown of the first level."""
     by_day = params.period.days <= BY_DAY_MAX_DAYS
-    over_time = report_summary(
-        viewer=viewer, params=params.regrouped("day" if by_day else "week"), now=summary["as_of"]
-    )
+    over_time = report_series(viewer=viewer, params=params.regrouped("day" if by_day else "week"), now=summary["as_of"])
     groups = over_time["groups"]
     if by_day:  # every day of the range gets a bar, empty days included
         found = {g["key"]: g for g in groups}
