@@ -45,6 +45,7 @@ def entry_list(request):
         "filters": filters_form,
         "page": page,
         "entries": page.object_list,
+        "days": _by_day(entries, list(page.object_list), viewer.tzinfo),
         "totals": totals,
         "bulk_projects": selectors.trackable_projects(user=viewer),
         "show_user": viewer.role != "member",
@@ -195,6 +196,15 @@ def entry_edit(request, pk: int):
     if request.GET.get("cancel") and inline:
         return _row(request, entry)
     return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
+
+
+def _by_day(entries, shown: list, tz) -> list[dict]:
+    """The page's entries grouped by their local day, newest first, each day with its whole total."""
+    groups: dict = {}
+    for entry in shown:
+        groups.setdefault(timezone.localtime(entry.start, tz).date(), []).append(entry)
+    totals = selectors.day_totals(entries, days=list(groups), tz=tz)
+    return [{"day": day, "seconds": totals.get(day, 0), "entries": rows} for day, rows in groups.items()]
 
 
 def _int(value) -> int | None:
