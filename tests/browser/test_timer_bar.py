@@ -137,3 +137,21 @@ def test_the_same_picker_filters_entries_and_reports_and_can_be_cleared(page_for
     page.goto(live_server.url + "/entries/add/")
     assert page.locator("form.stack [role=combobox]").count() == 1 and page.locator(".project-search").count() == 1
     assert page.errors == []
+
+
+def test_the_dark_theme_follows_the_system_and_keeps_contrast(browser, live_server, sam):
+    website = ProjectFactory(name="Website", client=ClientFactory(name="Acme"))
+    TimeEntryFactory(user=sam, project=website, notes="site work")
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.fill("input[name=login]", "sam")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("form.login button[type=submit]")
+    page.wait_for_selector("#timerbar")
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(11, 17, 32)"
+    for path in ("/", "/entries/", "/reports/?preset=last_30_days", f"/projects/{website.pk}/"):
+        page.goto(live_server.url + path)
+        assert_accessible(page, label=f"{path} in the dark theme")
+    context.close()
