@@ -311,7 +311,10 @@ class EntryFilterForm(forms.Form):
     start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
     end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
     project = forms.ModelChoiceField(
-        queryset=Project.objects.none(), required=False, empty_label="All projects", widget=ListSelect
+        queryset=Project.objects.none(),
+        required=False,
+        empty_label="All projects",
+        widget=ProjectSelect(attrs={"data-combobox": "", "data-placeholder": "All projects"}),
     )
     client = forms.ModelChoiceField(
         queryset=Client.objects.none(), required=False, empty_label="All clients", widget=ListSelect
@@ -330,8 +333,10 @@ class EntryFilterForm(forms.Form):
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["project"].queryset = selectors.project_list(viewer=viewer, filters=OPEN).order_by(
-            "client__name", "name"
+        self.fields["project"].queryset = (
+            selectors.project_list(viewer=viewer, filters=OPEN)
+            .select_related("client")
+            .order_by("client__name", "name")
         )
         self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
         self.fields["task"].queryset = selectors.task_list(viewer=viewer, filters=OPEN)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("entries/", entries.entry_list, name="entry_list"),
     re_path(r"^entries/export\.(?P<fmt>csv|xlsx)$", entries.entry_export, name="entry_export"),
     path("entries/week/", entries.entry_week, name="entry_week"),
+    path("entries/week/cell/", entries.entry_week_cell, name="entry_week_cell"),
     path("entries/add/", entries.entry_add, name="entry_add"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),

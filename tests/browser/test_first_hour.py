@@ -160,3 +160,12 @@ def test_the_token_table_fits_a_laptop_and_the_activity_filters_look_like_the_ot
     assert page.locator("form.filter-form .field label").count() >= 1
     assert_accessible(page, label="activity")
     assert page.errors == []
+
+
+def test_the_sign_in_page_shows_the_product(browser, live_server, transactional_db):
+    page = browser.new_page(viewport={"width": 1280, "height": 860})
+    page.goto(live_server.url + "/accounts/login/")
+    assert page.locator(".signin-brand .signin-name").text_content() == "TimeTracker"
+    assert page.locator("form.login input[name=login]").is_visible()
+    assert_accessible(page, label="sign-in")
+    page.close()

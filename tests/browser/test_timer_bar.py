@@ -103,3 +103,55 @@ def test_the_running_timer_moves_its_start_and_project_in_place(page_for, live_s
     assert running.project == second and first != second
     if earlier:
         assert running.start.astimezone(sam.tzinfo).minute == start.minute - 1
+
+
+def test_the_same_picker_filters_entries_and_reports_and_can_be_cleared(page_for, live_server, sam):
+    website = ProjectFactory(name="Website", client=ClientFactory(name="Acme"))
+    other = ProjectFactory(name="Other", client=None)
+    TimeEntryFactory(user=sam, project=website, notes="site work")
+    TimeEntryFactory(user=sam, project=other, notes="other work")
+    page = page_for(sam)
+    page.goto(live_server.url + "/entries/?start=")
+    combo = page.locator("form.filter-form [role=combobox]")
+    assert combo.get_attribute("placeholder") == "All projects"
+    combo.focus()
+    page.keyboard.type("acme")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Tab")
+    page.locator("form.filter-form button[type=submit]").press("Enter")
+    page.wait_for_url(f"**project={website.pk}**")
+    page.wait_for_selector("table.entries >> text=site work")
+    assert "other work" not in page.text_content("table.entries")
+    assert_accessible(page, label="entries filtered with the picker")
+    page.set_viewport_size({"width": 1280, "height": 860})
+
+    combo = page.locator("form.filter-form [role=combobox]")
+    assert combo.input_value() == "Acme / Website"
+    combo.fill("")
+    page.locator("form.filter-form button[type=submit]").click()  # blurring the emptied picker means all projects
+    page.wait_for_url("**project=&**")
+    page.wait_for_selector("table.entries >> text=other work")
+
+    page.goto(live_server.url + "/reports/")
+    assert page.locator("form.report-form [role=combobox]").count() == 1
+    page.goto(live_server.url + "/entries/add/")
+    assert page.locator("form.stack [role=combobox]").count() == 1 and page.locator(".project-search").count() == 1
+    assert page.errors == []
+
+
+def test_the_dark_theme_follows_the_system_and_keeps_contrast(browser, live_server, sam):
+    website = ProjectFactory(name="Website", client=ClientFactory(name="Acme"))
+    TimeEntryFactory(user=sam, project=website, notes="site work")
+    context = browser.new_context(color_scheme="dark", viewport={"width": 1280, "height": 860})
+    page = context.new_page()
+    page.goto(live_server.url + "/")
+    page.fill("input[name=login]", "sam")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("form.login button[type=submit]")
+    page.wait_for_selector("#timerbar")
+    background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    assert background == "rgb(11, 17, 32)"
+    for path in ("/", "/entries/", "/reports/?preset=last_30_days", f"/projects/{website.pk}/"):
+        page.goto(live_server.url + path)
+        assert_accessible(page, label=f"{path} in the dark theme")
+    context.close()

@@ -41,7 +41,7 @@ def test_timer_ticks_in_the_header_across_pages_and_the_stopped_entry_is_listed(
     page.keyboard.press("s")  # the start/stop shortcut
     page.wait_for_selector("text=No timer running")
     page.click("nav >> text=Entries")
-    row = page.wait_for_selector("table.entries tbody tr")
+    row = page.wait_for_selector("table.entries tbody tr[id^=entry-]")
     assert "Website redesign" in row.text_content() and "1h 30m" in row.text_content()
     assert page.errors == []
 

@@ -28,6 +28,7 @@ from .catalog import (
 )
 from .entries import (
     TIME_ENTRY_FILTERS,
+    day_totals,
     entry_totals,
     period_totals,
     project_totals,
@@ -63,6 +64,7 @@ __all__ = [
     "TIME_ENTRY_FILTERS",
     "client_get",
     "client_list",
+    "day_totals",
     "entry_totals",
     "has_entries",
     "next_free_start",

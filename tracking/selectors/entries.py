@@ -198,6 +198,25 @@ def entry_totals(entries: QuerySet, *, now: datetime | None = None) -> dict:
     return _totals(entries.order_by().aggregate(**_sums(_running(entries, now or timezone.now()))))
 
 
+def day_totals(entries: QuerySet, *, days, tz, now: datetime | None = None) -> dict[date, int]:
+    """{local day: seconds} of `entries` (already scoped and filtered) that start on each of `days` in `tz` — the
+    day headers of the entries list, whole days even when a page shows part of one; a running timer counts up to
+    now. One query."""
+    days = sorted(set(days))
+    if not days:
+        return {}
+    begin = periods.day_bounds(days[0], tz)[0]
+    end = periods.day_bounds(days[-1], tz)[1]
+    now = now or timezone.now()
+    totals = dict.fromkeys(days, 0)
+    rows = entries.filter(start__gte=begin, start__lt=end).order_by().values_list("start", "end", "duration_seconds")
+    for start, stop, seconds in rows:
+        day = timezone.localtime(start, tz).date()
+        if day in totals:
+            totals[day] += seconds if stop is not None else running_seconds(start, now)
+    return totals
+
+
 def period_totals(*, viewer, user, period: periods.Period, now: datetime | None = None) -> dict:
     """`user`'s totals over a local `period` (in `viewer`'s time zone), as `viewer` may see them: entry_totals
     of the entries that start in it, plus "running_seconds" (the part of "seconds" a running timer adds so far)

@@ -36,6 +36,7 @@ from .entries import (
 )
 from .tags import tag_create, tag_delete, tag_update, tags_resolve
 from .timer import timer_start, timer_status, timer_stop
+from .week import week_cell_set
 
 __all__ = [
     "approval_settings_update",
@@ -69,4 +70,5 @@ __all__ = [
     "timer_start",
     "timer_status",
     "timer_stop",
+    "week_cell_set",
 ]

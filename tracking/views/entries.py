@@ -5,7 +5,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import BadRequest, PermissionDenied, ValidationError
+from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
@@ -24,7 +24,7 @@ from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag
 from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, outside_window, week_start
 from ..selectors import entry_totals, time_entry_list
-from ..utils import format_duration
+from ..utils import format_duration, parse_duration
 from ._common import back, get_or_404
 
 PAGE_SIZE = 50
@@ -56,6 +56,7 @@ def entry_list(request):
         "filters": filters_form,
         "page": page,
         "entries": page.object_list,
+        "days": _by_day(entries, list(page.object_list), viewer.tzinfo),
         "totals": totals,
         "count_exact": exact,
         "bulk_projects": selectors.trackable_projects(user=viewer),
@@ -141,12 +142,28 @@ def entry_week(request):
     problem = outside_window(day, field="week")
     if problem:
         raise BadRequest(problem)
-    monday = week_start(day)
     person = viewer
     if request.GET.get("user"):
         person = get_or_404(selectors.user_choices(viewer=viewer).get, pk=request.GET["user"])
+    return _week(request, week_start(day), person)
+
+
+def _week(request, monday, person, *, cell_error=None, status=200):
+    viewer = request.user
     grid = selectors.week_grid(viewer=viewer, user=person, monday=monday)
     approvals = services.approvals_enabled() and policy.writes(viewer)  # viewers see nothing of approvals
+    editable = person == viewer and policy.can(viewer, policy.CREATE, TimeEntry)
+    trackable = selectors.trackable_projects(user=viewer) if editable else None
+    added = _int(request.GET.get("add") or request.POST.get("add"))
+    if added and editable and not any(r["project"].pk == added and r["task"] is None for r in grid["rows"]):
+        project = trackable.filter(pk=added).first()
+        if project is not None:  # a new row for a project, to type its week into
+            grid["rows"].append({"project": project, "task": None, "days": [0] * 7, "total": 0})
+    for row in grid["rows"]:
+        row["cells"] = [
+            {"name": f"cell-{row['project'].pk}-{row['task'].pk if row['task'] else 0}-{i}", "seconds": s, "day": d}
+            for i, (s, d) in enumerate(zip(row["days"], grid["days"], strict=True))
+        ]
     context = {
         "sheet": selectors.timesheet_get(viewer=viewer, user=person, week=monday) if approvals else None,
         "approvals_enabled": approvals,
@@ -158,8 +175,39 @@ def entry_week(request):
         "next": monday + timedelta(days=7),
         "person": person,
         "people": selectors.user_choices(viewer=viewer) if viewer.role != "member" else None,
+        "editable": editable,
+        "trackable": trackable,
+        "cell_error": cell_error or {},
     }
-    return render(request, "tracking/week.html", context)
+    return render(request, "tracking/week.html", context, status=status)
+
+
+@login_required
+@require_POST
+def entry_week_cell(request):
+    """Timesheet mode: the time typed into one cell of the person's own week becomes their entries for it."""
+    viewer = request.user
+    try:
+        monday = week_start(date.fromisoformat(request.POST.get("week", "")))
+        _, project_id, task_id, index = request.POST.get("cell", "").split("-")
+        day = monday + timedelta(days=int(index))
+        project = selectors.trackable_projects(user=viewer).get(pk=int(project_id))
+        task = selectors.trackable_tasks(user=viewer).get(pk=int(task_id), project=project) if int(task_id) else None
+    except (ValueError, ObjectDoesNotExist):
+        return HttpResponse("Unknown cell of the week.", status=400, content_type="text/plain")
+    name = request.POST["cell"]
+    text = request.POST.get(name, "").strip()
+    try:
+        seconds = parse_duration(text) if text not in ("", "0", "-", "–") else 0
+        services.week_cell_set(
+            actor=viewer, user=viewer, project=project, task=task, day=day, seconds=seconds, tz=viewer.tzinfo
+        )
+    except ValueError as exc:
+        return _week(request, monday, viewer, cell_error={"name": name, "message": str(exc), "text": text}, status=400)
+    except (ValidationError, PermissionDenied) as exc:
+        error = {"name": name, "message": error_message(exc), "text": text}
+        return _week(request, monday, viewer, cell_error=error, status=400)
+    return _week(request, monday, viewer)
 
 
 @login_required
@@ -215,6 +263,15 @@ def entry_edit(request, pk: int):
     if request.GET.get("cancel") and inline:
         return _row(request, entry)
     return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
+
+
+def _by_day(entries, shown: list, tz) -> list[dict]:
+    """The page's entries grouped by their local day, newest first, each day with its whole total."""
+    groups: dict = {}
+    for entry in shown:
+        groups.setdefault(timezone.localtime(entry.start, tz).date(), []).append(entry)
+    totals = selectors.day_totals(entries, days=list(groups), tz=tz)
+    return [{"day": day, "seconds": totals.get(day, 0), "entries": rows} for day, rows in groups.items()]
 
 
 def _int(value) -> int | None:

@@ -58,22 +58,6 @@
     }
   });
 
-  function filterSelect(input) {
-    var select = document.getElementById(input.dataset.filterSelect);
-    if (!select) { return; }
-    var needle = input.value.trim().toLowerCase();
-    var first = null;
-    Array.prototype.forEach.call(select.options, function (option) {
-      var show = !option.value || !needle || option.text.toLowerCase().indexOf(needle) !== -1;
-      option.hidden = !show;
-      if (show && option.value && !first) { first = option; }
-    });
-    if (needle && first && (!select.value || select.selectedOptions[0].hidden)) {
-      select.value = first.value;
-      select.dispatchEvent(new Event("change"));
-    }
-  }
-
   function syncTasks(select) {
     var project = document.getElementById(select.dataset.dependsOn);
     if (!project) { return; }
@@ -167,14 +151,6 @@
 
   function init(root) {
     paint(root);
-    root.querySelectorAll("input[data-filter-select]").forEach(function (input) {
-      if (input.dataset.ready) { return; }
-      input.dataset.ready = "1";
-      input.addEventListener("input", function () { filterSelect(input); });
-      input.addEventListener("keydown", function (event) {
-        if (event.key === "Enter") { event.preventDefault(); filterSelect(input); var next = document.getElementById(input.dataset.filterSelect); if (next) { next.focus(); } }
-      });
-    });
     root.querySelectorAll("select[data-depends-on]").forEach(function (select) {
       var project = document.getElementById(select.dataset.dependsOn);
       if (!project || select.dataset.ready) { return; }

@@ -168,7 +168,15 @@
         if (!list.hidden && active >= 0 && input.value.trim()) { choose(shown[active]); } else { close(); }
       }
     });
-    input.addEventListener("blur", function () { close(); showSelected(); });
+    input.addEventListener("blur", function () {
+      // Emptied by the person: "no project" where the <select> offers it (a filter's "All projects").
+      if (!input.value.trim() && select.value && select.querySelector("option[value='']")) {
+        select.value = "";
+        select.dispatchEvent(new Event("change", { bubbles: true }));
+      }
+      close();
+      showSelected();
+    });
     select.addEventListener("change", showSelected);
     showSelected();
   }

@@ -139,3 +139,11 @@ def test_checkboxes_sit_inside_their_labels(client_for, manager):
         )
     new_client = client_for(manager).get(reverse("client_new")).content.decode()
     assert 'href="javascript:' not in new_client and 'href="/clients/"' in new_client  # Cancel goes back to the list
+
+
+def test_empty_lists_teach_the_next_step(client_for, manager, member):
+    assert "Create the first project" in client_for(manager).get(reverse("project_list")).content.decode()
+    assert "Ask a manager" in client_for(member).get(reverse("project_list")).content.decode()
+    assert "Add the first client" in client_for(manager).get(reverse("client_list")).content.decode()
+    searched = client_for(manager).get(reverse("client_list"), {"q": "zzz"}).content.decode()
+    assert "No clients match “zzz”" in searched and "Show all clients" in searched

@@ -190,3 +190,27 @@ def test_a_reversed_or_impossible_custom_report_range_shows_one_right_error(clie
     impossible = client.get(reverse("report"), {"preset": "custom", "start": "2026-02-30", "end": "2026-03-01"})
     assert dict(impossible.context["form"].errors) == {"start": ["Enter a valid date."]}
     assert impossible.content.decode().count('class="error"') == 1
+
+
+def test_entries_are_grouped_by_local_day_with_whole_day_totals(client_for, berliner, project, settings):
+    from tracking.views import entries as entry_views
+
+    for day, hours in ((DAY, (9, 11, 14)), (DAY - timedelta(days=1), (23,))):
+        for hour in hours:
+            TimeEntryFactory(user=berliner, project=project, start=at(hour, day=day), end=at(hour, 45, day=day))
+    client = client_for(berliner)
+    entry_views.PAGE_SIZE, saved = 2, entry_views.PAGE_SIZE  # the first page shows only part of 10 March
+    try:
+        days = client.get(reverse("entry_list")).context["days"]
+    finally:
+        entry_views.PAGE_SIZE = saved
+    assert [(d["day"], d["seconds"], len(d["entries"])) for d in days] == [(DAY, 3 * 2700, 2)]
+    page = client.get(reverse("entry_list")).content.decode()
+    assert "Tuesday 10 March 2026" in page and "Monday 9 March 2026" in page  # 23:00 in Berlin is still the 9th
+    assert page.count("Continue ") >= 4  # every own finished entry can be continued
+
+
+def test_a_manager_does_not_continue_someone_elses_entry(client_for, manager, member, team, project):
+    TimeEntryFactory(user=member, project=project)
+    page = client_for(manager).get(reverse("entry_list")).content.decode()
+    assert reverse("timer_continue", args=[TimeEntry.objects.get().pk]) not in page

@@ -17,7 +17,7 @@ def test_a_guide_is_html_not_raw_markdown(client):
     assert response.status_code == 200
     html = response.content.decode()
     assert '<h1 id="tracking-time">Tracking time</h1>' in html
-    assert "<strong>Start</strong>" in html and "**Start**" not in html
+    assert "<strong>Stop</strong>" in html and "**Stop**" not in html
     assert '<img src="img/dashboard.png"' in html  # served next to the page: /help/docs/guides/img/dashboard.png
     assert '<a href="managing-teams.md"' in html
     assert "<title>Tracking time · TimeTracker</title>" in html
