@@ -92,7 +92,10 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     policy.require(actor, policy.CHANGE, entry)
     if end is not None and end <= entry.start:
         raise InvalidEntry("The end must be after the timer's start.", field="end")
-    end = end or max(timezone.now(), entry.start + timedelta(minutes=1))
+    if end is None:
+        now = timezone.now()
+        # A start ahead of now (stored before such starts were refused) ends a minute after it; any other timer now.
+        end = now if now > entry.start else entry.start + timedelta(minutes=1)
     end = min(end, entry.start + max_entry_length())
     boundary = locked_span_end(entry.user, entry.start)
     if boundary is not None and entry.start < boundary < end:

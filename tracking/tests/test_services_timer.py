@@ -48,6 +48,13 @@ def test_stop_sets_end_and_duration(member, project):
     assert services.timer_status(user=member) is None
 
 
+def test_a_timer_stopped_within_its_first_minute_ends_now_and_the_next_one_starts(member, project):
+    entry = services.timer_start(actor=member, project=project)
+    stopped = services.timer_stop(actor=member)
+    assert entry.start < stopped.end <= timezone.now()  # never in the future, where it would block the next timer
+    assert services.timer_start(actor=member, project=project).end is None
+
+
 def test_stop_applies_the_users_rounding(project):
     user = UserFactory(rounding_mode="up", rounding_minutes=15)
     entry = services.timer_start(actor=user, project=project)
