@@ -42,6 +42,7 @@ def openapi_params(fields: dict[str, serializers.Field]) -> list[OpenApiParamete
         serializers.IntegerField: OpenApiTypes.INT,
         serializers.BooleanField: OpenApiTypes.BOOL,
         BoolParam: OpenApiTypes.BOOL,
+        serializers.DateField: OpenApiTypes.DATE,
         serializers.DateTimeField: OpenApiTypes.DATETIME,
         s.UtcDateTimeField: OpenApiTypes.DATETIME,
     }
