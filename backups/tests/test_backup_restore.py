@@ -118,11 +118,8 @@ def test_restore_drill_the_copy_has_every_row_and_the_same_report_total(tmp_path
             "UPDATE tracking_timeentry SET duration_seconds = duration_seconds + 3600 "
             "WHERE id = (SELECT max(id) FROM tracking_timeentry WHERE duration_seconds IS NOT NULL)"
         )
-        conn.execute(
-            "DELETE FROM django_celery_beat_periodictask "
-            "WHERE id = (SELECT min(id) FROM django_celery_beat_periodictask)"
-        )
-    assert row_counts(restored)["django_celery_beat_periodictask"] == counts["django_celery_beat_periodictask"] - 1
+        conn.execute("DELETE FROM tracking_timeentry WHERE id = (SELECT min(id) FROM tracking_timeentry)")
+    assert row_counts(restored)["tracking_timeentry"] == counts["tracking_timeentry"] - 1
     assert report_total(restored) != total
 
     # Restoring over a database that exists and has changed (as over the live one after a bad upgrade) puts back
