@@ -137,7 +137,7 @@ class SavedReportViewSet(ApiViewMixin, viewsets.GenericViewSet):
     @extend_schema(
         methods=["POST"], request=s.CommentSerializer, responses={201: s.CommentSerializer}, summary="Comment"
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # at most MAX_COMMENTS, never paged
     def comments(self, request, pk=None):
         report = self.get_object()
         if request.method == "GET":

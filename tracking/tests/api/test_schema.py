@@ -53,8 +53,14 @@ def parameters_accepted(ctx, response, case):
 
 
 # Rules between parameters that OpenAPI 3.0 cannot state (documented in the operation instead): a report takes a
-# preset or both dates, in order, at most five years apart, and a second level different from the first.
-CROSS_PARAMETER_RULES = {"/api/v1/reports/summary/": {"preset", "start", "end", "then_by"}}
+# preset or both dates, in order, at most five years apart, and a second level different from the first; notes on
+# the data are listed between two dates in order; a list's cursor is an opaque value only its own links carry (and
+# is given instead of a page number).
+CROSS_PARAMETER_RULES = {
+    "/api/v1/time-entries/": {"cursor"},
+    "/api/v1/reports/summary/": {"preset", "start", "end", "then_by"},
+    "/api/v1/annotations/": {"start", "end"},
+}
 
 
 # Every check schemathesis has for a single call: no 5xx, documented status, content type, headers and body; valid
