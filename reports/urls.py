@@ -2,9 +2,12 @@
 
 from django.urls import path
 
-from . import views
+from . import share_views, views
 
 urlpatterns = [
+    path("s/<str:token>/", share_views.share_page, name="share_page"),
+    path("s/<str:token>/data.json", share_views.share_data, name="share_data"),
+    path("s/<str:token>/data.csv", share_views.share_csv, name="share_csv"),
     path("reports/saved/", views.saved_report_list, name="saved_report_list"),
     path("reports/saved/new/", views.saved_report_new, name="saved_report_new"),
     path("reports/saved/<int:pk>/", views.saved_report_detail, name="saved_report_detail"),
