@@ -15,6 +15,10 @@ urlpatterns = [
     path("reports/saved/<int:pk>/delete/", views.saved_report_delete, name="saved_report_delete"),
     path("reports/saved/<int:pk>/duplicate/", views.saved_report_duplicate, name="saved_report_duplicate"),
     path("reports/saved/<int:pk>/favourite/", views.saved_report_favourite, name="saved_report_favourite"),
+    path("reports/saved/<int:pk>/share/", views.saved_report_share, name="saved_report_share"),
+    path(
+        "reports/saved/<int:pk>/share/<int:link_pk>/revoke/", views.share_link_revoke, name="saved_report_share_revoke"
+    ),
     path("reports/saved/<int:pk>/verify/", views.saved_report_verify, name="saved_report_verify"),
     path("reports/saved/<int:pk>/comments/", views.comment_add, name="saved_report_comment_add"),
     path(
