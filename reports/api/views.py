@@ -129,7 +129,7 @@ class SavedReportViewSet(ApiViewMixin, viewsets.GenericViewSet):
         responses={201: s.ShareLinkCreatedSerializer},
         summary="Share the report outside the app: a live or snapshot link at /s/<token>/ (token shown once)",
     )
-    @action(detail=True, methods=["get", "post"])
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # one list, bounded: not a page
     def links(self, request, pk=None):
         report = self.get_object()
         if request.method == "GET":
