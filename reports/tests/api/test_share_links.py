@@ -332,3 +332,14 @@ def test_a_deleted_report_takes_its_links_with_it(api_as, manager, report, clien
     path = _url(_create(api_as, manager, report))
     services.saved_report_delete(actor=manager, report=report)
     assert client.get(path).status_code == 404
+
+
+def test_opening_a_link_takes_a_bounded_number_of_queries(
+    api_as, manager, report, client, django_assert_max_num_queries
+):
+    snapshot = _url(_create(api_as, manager, report, kind="snapshot"))
+    live = _url(_create(api_as, manager, report, kind="live"))
+    with django_assert_max_num_queries(4):
+        assert client.get(snapshot).status_code == 200
+    with django_assert_max_num_queries(20):
+        assert client.get(live).status_code == 200
