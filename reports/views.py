@@ -155,6 +155,10 @@ def saved_report_detail(request, pk):
         "may_change": policy.can(viewer, policy.CHANGE, report),
         "may_verify": rules.may_verify(viewer),
         "adhoc_url": reverse("report") + "?" + urlencode(definition_query(report.definition)),
+        "open_links": sharing.share_link_list(viewer=viewer, report=report)
+        .filter(revoked_at__isnull=True)
+        .exclude(expires_at__lte=timezone.now())
+        .count(),
     }
     return render(request, "reports/detail.html", context)
 

@@ -31,6 +31,8 @@ def test_share_from_the_report_page_shows_the_link_once_and_lists_it(client_for,
     link = ShareLink.objects.get()
     assert link.kind == "snapshot" and link.has_password and link.allow_csv and not link.show_names
     assert "Sent to finance" in html
+    detail = client_for(manager).get(reverse("saved_report_detail", args=[report.pk])).content.decode()
+    assert "1 active link" in detail
     again = client_for(manager).get(url).content.decode()
     assert shared not in again and "Sent to finance" in again  # listed, never the token again
     assert "Sent to finance" not in client_for(member).get(url).content.decode()  # someone else's link
