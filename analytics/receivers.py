@@ -19,8 +19,10 @@ from .events import (
     PROJECT_CREATED,
     REPORT_COMMENTED,
     REPORT_SAVED,
+    REPORT_SHARED,
     REPORT_VIEWED,
     SAVED_REPORT_VIEWED,
+    SHARE_VIEWED,
     TIME_ENTRY_EVENTS,
     TIMER_STARTED,
     TIMER_STOPPED,
@@ -154,6 +156,15 @@ def on_report_commented(sender, report_id, comment_id, actor_id, owner_id=None, 
     track(actor_id, REPORT_COMMENTED, {Prop.REPORT_ID: report_id, Prop.BY_OWNER: actor_id == owner_id})
 
 
+def on_report_shared(sender, report_id, link_id, actor_id, kind, **kwargs):
+    track(actor_id, REPORT_SHARED, {Prop.REPORT_ID: report_id, Prop.LINK_ID: link_id, Prop.KIND: kind})
+
+
+def on_share_viewed(sender, report_id, link_id, kind, **kwargs):
+    # Whoever opened it is anonymous: the installation's event, without a person profile.
+    services.track_installation_event(SHARE_VIEWED, {Prop.REPORT_ID: report_id, Prop.LINK_ID: link_id, Prop.KIND: kind})
+
+
 # --- approvals and locked periods: audit signals, received inside the change's transaction -------------------------
 def on_timesheet_changed(sender, timesheet_id, user_id, week, actor_id, state, previous_state, comment="", **kwargs):
     # The activity log is local (never sent anywhere): it keeps the comment and reasons as the audit trail.
@@ -260,6 +271,8 @@ def connect() -> None:
         (reports_signals.saved_report_viewed, on_saved_report_viewed, SavedReport),
         (reports_signals.annotation_created, on_annotation_created, Annotation),
         (reports_signals.report_commented, on_report_commented, SavedReport),
+        (reports_signals.report_shared, on_report_shared, SavedReport),
+        (reports_signals.share_viewed, on_share_viewed, SavedReport),
         (tracking_signals.timesheet_changed, on_timesheet_changed, Timesheet),
         (tracking_signals.period_lock_changed, on_period_lock_changed, PeriodLock),
         (tracking_signals.locked_time_corrected, on_locked_time_corrected, PeriodLock),

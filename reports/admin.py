@@ -12,7 +12,7 @@ from timetracker.errors import form_error
 
 from . import services
 from .definition import definition_clean
-from .models import Annotation, Comment, Favourite, Notice, ReportView, SavedReport, SavedReportTag
+from .models import Annotation, Comment, Favourite, Notice, ReportView, SavedReport, SavedReportTag, ShareLink
 
 
 class TagInline(admin.TabularInline):
@@ -92,3 +92,45 @@ class ReportViewAdmin(PolicyAdminMixin, admin.ModelAdmin):
 class NoticeAdmin(PolicyAdminMixin, admin.ModelAdmin):
     list_display = ("recipient", "report", "created_at", "read_at")
     raw_id_fields = ("recipient", "report", "comment")
+
+
+@admin.register(ShareLink)
+class ShareLinkAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Every share link (admins only: no access rule is registered for them). Links are made from a saved report's
+    Share page or the API, never here; the token is not stored, so it cannot be shown."""
+
+    list_display = ("report", "created_by", "kind", "created_at", "expires_at", "revoked_at", "views", "last_viewed_at")
+    list_filter = ("kind", "members_only", "show_names", "allow_csv", ("revoked_at", admin.EmptyFieldListFilter))
+    search_fields = ("report__name", "note", "created_by__username")
+    raw_id_fields = ("report", "created_by")
+    readonly_fields = (
+        "report",
+        "created_by",
+        "kind",
+        "expires_at",
+        "has_password",
+        "members_only",
+        "show_names",
+        "allow_csv",
+        "note",
+        "views",
+        "last_viewed_at",
+        "created_at",
+        "revoked_at",
+        "revoked_by",
+    )
+    fields = readonly_fields
+    actions = ["revoke"]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    @admin.display(boolean=True, description="Password")
+    def has_password(self, obj):
+        return obj.has_password
+
+    @admin.action(description="Revoke the selected links (at once)")
+    def revoke(self, request, queryset):
+        for link in queryset.filter(revoked_at__isnull=True):
+            services.share_link_revoke(actor=request.user, link=link)
+        self.message_user(request, "Revoked the selected links.")

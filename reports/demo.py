@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracking.models import Client
 
 from . import services
-from .models import Annotation, SavedReport
+from .models import Annotation, SavedReport, ShareLink
 
 # owner, name, description, tags, visibility, verified, definition
 DEMO_REPORTS = [
@@ -126,3 +126,21 @@ def seed_saved_reports() -> list[SavedReport]:
     for username in ("maria", "sam"):
         services.report_view_record(user=users[username], report=team_hours)
     return reports
+
+
+DEMO_SHARE_NOTE = "Demo: the monthly numbers for Acme's finance team"
+DEMO_SHARE_PASSWORD = "demo-share-password"  # noqa: S105 - demo data, printed by quickstart
+
+
+@transaction.atomic
+def seed_share_link() -> str | None:
+    """One demo snapshot link (password DEMO_SHARE_PASSWORD) to Maria's billable report; its path ("/s/<token>/")
+    when made now, None when it exists already (the token is never stored, so it cannot be shown again)."""
+    maria = get_user_model().objects.filter(username="maria").first()
+    report = SavedReport.objects.filter(owner=maria, name=DEMO_REPORTS[0][1]).first() if maria else None
+    if report is None or ShareLink.objects.filter(report=report, note=DEMO_SHARE_NOTE).exists():
+        return None
+    _link, token = services.share_link_create(
+        actor=maria, report=report, kind="snapshot", password=DEMO_SHARE_PASSWORD, note=DEMO_SHARE_NOTE
+    )
+    return f"/s/{token}/"

@@ -23,3 +23,10 @@ class InvalidAnnotation(TrackingError):
 class InvalidComment(TrackingError):
     code = "invalid"
     field = "text"
+
+
+class InvalidShareLink(TrackingError):
+    """A share link's options are not allowed (an expiry in the past or beyond the installation's maximum, a public
+    link where only members-only links are allowed, a password too short or too long)."""
+
+    code = "invalid_share_link"

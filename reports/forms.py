@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime, time, timedelta
+
 from django import forms
 from django.contrib.auth import get_user_model
 
@@ -11,7 +13,17 @@ from tracking.models import Client, Project
 from tracking.views.reports import ReportForm
 
 from .definition import ID_FILTERS, definition_from_question
-from .models import ANNOTATION_MAX, COMMENT_MAX, DESCRIPTION_MAX, NAME_MAX, AnnotationScope, ChartType, Visibility
+from .models import (
+    ANNOTATION_MAX,
+    COMMENT_MAX,
+    DESCRIPTION_MAX,
+    NAME_MAX,
+    NOTE_MAX,
+    AnnotationScope,
+    ChartType,
+    ShareKind,
+    Visibility,
+)
 
 
 class SavedReportForm(ReportForm):
@@ -96,3 +108,50 @@ class AnnotationForm(forms.Form):
             "scope": scope,
             "scope_id": target.pk if target is not None else None,
         }
+
+
+class ShareLinkForm(forms.Form):
+    """Share a saved report outside the app: the options of a link (reports.services.share_link_create decides)."""
+
+    kind = forms.ChoiceField(
+        label="Kind",
+        choices=ShareKind.choices,
+        initial=ShareKind.SNAPSHOT,
+        widget=forms.RadioSelect,
+        help_text="Live: recomputed at each view with what you may see then. Snapshot: the numbers as they are now.",
+    )
+    expires_on = forms.DateField(
+        label="Expires on",
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text="The link stops working at the end of that day. Empty: the installation's default.",
+    )
+    password = forms.CharField(
+        label="Password (optional)",
+        required=False,
+        max_length=128,
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text="At least 8 characters; send it separately from the link.",
+    )
+    members_only = forms.BooleanField(label="Organisation members only (sign-in required)", required=False)
+    show_names = forms.BooleanField(
+        label="Show people's names", required=False, help_text="Otherwise people are “Person 1…n”."
+    )
+    allow_csv = forms.BooleanField(label="Allow downloading the table as CSV", required=False)
+    note = forms.CharField(
+        label="Note (for you)", required=False, max_length=NOTE_MAX, help_text="Where and why you shared it."
+    )
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.viewer = viewer
+
+    def service_kwargs(self) -> dict:
+        data = dict(self.cleaned_data)
+        day = data.pop("expires_on")
+        expires_at = None
+        if day is not None:
+            end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.viewer.tzinfo)
+            expires_at = end_of_day
+        return {**data, "expires_at": expires_at, "password": data["password"] or None}

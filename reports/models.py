@@ -179,3 +179,50 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return f"Comment {self.comment_id} for {self.recipient_id}"
+
+
+NOTE_MAX = 500
+
+
+class ShareKind(models.TextChoices):
+    LIVE = "live", "Live (recomputed at each view)"
+    SNAPSHOT = "snapshot", "Snapshot (frozen now)"
+
+
+class ShareLink(models.Model):
+    """A read-only link to a saved report for people outside the app, at /s/<token>/.
+
+    Only the token's SHA-256 is stored (`token_hash`): the plain token is shown once, when the link is made, so a
+    database dump reveals no working link. A live link computes with its sharer's visibility at view time; a
+    snapshot shows `snapshot`, the public payload frozen at creation (names already replaced unless `show_names`).
+    """
+
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="share_links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="share_links")
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    kind = models.CharField(max_length=10, choices=ShareKind.choices, default=ShareKind.LIVE)
+    expires_at = models.DateTimeField(null=True, blank=True, help_text="Empty: never (when the installation allows).")
+    password_hash = models.CharField(max_length=256, blank=True, editable=False)
+    members_only = models.BooleanField(default=False, help_text="Sign-in required to open it.")
+    show_names = models.BooleanField(default=False, help_text="Otherwise people are shown as “Person 1…n”.")
+    allow_csv = models.BooleanField(default=False)
+    note = models.CharField(max_length=NOTE_MAX, blank=True, help_text="Where and why it was shared.")
+    snapshot = models.JSONField(null=True, blank=True, editable=False)
+    views = models.PositiveIntegerField(default=0, editable=False)
+    last_viewed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", editable=False
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["report", "created_by"], name="sharelink_report_sharer")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} link {self.pk} to {self.report_id}"
+
+    @property
+    def has_password(self) -> bool:
+        return bool(self.password_hash)

@@ -19,9 +19,9 @@ from tracking.forms import add_service_error
 from tracking.views._common import back, get_or_404
 from tracking.views.reports import chart_data, chart_index
 
-from . import rules, selectors, services
+from . import rules, selectors, services, sharing
 from .definition import definition_clean, definition_query, period_label, suggest_name
-from .forms import AnnotationForm, CommentForm, SavedReportForm
+from .forms import AnnotationForm, CommentForm, SavedReportForm, ShareLinkForm
 
 PAGE_SIZE = 25
 
@@ -155,6 +155,10 @@ def saved_report_detail(request, pk):
         "may_change": policy.can(viewer, policy.CHANGE, report),
         "may_verify": rules.may_verify(viewer),
         "adhoc_url": reverse("report") + "?" + urlencode(definition_query(report.definition)),
+        "open_links": sharing.share_link_list(viewer=viewer, report=report)
+        .filter(revoked_at__isnull=True)
+        .exclude(expires_at__lte=timezone.now())
+        .count(),
     }
     return render(request, "reports/detail.html", context)
 
@@ -333,3 +337,46 @@ def annotation_delete(request, pk):
     else:
         messages.success(request, "Deleted the note.")
     return back(request, "saved_report_list")
+
+
+def _share_context(request, report, form, created_url=""):
+    return {
+        "report": report,
+        "form": form,
+        "links": sharing.share_link_list(viewer=request.user, report=report)[:100],
+        "created_url": created_url,
+        "now": timezone.now(),
+    }
+
+
+@login_required
+def saved_report_share(request, pk):
+    """Share a saved report outside the app: the options, the new link (shown once), and your links to it."""
+    viewer = request.user
+    report = _report(request, pk)
+    form = ShareLinkForm(request.POST or None, viewer=viewer)
+    if request.method == "POST" and form.is_valid():
+        try:
+            _link, token = services.share_link_create(actor=viewer, report=report, **form.service_kwargs())
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            url = request.build_absolute_uri(reverse("share_page", args=[token]))
+            form = ShareLinkForm(viewer=viewer)
+            return render(request, "reports/share/manage.html", _share_context(request, report, form, url))
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/share/manage.html", _share_context(request, report, form), status=status)
+
+
+@login_required
+@require_POST
+def share_link_revoke(request, pk, link_pk):
+    report = _report(request, pk)
+    link = get_or_404(lambda: sharing.share_link_list(viewer=request.user, report=report).get(pk=link_pk))
+    try:
+        services.share_link_revoke(actor=request.user, link=link)
+    except PermissionDenied as exc:
+        messages.error(request, error_message(exc))
+    else:
+        messages.success(request, "Revoked the link: it shows “not available” from now on.")
+    return redirect("saved_report_share", pk=report.pk)

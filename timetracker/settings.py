@@ -389,6 +389,20 @@ APPROVALS_ENABLED = env.bool("APPROVALS_ENABLED", default=False)
 # Seconds a reminder email may take to hand over to the mail server (it runs in a task).
 REMINDER_EMAIL_TIMEOUT = env.int("REMINDER_EMAIL_TIMEOUT", default=10)
 
+# --- Share links of saved reports (docs/guides/sharing.md, docs/admin/security/share-links.md) ------------------------
+# Off: every link needs sign-in (members only) and no public link can be made; existing ones keep their settings.
+SHARE_LINKS_PUBLIC = env.bool("SHARE_LINKS_PUBLIC", default=True)
+# A link without an expiry lasts SHARE_LINK_DEFAULT_DAYS; none may last longer than SHARE_LINK_MAX_DAYS, unless
+# SHARE_LINK_ALLOW_NEVER lets people make links that never expire.
+SHARE_LINK_DEFAULT_DAYS = env.int("SHARE_LINK_DEFAULT_DAYS", default=30)
+SHARE_LINK_MAX_DAYS = env.int("SHARE_LINK_MAX_DAYS", default=365)
+SHARE_LINK_ALLOW_NEVER = env.bool("SHARE_LINK_ALLOW_NEVER", default=False)
+# Wrong passwords (per link and per address) and unknown tokens (per address) allowed per 15 minutes.
+SHARE_LINK_MAX_ATTEMPTS = env.int("SHARE_LINK_MAX_ATTEMPTS", default=10)
+SHARE_LINK_MAX_MISSES = env.int("SHARE_LINK_MAX_MISSES", default=60)
+# How long a correct password opens the link in that browser (a cookie scoped to the link's path).
+SHARE_LINK_PASSWORD_SECONDS = env.int("SHARE_LINK_PASSWORD_SECONDS", default=3600)
+
 # --- Integrations (connectors, encrypted secrets, webhooks) -----------------------------------------------------------
 # Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
 # rotating SECRET_KEY then needs the old derived key listed here. See docs/admin/security/secrets.md.

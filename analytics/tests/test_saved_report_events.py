@@ -36,3 +36,25 @@ def test_saving_viewing_commenting_and_annotating_send_ids_only(posthog, manager
     sent = "".join(r.text for r in posthog.requests)
     for word in SECRET_WORDS:
         assert word not in sent
+
+
+def test_sharing_and_opening_a_link_send_ids_and_kind_only(posthog, manager, client):
+    report = services.saved_report_create(
+        actor=manager,
+        definition={"preset": "last_month", "group_by": "client"},
+        name="Acme confidential",
+        description="layoffs",
+        visibility="private",
+    )
+    link, token = services.share_link_create(actor=manager, report=report, kind="snapshot", note="billing-secret")
+    assert client.get(f"/s/{token}/").status_code == 200
+
+    [shared] = posthog.events_named(events.REPORT_SHARED)
+    assert (
+        shared["properties"] | {"report_id": report.pk, "link_id": link.pk, "kind": "snapshot"} == shared["properties"]
+    )
+    [viewed] = posthog.events_named(events.SHARE_VIEWED)
+    assert viewed["properties"]["link_id"] == link.pk and viewed["properties"]["kind"] == "snapshot"
+    sent = "".join(r.text for r in posthog.requests)
+    for word in (*SECRET_WORDS, token):
+        assert word not in sent

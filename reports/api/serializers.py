@@ -15,10 +15,12 @@ from ..models import (
     COMMENT_MAX,
     DESCRIPTION_MAX,
     NAME_MAX,
+    NOTE_MAX,
     TAG_MAX,
     TAGS_MAX,
     AnnotationScope,
     ChartType,
+    ShareKind,
     Visibility,
 )
 
@@ -147,3 +149,39 @@ class SavedReportResultsSerializer(ReportSummarySerializer):
 
 class FavouriteSerializer(serializers.Serializer):
     favourite = serializers.BooleanField()
+
+
+class ShareLinkWriteSerializer(_Strict):
+    known = ("kind", "expires_at", "password", "members_only", "show_names", "allow_csv", "note")
+    kind = serializers.ChoiceField(choices=ShareKind.values, default=ShareKind.LIVE)
+    expires_at = UtcDateTimeField(
+        required=False, allow_null=True, default=None, help_text="In the future; null: the installation's default."
+    )
+    password = serializers.CharField(
+        required=False, allow_null=True, allow_blank=True, default=None, max_length=128, trim_whitespace=False
+    )
+    members_only = serializers.BooleanField(default=False)
+    show_names = serializers.BooleanField(default=False, help_text="Otherwise people are “Person 1…n”.")
+    allow_csv = serializers.BooleanField(default=False)
+    note = serializers.CharField(required=False, allow_blank=True, default="", max_length=NOTE_MAX)
+
+
+class ShareLinkSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    report = serializers.IntegerField(source="report_id", read_only=True)
+    created_by = serializers.IntegerField(source="created_by_id", read_only=True)
+    kind = serializers.CharField()
+    expires_at = UtcDateTimeField(allow_null=True)
+    has_password = serializers.BooleanField()
+    members_only = serializers.BooleanField()
+    show_names = serializers.BooleanField()
+    allow_csv = serializers.BooleanField()
+    note = serializers.CharField()
+    views = serializers.IntegerField()
+    last_viewed_at = UtcDateTimeField(allow_null=True)
+    created_at = UtcDateTimeField()
+    revoked_at = UtcDateTimeField(allow_null=True)
+
+
+class ShareLinkCreatedSerializer(ShareLinkSerializer):
+    url = serializers.URLField(help_text="Absolute, ending in /s/<token>/: the token is shown only in this answer.")

@@ -8,6 +8,7 @@ router.register("saved-reports", views.SavedReportViewSet, basename="api-saved-r
 router.register("annotations", views.AnnotationViewSet, basename="api-annotation")
 
 urlpatterns = [
+    path("share-links/<str:pk>/", views.ShareLinkApi.as_view(), name="api-share-link"),
     path(
         "saved-reports/<str:pk>/comments/<str:comment_pk>/",
         views.SavedReportCommentApi.as_view(),

@@ -4,6 +4,7 @@ write:reports)."""
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import reverse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status, viewsets
 from rest_framework.decorators import action
@@ -15,11 +16,12 @@ from timetracker.api.base import ApiViewMixin, object_id
 from timetracker.api.exceptions import InvalidParameters
 from tracking.api.views.params import bool_param, id_param, openapi_params, parse_params
 
-from .. import selectors, services
+from .. import selectors, services, sharing
 from ..models import SavedReport
 from . import serializers as s
 
 MAX_COMMENTS = 500
+MAX_LINKS = 500
 
 
 def _list_filters():
@@ -116,6 +118,30 @@ class SavedReportViewSet(ApiViewMixin, viewsets.GenericViewSet):
         ]
         return Response(s.SavedReportResultsSerializer(data).data)
 
+    @extend_schema(
+        methods=["GET"],
+        responses=s.ShareLinkSerializer(many=True),
+        summary="Your share links to this report (an admin's: everyone's), newest first; never their tokens",
+    )
+    @extend_schema(
+        methods=["POST"],
+        request=s.ShareLinkWriteSerializer,
+        responses={201: s.ShareLinkCreatedSerializer},
+        summary="Share the report outside the app: a live or snapshot link at /s/<token>/ (token shown once)",
+    )
+    @action(detail=True, methods=["get", "post"], pagination_class=None)  # one list, bounded: not a page
+    def links(self, request, pk=None):
+        report = self.get_object()
+        if request.method == "GET":
+            links = sharing.share_link_list(viewer=request.user, report=report)[:MAX_LINKS]
+            return Response(s.ShareLinkSerializer(links, many=True).data)
+        data = s.ShareLinkWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        link, token = services.share_link_create(actor=request.user, report=report, **data.validated_data)
+        body = s.ShareLinkSerializer(link).data
+        body["url"] = request.build_absolute_uri(reverse("share_page", args=[token]))
+        return Response(body, status=status.HTTP_201_CREATED)
+
     @extend_schema(request=None, responses={201: s.SavedReportSerializer}, summary="Save a copy you own")
     @action(detail=True, methods=["post"])
     def duplicate(self, request, pk=None):
@@ -147,6 +173,20 @@ class SavedReportViewSet(ApiViewMixin, viewsets.GenericViewSet):
         data.is_valid(raise_exception=True)
         comment = services.comment_create(actor=request.user, report=report, text=data.validated_data["text"])
         return Response(s.CommentSerializer(comment).data, status=status.HTTP_201_CREATED)
+
+
+class ShareLinkApi(ApiViewMixin, APIView):
+    """One share link: revoke it (its maker or an admin). The page answers the neutral 404 at once."""
+
+    scope_resource = "reports"
+
+    @extend_schema(responses={204: None}, summary="Revoke a share link")
+    def delete(self, request, pk):
+        link = sharing.share_link_list(viewer=request.user).filter(pk=object_id(pk)).first()
+        if link is None:
+            raise NotFound("Not found.")
+        services.share_link_revoke(actor=request.user, link=link)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class SavedReportCommentApi(ApiViewMixin, APIView):

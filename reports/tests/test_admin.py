@@ -19,7 +19,9 @@ def admin_client_for(admin_user):
     return client
 
 
-@pytest.mark.parametrize("model", ["savedreport", "comment", "annotation", "favourite", "reportview", "notice"])
+@pytest.mark.parametrize(
+    "model", ["savedreport", "comment", "annotation", "favourite", "reportview", "notice", "sharelink"]
+)
 def test_each_model_has_an_admin_list(admin_client_for, model):
     SavedReportFactory()
     AnnotationFactory()
@@ -43,3 +45,19 @@ def test_a_bad_definition_in_the_admin_is_a_form_error(admin_client_for):
     )
     assert response.status_code == 200 and "group_by must be one of" in response.content.decode()
     assert SavedReport.objects.get(pk=report.pk).name == "Kept"
+
+
+def test_admins_see_and_revoke_every_share_link(admin_client_for, manager):
+    from reports import services
+
+    report = SavedReportFactory(owner=manager)
+    link, _token = services.share_link_create(actor=manager, report=report, note="For finance")
+    listing = admin_client_for.get(reverse("admin:reports_sharelink_changelist")).content.decode()
+    assert "For finance" in listing or str(report) in listing
+    assert admin_client_for.get(reverse("admin:reports_sharelink_add")).status_code == 403
+    response = admin_client_for.post(
+        reverse("admin:reports_sharelink_changelist"), {"action": "revoke", "_selected_action": [link.pk]}
+    )
+    assert response.status_code == 302
+    link.refresh_from_db()
+    assert link.revoked_at is not None

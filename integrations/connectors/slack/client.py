@@ -31,6 +31,12 @@ def post_message(token: str, *, channel: str, text: str, blocks: list | None = N
     return response.data if isinstance(response.data, dict) else {}
 
 
+def unfurl(token: str, *, channel: str, ts: str, unfurls: dict) -> dict:
+    """chat.unfurl: previews for the links of one message (`unfurls` keyed by each URL)."""
+    response = web_client(token).chat_unfurl(channel=channel, ts=ts, unfurls=unfurls)
+    return response.data
+
+
 def lookup_by_email(token: str, email: str) -> str:
     """The Slack user id of `email`, or "" when Slack knows no such user. Needs the users:read.email scope."""
     try:

@@ -26,6 +26,8 @@ Status = WebhookDelivery.Status
 SLASH_COMMAND = "slash_command"
 SSL_CHECK = "ssl_check"
 URL_VERIFICATION = "url_verification"
+EVENT_CALLBACK = "event_callback"
+LINK_SHARED = "link_shared"
 
 
 def profile_url() -> str:
@@ -45,7 +47,21 @@ def handle(event: str, payload: dict) -> WebhookOutcome:
     if event == URL_VERIFICATION:
         challenge = {"challenge": str(payload.get("challenge", ""))}
         return _answer(Status.PROCESSED, "Answered the URL verification.", challenge)
+    inner = payload.get("event") if isinstance(payload.get("event"), dict) else {}
+    if event == EVENT_CALLBACK and inner.get("type") == LINK_SHARED:
+        return link_shared(inner)
     return _answer(Status.IGNORED, f"{event or 'The event'} is acknowledged, not handled.", {"ok": True})
+
+
+def link_shared(event: dict) -> WebhookOutcome:
+    """Someone pasted links to this installation: previews are computed and posted (chat.unfurl) in a task."""
+    links = event.get("links") if isinstance(event.get("links"), list) else []
+    urls = [str(link.get("url"))[:2000] for link in links if isinstance(link, dict) and link.get("url")][:10]
+    channel, ts = str(event.get("channel") or ""), str(event.get("message_ts") or "")
+    if not (urls and channel and ts):
+        return _answer(Status.IGNORED, "A link_shared event without links, channel or message.", {"ok": True})
+    outbox.enqueue(tasks.slack_unfurl_task.name, channel, ts, str(event.get("user") or ""), urls)
+    return _answer(Status.PROCESSED, f"Previews of {len(urls)} link(s) queued.", {"ok": True})
 
 
 def slash_command(payload: dict) -> WebhookOutcome:

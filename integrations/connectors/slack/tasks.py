@@ -14,7 +14,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from ... import services as framework
-from . import client, commands, notices, selectors, services
+from . import client, commands, notices, selectors, services, unfurls
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,23 @@ def slack_notify_comment_task(self, comment_id: int) -> str:
     except client.SLACK_ERRORS as exc:
         return _retry_or_record(self, exc, integration, f"the notice of comment {comment_id}", "notify_failed")
     return "posted"
+
+
+@shared_task(bind=True, name="integrations.slack.unfurl", max_retries=MAX_RETRIES)
+def slack_unfurl_task(self, channel: str, ts: str, slack_user_id: str, urls: list) -> str:
+    """Answer a link_shared event: chat.unfurl with a preview of each saved report or share link that gets one."""
+    integration = selectors.slack_integration()
+    token = selectors.slack_secret("bot_token", integration)
+    if not token:
+        return "not configured"
+    found = unfurls.unfurls(urls, slack_user_id)
+    if not found:
+        return "nothing to preview"
+    try:
+        client.unfurl(token, channel=channel, ts=ts, unfurls=found)
+    except client.SLACK_ERRORS as exc:
+        return _retry_or_record(self, exc, integration, f"the previews in {channel}", "unfurl_failed")
+    return "unfurled"
 
 
 def _retry_or_record(task, exc: Exception, integration, what: str, error_code: str) -> str:

@@ -36,6 +36,7 @@ class FakeSlack:
         self.calls: list[dict] = []
         self.posted: list[dict] = []
         self.responses: list[dict] = []
+        self.unfurled: list[dict] = []  # every chat.unfurl payload
         self.emails: dict[str, str] = {}  # email -> Slack user id
         self.mode: str | None = None
         self.error_code = "channel_not_found"
@@ -123,6 +124,10 @@ class FakeSlack:
                     with fake.lock:
                         fake.posted.append(params)
                     return self._json(200, {"ok": True, "channel": params.get("channel"), "ts": "1700000000.000100"})
+                if method == "chat.unfurl":
+                    with fake.lock:
+                        fake.unfurled.append(params)
+                    return self._json(200, {"ok": True})
                 if method == "auth.test":
                     return self._json(200, {"ok": True, "team": "Acme", "user": "timetracker", "team_id": "T1"})
                 if method == "users.lookupByEmail":

@@ -2,12 +2,15 @@
 
 from django.core.management.base import BaseCommand
 
-from reports.demo import seed_saved_reports
+from reports.demo import DEMO_SHARE_PASSWORD, seed_saved_reports, seed_share_link
 
 
 class Command(BaseCommand):
-    help = "Add demo saved reports, annotations, comments and views (idempotent)."
+    help = "Add demo saved reports, annotations, comments, views and a share link (idempotent)."
 
     def handle(self, *args, **options):
         reports = seed_saved_reports()
         self.stdout.write(f"{len(reports)} demo saved reports.")
+        path = seed_share_link()
+        if path:
+            self.stdout.write(f"Demo share link (password {DEMO_SHARE_PASSWORD}): {path}")
