@@ -284,9 +284,16 @@ def test_a_report_filtered_to_a_client_shows_its_notes_not_other_clients(client_
 
 
 @pytest.mark.parametrize(
-    "query",
-    [{"search": "a\x00b"}, {"tag": "\x00"}, {"page": "abc"}, {"owner": "-1"}, {"ordering": "drop"}, {"team": "x"}],
+    "query, status",
+    [
+        ({"search": "a\x00b"}, 400),  # a NUL anywhere in a request is refused up front, on every page
+        ({"tag": "\x00"}, 400),
+        ({"page": "abc"}, 200),
+        ({"owner": "-1"}, 200),
+        ({"ordering": "drop"}, 200),
+        ({"team": "x"}, 200),
+    ],
 )
-def test_odd_list_parameters_never_fail(client_for, member, query):
+def test_odd_list_parameters_never_fail(client_for, member, query, status):
     SavedReportFactory()
-    assert client_for(member).get(reverse("saved_report_list"), query).status_code == 200
+    assert client_for(member).get(reverse("saved_report_list"), query).status_code == status
