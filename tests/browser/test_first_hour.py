@@ -114,7 +114,7 @@ def test_a_manager_makes_a_project_private_for_one_team_from_its_page(page_for, 
     page.fill("#id_hourly_rate", "95")
     assert_accessible(page, label="project edit")
     page.set_viewport_size({"width": 1280, "height": 860})
-    page.click("text=Save")
+    page.click("main >> button:text-is('Save')")  # not the header's "Saved reports" link
     page.wait_for_selector("text=Who may track: Design")
     assert_accessible(page, label="project page")
     project.refresh_from_db()
