@@ -48,7 +48,7 @@ class ListSelect(forms.Select):
 
 
 def _open_projects(viewer):
-    return selectors.project_list(viewer=viewer, filters=OPEN).order_by("client__name", "name")
+    return selectors.project_list(viewer=viewer, filters=OPEN).order_by(*selectors.PROJECTS_BY_CLIENT)
 
 
 def _utc(day, clock, tz) -> datetime:
@@ -336,7 +336,7 @@ class EntryFilterForm(forms.Form):
         self.fields["project"].queryset = (
             selectors.project_list(viewer=viewer, filters=OPEN)
             .select_related("client")
-            .order_by("client__name", "name")
+            .order_by(*selectors.PROJECTS_BY_CLIENT)
         )
         self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
         self.fields["task"].queryset = selectors.task_list(viewer=viewer, filters=OPEN)
@@ -454,6 +454,6 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = selectors.project_list(viewer=viewer, filters=OPEN).order_by(
-            "client__name", "name"
+            *selectors.PROJECTS_BY_CLIENT
         )
         self.fields["assignee"].queryset = selectors.user_choices(viewer=viewer)
