@@ -88,10 +88,25 @@ class ProjectSelect(ListSelect):
         return option
 
 
+class _ReadOnceIterator(forms.models.ModelChoiceIterator):
+    """Options from the field's queryset itself (not a fresh .iterator() query), so a page that lists the options
+    and then asks whether there are any (`{% if not form.fields.project.queryset %}`) reads the projects once."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class _ProjectChoiceField(forms.ModelChoiceField):
+    iterator = _ReadOnceIterator
+
+
 class _TrackingChoices(forms.Form):
     """Project and task choices limited to what the user may track on."""
 
-    project = forms.ModelChoiceField(
+    project = _ProjectChoiceField(
         queryset=Project.objects.none(),
         empty_label="Choose a project…",
         widget=ProjectSelect(attrs={"data-combobox": "", "data-placeholder": "Project…"}),
