@@ -127,6 +127,8 @@ def test_help_opens_a_guide_as_a_page_with_pictures_and_links_that_work(page_for
     page.click("nav >> text=Help")
     page.get_by_role("link", name="Tracking time", exact=True).click()
     page.wait_for_selector("article.doc h1:has-text('Tracking time')")
+    # The heading is there before the picture has loaded: wait until the browser is done with it (loaded or broken).
+    page.wait_for_function("() => document.querySelector('article.doc img')?.complete")
     assert page.evaluate("() => document.querySelector('article.doc img').naturalWidth") > 0
     assert_accessible(page, label="a guide in Help")
     page.set_viewport_size({"width": 1280, "height": 860})
