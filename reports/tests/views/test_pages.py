@@ -289,4 +289,6 @@ def test_a_report_filtered_to_a_client_shows_its_notes_not_other_clients(client_
 )
 def test_odd_list_parameters_never_fail(client_for, member, query):
     SavedReportFactory()
-    assert client_for(member).get(reverse("saved_report_list"), query).status_code == 200
+    # A NUL character in a query string is refused before any view (timetracker.jsonsafe): the product's 400 page.
+    expected = 400 if any("\x00" in value for value in query.values()) else 200
+    assert client_for(member).get(reverse("saved_report_list"), query).status_code == expected
