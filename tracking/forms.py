@@ -48,7 +48,7 @@ class ListSelect(forms.Select):
 
 
 def _open_projects(viewer):
-    return selectors.project_list(viewer=viewer, filters=OPEN).order_by("client__name", "name")
+    return selectors.project_list(viewer=viewer, filters=OPEN).order_by(*selectors.PROJECTS_BY_CLIENT)
 
 
 def _utc(day, clock, tz) -> datetime:
@@ -88,10 +88,25 @@ class ProjectSelect(ListSelect):
         return option
 
 
+class _ReadOnceIterator(forms.models.ModelChoiceIterator):
+    """Options from the field's queryset itself (not a fresh .iterator() query), so a page that lists the options
+    and then asks whether there are any (`{% if not form.fields.project.queryset %}`) reads the projects once."""
+
+    def __iter__(self):
+        if self.field.empty_label is not None:
+            yield ("", self.field.empty_label)
+        for obj in self.queryset:
+            yield self.choice(obj)
+
+
+class _ProjectChoiceField(forms.ModelChoiceField):
+    iterator = _ReadOnceIterator
+
+
 class _TrackingChoices(forms.Form):
     """Project and task choices limited to what the user may track on."""
 
-    project = forms.ModelChoiceField(
+    project = _ProjectChoiceField(
         queryset=Project.objects.none(),
         empty_label="Choose a project…",
         widget=ProjectSelect(attrs={"data-combobox": "", "data-placeholder": "Project…"}),
@@ -336,7 +351,7 @@ class EntryFilterForm(forms.Form):
         self.fields["project"].queryset = (
             selectors.project_list(viewer=viewer, filters=OPEN)
             .select_related("client")
-            .order_by("client__name", "name")
+            .order_by(*selectors.PROJECTS_BY_CLIENT)
         )
         self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN)
         self.fields["task"].queryset = selectors.task_list(viewer=viewer, filters=OPEN)
@@ -454,6 +469,6 @@ class TaskForm(forms.ModelForm):
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["project"].queryset = selectors.project_list(viewer=viewer, filters=OPEN).order_by(
-            "client__name", "name"
+            *selectors.PROJECTS_BY_CLIENT
         )
         self.fields["assignee"].queryset = selectors.user_choices(viewer=viewer)

@@ -22,7 +22,7 @@ def newcomer(settings):
 
 
 def steps(client):
-    checklist = client.get("/").context.get("onboarding")
+    checklist = client.get("/", follow=True).context.get("onboarding")  # a viewer's home is elsewhere
     return None if checklist is None else {s.key: s.done for s in checklist.steps}
 
 

@@ -114,7 +114,7 @@ def test_a_manager_makes_a_project_private_for_one_team_from_its_page(page_for, 
     page.fill("#id_hourly_rate", "95")
     assert_accessible(page, label="project edit")
     page.set_viewport_size({"width": 1280, "height": 860})
-    page.click("text=Save")
+    page.click("main >> button:text-is('Save')")  # not the header's "Saved reports" link
     page.wait_for_selector("text=Who may track: Design")
     assert_accessible(page, label="project page")
     project.refresh_from_db()
@@ -127,6 +127,8 @@ def test_help_opens_a_guide_as_a_page_with_pictures_and_links_that_work(page_for
     page.click("nav >> text=Help")
     page.get_by_role("link", name="Tracking time", exact=True).click()
     page.wait_for_selector("article.doc h1:has-text('Tracking time')")
+    # The heading is there before the picture has loaded: wait until the browser is done with it (loaded or broken).
+    page.wait_for_function("() => document.querySelector('article.doc img')?.complete")
     assert page.evaluate("() => document.querySelector('article.doc img').naturalWidth") > 0
     assert_accessible(page, label="a guide in Help")
     page.set_viewport_size({"width": 1280, "height": 860})

@@ -12,6 +12,7 @@ Import from the package: `from tracking.selectors import time_entry_list`.
 """
 
 from .catalog import (
+    PROJECTS_BY_CLIENT,
     client_get,
     client_list,
     project_get,
@@ -51,6 +52,7 @@ from .timesheets import (
 )
 
 __all__ = [
+    "PROJECTS_BY_CLIENT",
     "PersonWeek",
     "locked_entry_ids",
     "overview_teams",

@@ -7,13 +7,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
 
 from accounts import policy
 
 from ..exceptions import InvalidFilter
 from ..models import Client, Project, Tag, Task
 from .entries import _in, entry_totals, time_entry_list
+
+# Projects listed by client, those without a client first, then by name — the same on SQLite and PostgreSQL
+# (which otherwise disagree on where NULLs sort).
+PROJECTS_BY_CLIENT = (F("client__name").asc(nulls_first=True), "name")
 
 
 def _catalog_filters(qs: QuerySet, filters: dict | None, allowed: dict[str, str], search: tuple[str, ...] = ()):
@@ -93,7 +97,7 @@ def tasks_by_status(*, viewer, filters: dict | None = None) -> list[dict]:
 
 def trackable_projects(*, user) -> QuerySet:
     """Projects `user` may log time on, by client and name (the timer's and the entry form's choices)."""
-    return policy.trackable_projects(user).select_related("client").order_by("client__name", "name")
+    return policy.trackable_projects(user).select_related("client").order_by(*PROJECTS_BY_CLIENT)
 
 
 def trackable_tasks(*, user) -> QuerySet:

@@ -147,6 +147,11 @@ def _running(qs: QuerySet, now: datetime) -> dict[int, int]:
     return {pk: running_seconds(start, now) for pk, start in rows}
 
 
+def running_timers(entries, now: datetime) -> dict[int, int]:
+    """{entry id: seconds so far} of running `entries` already read (e.g. timer_status's), for period_totals."""
+    return {e.pk: running_seconds(e.start, now) for e in entries if e is not None and e.end is None}
+
+
 def _seconds(running: dict[int, int], default=None):
     """An entry's seconds in a sum: its duration, or for a running timer its seconds so far."""
     default = F("duration_seconds") if default is None else default
@@ -217,13 +222,17 @@ def day_totals(entries: QuerySet, *, days, tz, now: datetime | None = None) -> d
     return totals
 
 
-def period_totals(*, viewer, user, period: periods.Period, now: datetime | None = None) -> dict:
+def period_totals(
+    *, viewer, user, period: periods.Period, now: datetime | None = None, running: dict[int, int] | None = None
+) -> dict:
     """`user`'s totals over a local `period` (in `viewer`'s time zone), as `viewer` may see them: entry_totals
     of the entries that start in it, plus "running_seconds" (the part of "seconds" a running timer adds so far)
-    and "running" (whether one runs). Two queries."""
+    and "running" (whether one runs). Two queries; one when the caller knows the running timers already
+    (`running`: {entry id: seconds so far}, see running_timers; those outside the period count nothing)."""
     start, end = period.bounds(viewer.tzinfo)
     qs = time_entry_list(viewer=viewer, filters={"user": user.pk, "start_after": start, "start_before": end})
-    running = _running(qs, now or timezone.now())
+    if running is None:
+        running = _running(qs, now or timezone.now())
     row = qs.order_by().aggregate(**_sums(running))
     return {**_totals(row), "running_seconds": int(row["_running_seconds"] or 0), "running": bool(running)}
 

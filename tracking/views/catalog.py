@@ -54,7 +54,7 @@ def project_list(request):
     search = request.GET.get("q", "").strip()
     projects = selectors.project_list(
         viewer=request.user, filters={"search": search, "archived": _archived(request)}
-    ).order_by("client__name", "name")
+    ).order_by(*selectors.PROJECTS_BY_CLIENT)
     context = {
         "projects": projects,
         "q": search,

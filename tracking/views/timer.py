@@ -25,11 +25,11 @@ def _recent_projects(recent) -> list[int]:
 def _dashboard(request, form=None, edit_form=None, status=200):
     user = request.user
     recent = list(selectors.recent_entries(user=user))
-    running = services.timer_status(user=user)
+    running = request.running_entry = services.timer_status(user=user)  # also the header's (context processor)
     context = {
         "form": form or TimerStartForm(user=user, recent_projects=_recent_projects(recent)),
         "edit_form": edit_form or (TimerEditForm(user=user, entry=running) if running else None),
-        "totals": selectors.own_totals(user=user, today=local_today(user)),
+        "totals": selectors.own_totals(user=user, today=local_today(user), running=running),
         "recent": recent,
         "may_track": policy.can(user, policy.CREATE, TimeEntry),
         "may_create_project": policy.can(user, policy.CREATE, Project),

@@ -1,6 +1,7 @@
 """Help renders the shipped docs as sanitised HTML with working relative links."""
 
 import re
+from fnmatch import fnmatch
 from pathlib import Path
 
 import pytest
@@ -71,4 +72,14 @@ def test_links_to_folders_and_outside_docs():
 
 
 def test_the_production_image_ships_the_docs():
-    assert "COPY docs ./docs" in (ROOT / "Dockerfile").read_text()
+    """The runtime stage copies the source tree (or docs/ itself) and .dockerignore keeps docs/ in the context."""
+    runtime = (ROOT / "Dockerfile").read_text().rsplit("\nFROM ", 1)[1]
+    copies = [line.split()[1:] for line in runtime.splitlines() if line.startswith("COPY ") and "--from" not in line]
+    assert [".", "."] in copies or ["docs", "./docs"] in copies, copies
+    ignored = [
+        line.strip().lstrip("/").rstrip("/")
+        for line in (ROOT / ".dockerignore").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
+    for shipped in ("docs", "docs/README.md", "docs/guides/tracking-time.md", "docs/guides/img/dashboard.png"):
+        assert not any(fnmatch(shipped, pattern) for pattern in ignored), shipped
