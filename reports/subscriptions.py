@@ -38,6 +38,7 @@ logger = logging.getLogger(__name__)
 
 TOP_GROUPS = 5
 ERROR_MAX = 500
+LATE_GRACE = timedelta(days=1)  # how late last period's delivery may still go out after the period turned
 
 
 class DeliveryFailed(Exception):
@@ -111,8 +112,10 @@ def _month_day(year: int, month: int, day: int) -> date:
     return date(year, month, min(day, calendar.monthrange(year, month)[1]))
 
 
-def last_due(subscription: Subscription, now: datetime) -> tuple[str, datetime]:
-    """The most recent delivery time at or before `now` and its period key, in the subscriber's time zone now."""
+def last_due(subscription: Subscription, now: datetime) -> tuple[str, datetime] | None:
+    """This period's delivery time and period key when it has passed (in the subscriber's time zone now); else the
+    previous period's when it passed less than LATE_GRACE ago (beat ran late across the turn of the week or
+    month); else None."""
     zone = subscription.subscriber.tzinfo
     today = now.astimezone(zone).date()
     if subscription.frequency == "weekly":
@@ -121,12 +124,23 @@ def last_due(subscription: Subscription, now: datetime) -> tuple[str, datetime]:
         if due > now:
             due = _at(day - timedelta(days=7), subscription, zone)
         year, week, _ = due.date().isocalendar()
-        return f"{year}-W{week:02d}", due
-    due = _at(_month_day(today.year, today.month, subscription.day or 1), subscription, zone)
-    if due > now:
-        previous = today.replace(day=1) - timedelta(days=1)
-        due = _at(_month_day(previous.year, previous.month, subscription.day or 1), subscription, zone)
-    return f"{due.year}-{due.month:02d}", due
+        key = f"{year}-W{week:02d}"
+    else:
+        due = _at(_month_day(today.year, today.month, subscription.day or 1), subscription, zone)
+        if due > now:
+            previous = today.replace(day=1) - timedelta(days=1)
+            due = _at(_month_day(previous.year, previous.month, subscription.day or 1), subscription, zone)
+        key = f"{due.year}-{due.month:02d}"
+    in_this_period = due.astimezone(zone).date() >= _period_start(subscription, today)
+    if not in_this_period and now - due > LATE_GRACE:
+        return None
+    return key, due
+
+
+def _period_start(subscription: Subscription, today: date) -> date:
+    if subscription.frequency == "weekly":
+        return today - timedelta(days=today.weekday())
+    return today.replace(day=1)
 
 
 def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
@@ -137,9 +151,9 @@ def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
     for subscription in Subscription.objects.filter(active=True, subscriber__is_active=True).select_related(
         "subscriber"
     ):
-        key, at = last_due(subscription, now)
-        if subscription.created_at <= at <= now:
-            due.append((subscription, key))
+        found = last_due(subscription, now)
+        if found is not None and subscription.created_at <= found[1] <= now:
+            due.append((subscription, found[0]))
     if not due:
         return []
     done = set(
