@@ -272,6 +272,13 @@ class Subscription(models.Model):
             f"{self.get_frequency_display()} {self.get_channel_display()} of {self.report_id} for {self.subscriber_id}"
         )
 
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAY_NAMES[self.weekday] if self.weekday is not None and 0 <= self.weekday <= 6 else ""
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
 
 class DeliveryStatus(models.TextChoices):
     CLAIMED = "claimed", "Sending"
