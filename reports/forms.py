@@ -173,7 +173,7 @@ WEEKDAYS = [
 class SubscriptionForm(forms.Form):
     """Subscribe to a saved report (reports.services.subscription_create checks the target and the schedule)."""
 
-    channel = forms.ChoiceField(label="Deliver by", choices=SubscriptionChannel.choices)
+    channel = forms.ChoiceField(label="Deliver by", choices=sorted(SubscriptionChannel.choices))  # email first
     target = forms.CharField(
         label="To (optional)",
         required=False,
