@@ -204,7 +204,8 @@ def message(subscription: Subscription, *, now: datetime | None = None) -> tuple
     if not results["groups"]:
         lines.append("No time tracked in this period.")
     lines.append(f"Open the report: {url}")
-    return f"{report.name} — {label}", "\n".join(lines), url
+    subject = " ".join(f"{report.name} — {label}".split())  # one line: a mail header
+    return subject, "\n".join(lines), url
 
 
 # -- sending ----------------------------------------------------------------------------------------------------------
