@@ -12,7 +12,18 @@ from timetracker.errors import form_error
 
 from . import services
 from .definition import definition_clean
-from .models import Annotation, Comment, Favourite, Notice, ReportView, SavedReport, SavedReportTag, ShareLink
+from .models import (
+    Annotation,
+    Comment,
+    Favourite,
+    Notice,
+    ReportView,
+    SavedReport,
+    SavedReportTag,
+    ShareLink,
+    Subscription,
+    SubscriptionDelivery,
+)
 
 
 class TagInline(admin.TabularInline):
@@ -134,3 +145,59 @@ class ShareLinkAdmin(PolicyAdminMixin, admin.ModelAdmin):
         for link in queryset.filter(revoked_at__isnull=True):
             services.share_link_revoke(actor=request.user, link=link)
         self.message_user(request, "Revoked the selected links.")
+
+
+class DeliveryInline(admin.TabularInline):
+    model = SubscriptionDelivery
+    extra = 0
+    max_num = 0
+    can_delete = False
+    readonly_fields = ("period_key", "status", "attempts", "error", "claimed_at", "finished_at")
+    fields = readonly_fields
+    ordering = ["-claimed_at"]
+
+
+@admin.register(Subscription)
+class SubscriptionAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """Scheduled deliveries of saved reports (admins only). Made by their subscribers (API or the report page); an
+    admin may pause one (uncheck Active) or delete it, and sees why the last delivery failed."""
+
+    list_display = ("report", "subscriber", "channel", "target", "frequency", "weekday", "day", "time", "active")
+    list_filter = ("channel", "frequency", "active")
+    search_fields = ("report__name", "subscriber__username", "target", "last_error")
+    list_select_related = ("report", "subscriber")
+    readonly_fields = (
+        "report",
+        "subscriber",
+        "channel",
+        "target",
+        "frequency",
+        "weekday",
+        "day",
+        "time",
+        "last_error",
+        "last_error_at",
+        "created_at",
+    )
+    fields = (*readonly_fields, "active")
+    inlines = [DeliveryInline]
+
+    def has_add_permission(self, request, *args):
+        return False
+
+
+@admin.register(SubscriptionDelivery)
+class SubscriptionDeliveryAdmin(PolicyAdminMixin, admin.ModelAdmin):
+    """The delivery ledger: one row per subscription and period, claimed before sending (read only)."""
+
+    list_display = ("subscription", "period_key", "status", "attempts", "error", "claimed_at", "finished_at")
+    list_filter = ("status",)
+    search_fields = ("error", "period_key")
+    readonly_fields = ("subscription", "period_key", "status", "attempts", "error", "claimed_at", "finished_at")
+    fields = readonly_fields
+
+    def has_add_permission(self, request, *args):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

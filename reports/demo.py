@@ -6,7 +6,7 @@ views are upserted per person and day. Everything is written through the service
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import time, timedelta
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -15,7 +15,7 @@ from django.utils import timezone
 from tracking.models import Client
 
 from . import services
-from .models import Annotation, SavedReport, ShareLink
+from .models import Annotation, SavedReport, ShareLink, Subscription
 
 # owner, name, description, tags, visibility, verified, definition
 DEMO_REPORTS = [
@@ -144,3 +144,26 @@ def seed_share_link() -> str | None:
         actor=maria, report=report, kind="snapshot", password=DEMO_SHARE_PASSWORD, note=DEMO_SHARE_NOTE
     )
     return f"/s/{token}/"
+
+
+@transaction.atomic
+def seed_subscription() -> bool:
+    """Maria gets her billable report by email every Monday at 09:00 (the console backend prints it in development);
+    True when made now."""
+    maria = get_user_model().objects.filter(username="maria").first()
+    report = SavedReport.objects.filter(owner=maria, name=DEMO_REPORTS[0][1]).first() if maria else None
+    if report is None or Subscription.objects.filter(report=report, subscriber=maria).exists():
+        return False
+    if not maria.email:
+        return False
+    services.subscription_create(
+        actor=maria,
+        report_id=report.pk,
+        channel="email",
+        target=None,
+        frequency="weekly",
+        weekday=0,
+        day=None,
+        time=time(9, 0),
+    )
+    return True

@@ -30,3 +30,10 @@ class InvalidShareLink(TrackingError):
     link where only members-only links are allowed, a password too short or too long)."""
 
     code = "invalid_share_link"
+
+
+class InvalidSubscription(TrackingError):
+    """A subscription's schedule or target cannot be used: a weekday missing for a weekly one, a day outside 1-28,
+    a time that is not HH:MM, an email address that is not one, a Slack channel the bot cannot post in."""
+
+    code = "invalid_subscription"

@@ -22,6 +22,8 @@ from .models import (
     AnnotationScope,
     ChartType,
     ShareKind,
+    SubscriptionChannel,
+    SubscriptionFrequency,
     Visibility,
 )
 
@@ -155,3 +157,56 @@ class ShareLinkForm(forms.Form):
             end_of_day = datetime.combine(day + timedelta(days=1), time(0), tzinfo=self.viewer.tzinfo)
             expires_at = end_of_day
         return {**data, "expires_at": expires_at, "password": data["password"] or None}
+
+
+WEEKDAYS = [
+    (0, "Monday"),
+    (1, "Tuesday"),
+    (2, "Wednesday"),
+    (3, "Thursday"),
+    (4, "Friday"),
+    (5, "Saturday"),
+    (6, "Sunday"),
+]
+
+
+class SubscriptionForm(forms.Form):
+    """Subscribe to a saved report (reports.services.subscription_create checks the target and the schedule)."""
+
+    channel = forms.ChoiceField(label="Deliver by", choices=sorted(SubscriptionChannel.choices))  # email first
+    target = forms.CharField(
+        label="To (optional)",
+        required=False,
+        max_length=254,
+        help_text="Empty: you (your email, or a Slack direct message). Or an email address, or a Slack channel id "
+        "(C0123ABCD) the bot is in.",
+    )
+    frequency = forms.ChoiceField(label="How often", choices=SubscriptionFrequency.choices)
+    weekday = forms.TypedChoiceField(
+        label="Weekday (weekly)", choices=[("", "—"), *WEEKDAYS], coerce=int, empty_value=None, required=False
+    )
+    day = forms.TypedChoiceField(
+        label="Day of the month (monthly)",
+        choices=[("", "—"), *((d, str(d)) for d in range(1, 29))],
+        coerce=int,
+        empty_value=None,
+        required=False,
+    )
+    time = forms.TimeField(
+        label="Time",
+        initial="09:00",
+        widget=forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
+        help_text="In your time zone.",
+    )
+
+    def service_kwargs(self) -> dict:
+        data = self.cleaned_data
+        frequency = data["frequency"]
+        return {
+            "channel": data["channel"],
+            "target": data.get("target") or None,
+            "frequency": frequency,
+            "weekday": data.get("weekday") if frequency == SubscriptionFrequency.WEEKLY else None,
+            "day": data.get("day") if frequency == SubscriptionFrequency.MONTHLY else None,
+            "time": data["time"].replace(second=0, microsecond=0),
+        }

@@ -1,7 +1,8 @@
 """Saved reports' part of a person's data (see accounts/gdpr.py): the reports they own, their comments, annotations,
-favourites and views.
+favourites, views and subscriptions.
 
-Erasure deletes their private reports, comments, favourites, views, notices and the annotations about them; reports
+Erasure deletes their private reports, comments, favourites, views, notices, subscriptions (and their delivery
+ledger) and the annotations about them; reports
 they shared and annotations they wrote about shared scopes stay (colleagues rely on them) under the anonymised
 profile.
 """
@@ -10,7 +11,17 @@ from __future__ import annotations
 
 from accounts import gdpr
 
-from .models import Annotation, AnnotationScope, Comment, Favourite, Notice, ReportView, SavedReport, Visibility
+from .models import (
+    Annotation,
+    AnnotationScope,
+    Comment,
+    Favourite,
+    Notice,
+    ReportView,
+    SavedReport,
+    Subscription,
+    Visibility,
+)
 
 
 def export_saved_reports(user) -> dict:
@@ -35,6 +46,12 @@ def export_saved_reports(user) -> dict:
         ],
         "favourites": list(Favourite.objects.filter(user=user).values_list("report_id", flat=True)),
         "views": [{"report": v.report_id, "day": v.day.isoformat()} for v in ReportView.objects.filter(user=user)],
+        "subscriptions": [
+            gdpr.metadata(
+                s, ("id", "report", "channel", "target", "frequency", "weekday", "day", "time", "active", "created_at")
+            )
+            for s in Subscription.objects.filter(subscriber=user).order_by("pk")
+        ],
     }
 
 
@@ -44,6 +61,7 @@ def erase_saved_reports(user) -> None:
     Favourite.objects.filter(user=user).delete()
     ReportView.objects.filter(user=user).delete()
     Notice.objects.filter(recipient=user).delete()
+    Subscription.objects.filter(subscriber=user).delete()
     Annotation.objects.filter(scope=AnnotationScope.USER, user=user).delete()
     Annotation.objects.filter(author=user, scope=AnnotationScope.USER).delete()
 

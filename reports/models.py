@@ -226,3 +226,84 @@ class ShareLink(models.Model):
     @property
     def has_password(self) -> bool:
         return bool(self.password_hash)
+
+
+class SubscriptionChannel(models.TextChoices):
+    SLACK = "slack", "Slack"
+    EMAIL = "email", "Email"
+
+
+class SubscriptionFrequency(models.TextChoices):
+    WEEKLY = "weekly", "Weekly"
+    MONTHLY = "monthly", "Monthly"
+
+
+class Subscription(models.Model):
+    """A saved report delivered on a schedule (weekly on a weekday, or monthly on a day, at HH:MM in the
+    subscriber's time zone at delivery) to a Slack channel or DM, or by email. Results are computed with the
+    subscriber's visibility. `target` is a Slack channel id or an email; empty means "me" (DM or own email)."""
+
+    report = models.ForeignKey(SavedReport, on_delete=models.CASCADE, related_name="subscriptions")
+    subscriber = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="subscriptions")
+    channel = models.CharField(max_length=10, choices=SubscriptionChannel.choices)
+    target = models.CharField(max_length=254, blank=True, help_text="Slack channel id or email; empty: me.")
+    frequency = models.CharField(max_length=10, choices=SubscriptionFrequency.choices)
+    weekday = models.PositiveSmallIntegerField(null=True, blank=True, help_text="0 = Monday … 6 = Sunday (weekly).")
+    day = models.PositiveSmallIntegerField(null=True, blank=True, help_text="1-28 (monthly).")
+    time = models.TimeField(help_text="Local time of delivery, in the subscriber's time zone.")
+    active = models.BooleanField(default=True)
+    last_error = models.CharField(max_length=500, blank=True)
+    last_error_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["active", "frequency"], name="subscription_active_frequency")]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(frequency="weekly", weekday__lte=6, day__isnull=True))
+                | Q(frequency="monthly", day__gte=1, day__lte=28, weekday__isnull=True),
+                name="subscription_schedule_complete",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return (
+            f"{self.get_frequency_display()} {self.get_channel_display()} of {self.report_id} for {self.subscriber_id}"
+        )
+
+    @property
+    def weekday_name(self) -> str:
+        return WEEKDAY_NAMES[self.weekday] if self.weekday is not None and 0 <= self.weekday <= 6 else ""
+
+
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+
+
+class DeliveryStatus(models.TextChoices):
+    CLAIMED = "claimed", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed"
+
+
+class SubscriptionDelivery(models.Model):
+    """The ledger: one row per subscription and period ("2026-W49", "2026-12"), claimed before sending. The unique
+    constraint makes a late, repeated or concurrent beat run deliver each period exactly once."""
+
+    subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
+    period_key = models.CharField(max_length=10)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.CLAIMED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    error = models.CharField(max_length=500, blank=True)
+    claimed_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-claimed_at", "-pk"]
+        verbose_name_plural = "subscription deliveries"
+        constraints = [
+            models.UniqueConstraint(fields=["subscription", "period_key"], name="subscriptiondelivery_once_per_period")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.subscription_id} {self.period_key}: {self.status}"

@@ -19,6 +19,12 @@ urlpatterns = [
     path(
         "reports/saved/<int:pk>/share/<int:link_pk>/revoke/", views.share_link_revoke, name="saved_report_share_revoke"
     ),
+    path("reports/saved/<int:pk>/subscribe/", views.saved_report_subscribe, name="saved_report_subscribe"),
+    path(
+        "reports/saved/<int:pk>/subscribe/<int:subscription_pk>/delete/",
+        views.subscription_delete,
+        name="saved_report_subscription_delete",
+    ),
     path("reports/saved/<int:pk>/verify/", views.saved_report_verify, name="saved_report_verify"),
     path("reports/saved/<int:pk>/comments/", views.comment_add, name="saved_report_comment_add"),
     path(

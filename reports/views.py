@@ -21,7 +21,8 @@ from tracking.views.reports import chart_data, chart_index
 
 from . import rules, selectors, services, sharing
 from .definition import definition_clean, definition_query, period_label, suggest_name
-from .forms import AnnotationForm, CommentForm, SavedReportForm, ShareLinkForm
+from .forms import AnnotationForm, CommentForm, SavedReportForm, ShareLinkForm, SubscriptionForm
+from .models import Subscription
 
 PAGE_SIZE = 25
 
@@ -380,3 +381,38 @@ def share_link_revoke(request, pk, link_pk):
     else:
         messages.success(request, "Revoked the link: it shows “not available” from now on.")
     return redirect("saved_report_share", pk=report.pk)
+
+
+def _subscriptions_context(request, report, form) -> dict:
+    mine = Subscription.objects.filter(subscriber=request.user, report=report)
+    return {"report": report, "form": form, "subscriptions": mine}
+
+
+@login_required
+def saved_report_subscribe(request, pk):
+    """Get this report by email or in Slack, weekly or monthly: the form and your subscriptions to it."""
+    viewer = request.user
+    report = _report(request, pk)
+    form = SubscriptionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.subscription_create(actor=viewer, report_id=report.pk, **form.service_kwargs())
+        except (ValidationError, PermissionDenied) as exc:
+            add_service_error(form, exc)
+        else:
+            messages.success(request, "Subscribed: the report will come on schedule.")
+            return redirect("saved_report_subscribe", pk=report.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(request, "reports/subscribe.html", _subscriptions_context(request, report, form), status=status)
+
+
+@login_required
+@require_POST
+def subscription_delete(request, pk, subscription_pk):
+    report = _report(request, pk)
+    subscription = get_or_404(
+        lambda: Subscription.objects.get(pk=subscription_pk, report=report, subscriber=request.user)
+    )
+    services.subscription_delete(actor=request.user, subscription=subscription)
+    messages.success(request, "Unsubscribed.")
+    return redirect("saved_report_subscribe", pk=report.pk)

@@ -388,6 +388,8 @@ ACTIVITY_RETENTION_DAYS = env.int("ACTIVITY_RETENTION_DAYS", default=365)
 APPROVALS_ENABLED = env.bool("APPROVALS_ENABLED", default=False)
 # Seconds a reminder email may take to hand over to the mail server (it runs in a task).
 REMINDER_EMAIL_TIMEOUT = env.int("REMINDER_EMAIL_TIMEOUT", default=10)
+# Seconds one scheduled report email may take to hand over to the mail server (it runs in a task).
+SUBSCRIPTION_EMAIL_TIMEOUT = env.int("SUBSCRIPTION_EMAIL_TIMEOUT", default=10)
 
 # --- Share links of saved reports (docs/guides/sharing.md, docs/admin/security/share-links.md) ------------------------
 # Off: every link needs sign-in (members only) and no public link can be made; existing ones keep their settings.

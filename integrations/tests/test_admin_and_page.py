@@ -93,6 +93,8 @@ def test_setup_periodic_tasks_creates_the_beat_entries_once(db):
     assert sync.args == '["github"]'
     assert sync.crontab is not None
     assert PeriodicTask.objects.filter(name="integrations: prune webhook payloads").count() == 1
+    delivery = PeriodicTask.objects.get(name__contains="subscriptions")
+    assert delivery.task == "reports.deliver_subscriptions" and delivery.crontab.minute == "*/5"
 
 
 def test_pruning_drops_old_payloads_but_keeps_the_log(github, deliver, settings):

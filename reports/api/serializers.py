@@ -3,6 +3,8 @@ rules (ids the owner may see, who may change or verify) and write."""
 
 from __future__ import annotations
 
+from datetime import time as dt_time
+
 from rest_framework import serializers
 
 from tracking import periods
@@ -21,6 +23,8 @@ from ..models import (
     AnnotationScope,
     ChartType,
     ShareKind,
+    SubscriptionChannel,
+    SubscriptionFrequency,
     Visibility,
 )
 
@@ -185,3 +189,61 @@ class ShareLinkSerializer(serializers.Serializer):
 
 class ShareLinkCreatedSerializer(ShareLinkSerializer):
     url = serializers.URLField(help_text="Absolute, ending in /s/<token>/: the token is shown only in this answer.")
+
+
+class SubscriptionWriteSerializer(_Strict):
+    known = ("saved_report", "channel", "target", "frequency", "weekday", "day", "time")
+    saved_report = serializers.IntegerField(min_value=1, max_value=2**62)
+    channel = serializers.ChoiceField(choices=SubscriptionChannel.values)
+    target = serializers.CharField(
+        required=False,
+        allow_null=True,
+        allow_blank=True,
+        default=None,
+        max_length=254,
+        help_text="A Slack channel id (C…) or an email address; null: you (your Slack DM or your own email).",
+    )
+    frequency = serializers.ChoiceField(choices=SubscriptionFrequency.values)
+    weekday = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=6, help_text="Weekly: 0 = Monday."
+    )
+    day = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=1, max_value=28, help_text="Monthly: 1-28."
+    )
+    time = serializers.RegexField(
+        r"^([01]\d|2[0-3]):[0-5]\d$",
+        max_length=5,
+        error_messages={"invalid": "Enter a time as HH:MM (00:00-23:59)."},
+        help_text="HH:MM in your time zone at delivery.",
+    )
+
+    def validate_time(self, value):
+        return dt_time(int(value[:2]), int(value[3:]))
+
+    def validate(self, attrs):
+        if attrs["frequency"] == SubscriptionFrequency.WEEKLY and attrs.get("weekday") is None:
+            raise serializers.ValidationError({"weekday": ["Required for a weekly subscription (0 = Monday)."]})
+        if attrs["frequency"] == SubscriptionFrequency.MONTHLY and attrs.get("day") is None:
+            raise serializers.ValidationError({"day": ["Required for a monthly subscription (1-28)."]})
+        return attrs
+
+
+class SubscriptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    saved_report = serializers.IntegerField(source="report_id", read_only=True)
+    saved_report_name = serializers.CharField(source="report.name", read_only=True)
+    channel = serializers.CharField()
+    target = serializers.CharField(allow_null=True, help_text="null: you.")
+    frequency = serializers.CharField()
+    weekday = serializers.IntegerField(allow_null=True)
+    day = serializers.IntegerField(allow_null=True)
+    time = serializers.TimeField(format="%H:%M")
+    active = serializers.BooleanField()
+    last_error = serializers.CharField(help_text="Why the last delivery failed; empty once one succeeds.")
+    last_error_at = UtcDateTimeField(allow_null=True)
+    created_at = UtcDateTimeField()
+
+    def to_representation(self, instance):
+        data = super().to_representation(instance)
+        data["target"] = data["target"] or None
+        return data

@@ -8,6 +8,8 @@ router.register("saved-reports", views.SavedReportViewSet, basename="api-saved-r
 router.register("annotations", views.AnnotationViewSet, basename="api-annotation")
 
 urlpatterns = [
+    path("subscriptions/", views.SubscriptionListApi.as_view(), name="api-subscriptions"),
+    path("subscriptions/<str:pk>/", views.SubscriptionApi.as_view(), name="api-subscription"),
     path("share-links/<str:pk>/", views.ShareLinkApi.as_view(), name="api-share-link"),
     path(
         "saved-reports/<str:pk>/comments/<str:comment_pk>/",

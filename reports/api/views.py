@@ -17,7 +17,7 @@ from timetracker.api.exceptions import InvalidParameters
 from tracking.api.views.params import bool_param, id_param, openapi_params, parse_params
 
 from .. import selectors, services, sharing
-from ..models import SavedReport
+from ..models import SavedReport, Subscription
 from . import serializers as s
 
 MAX_COMMENTS = 500
@@ -283,4 +283,47 @@ class AnnotationViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def destroy(self, request, *args, **kwargs):
         services.annotation_delete(actor=request.user, annotation=self.get_object())
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+MAX_SUBSCRIPTIONS_LISTED = 500
+
+
+class SubscriptionListApi(ApiViewMixin, APIView):
+    """Your subscriptions: saved reports delivered to Slack or by email, weekly or monthly, computed with your
+    visibility. Each period is delivered once; a failed delivery is retried, then shown in `last_error`."""
+
+    scope_resource = "reports"
+
+    def _mine(self, request):
+        return Subscription.objects.filter(subscriber=request.user).select_related("report")
+
+    @extend_schema(responses=s.SubscriptionSerializer(many=True), summary="Your subscriptions")
+    def get(self, request):
+        return Response(s.SubscriptionSerializer(self._mine(request)[:MAX_SUBSCRIPTIONS_LISTED], many=True).data)
+
+    @extend_schema(
+        request=s.SubscriptionWriteSerializer,
+        responses={201: s.SubscriptionSerializer},
+        summary="Subscribe to a saved report (made before this period's delivery time: delivered this period)",
+    )
+    def post(self, request):
+        data = s.SubscriptionWriteSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = dict(data.validated_data)
+        subscription = services.subscription_create(actor=request.user, report_id=values.pop("saved_report"), **values)
+        return Response(s.SubscriptionSerializer(subscription).data, status=status.HTTP_201_CREATED)
+
+
+class SubscriptionApi(ApiViewMixin, APIView):
+    """One of your subscriptions: delete it (no further deliveries)."""
+
+    scope_resource = "reports"
+
+    @extend_schema(responses={204: None}, summary="Delete a subscription")
+    def delete(self, request, pk):
+        subscription = Subscription.objects.filter(subscriber=request.user, pk=object_id(pk)).first()
+        if subscription is None:
+            raise NotFound("Not found.")
+        services.subscription_delete(actor=request.user, subscription=subscription)
         return Response(status=status.HTTP_204_NO_CONTENT)

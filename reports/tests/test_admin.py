@@ -20,7 +20,18 @@ def admin_client_for(admin_user):
 
 
 @pytest.mark.parametrize(
-    "model", ["savedreport", "comment", "annotation", "favourite", "reportview", "notice", "sharelink"]
+    "model",
+    [
+        "savedreport",
+        "comment",
+        "annotation",
+        "favourite",
+        "reportview",
+        "notice",
+        "sharelink",
+        "subscription",
+        "subscriptiondelivery",
+    ],
 )
 def test_each_model_has_an_admin_list(admin_client_for, model):
     SavedReportFactory()

@@ -55,10 +55,11 @@ class SlackConnector(Connector):
 
     @classmethod
     def ready(cls) -> None:
-        from . import admin, receivers
+        from . import admin, receivers, subscriptions
 
         receivers.connect()
         admin.register()
+        subscriptions.register()
 
     @classmethod
     def clean_config(cls, config: dict, *, is_active: bool) -> dict:

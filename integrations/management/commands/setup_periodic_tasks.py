@@ -1,7 +1,8 @@
 """`manage.py setup_periodic_tasks`: the beat entries of the integrations (idempotent; run by quickstart).
 
 One crontab entry per connector that can sync, each connector's other `periodic_jobs`, the daily pruning of
-old webhook payloads and the connection checks every 15 minutes (a revoked token shows on the health page).
+old webhook payloads, the connection checks every 15 minutes (a revoked token shows on the health page) and the
+delivery of saved-report subscriptions every 5 minutes.
 Entries are rows of django-celery-beat's DatabaseScheduler: an admin may change their schedule or disable them;
 running this again keeps such changes.
 """
@@ -15,6 +16,7 @@ from integrations.connectors.base import connector_classes
 
 PRUNE_SCHEDULE = {"minute": "40", "hour": "3"}
 PROBE_SCHEDULE = {"minute": "*/15"}
+SUBSCRIPTIONS_SCHEDULE = {"minute": "*/5"}
 
 
 def _crontab(fields: dict) -> CrontabSchedule:
@@ -37,6 +39,8 @@ class Command(BaseCommand):
             ("integrations: prune webhook payloads", "integrations.prune_webhook_payloads", [], PRUNE_SCHEDULE)
         )
         wanted.append(("integrations: connection checks", "integrations.probe_connections", [], PROBE_SCHEDULE))
+        # Saved reports' scheduled deliveries (email built in, Slack when set up): claimed once per period.
+        wanted.append(("reports: deliver subscriptions", "reports.deliver_subscriptions", [], SUBSCRIPTIONS_SCHEDULE))
         created = 0
         for name, task, args, schedule in wanted:
             _, was_created = PeriodicTask.objects.get_or_create(

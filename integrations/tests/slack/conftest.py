@@ -16,6 +16,7 @@ import pytest
 from django.test import Client
 from slack_sdk.signature import SignatureVerifier
 
+from accounts.tests.api_fixtures import _api_test_settings, api_as  # noqa: F401 - the subscriptions API
 from integrations import services
 
 SIGNING_SECRET = "0123456789abcdef0123456789abcdef"
@@ -38,6 +39,7 @@ class FakeSlack:
         self.responses: list[dict] = []
         self.unfurled: list[dict] = []  # every chat.unfurl payload
         self.emails: dict[str, str] = {}  # email -> Slack user id
+        self.channels: dict[str, bool] = {TEAM_CHANNEL: True}  # channel id -> the bot is a member (conversations.info)
         self.mode: str | None = None
         self.error_code = "channel_not_found"
         self.delay = 2.0
@@ -128,6 +130,13 @@ class FakeSlack:
                     with fake.lock:
                         fake.unfurled.append(params)
                     return self._json(200, {"ok": True})
+                if method == "conversations.info":
+                    channel = params.get("channel", "")
+                    if channel not in fake.channels:
+                        return self._json(200, {"ok": False, "error": "channel_not_found"})
+                    return self._json(
+                        200, {"ok": True, "channel": {"id": channel, "is_member": fake.channels[channel]}}
+                    )
                 if method == "auth.test":
                     return self._json(200, {"ok": True, "team": "Acme", "user": "timetracker", "team_id": "T1"})
                 if method == "users.lookupByEmail":

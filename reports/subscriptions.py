@@ -1,0 +1,255 @@
+"""Scheduled delivery of saved reports ("subscriptions"): when each one is due, the ledger claim, the message, and
+the channels that carry it.
+
+Each subscription has one delivery per period: the ISO week ("2026-W49") or the month ("2026-12") of its most
+recent delivery time (weekday or day, at HH:MM in the subscriber's time zone at the moment of delivery). A beat run
+claims a `SubscriptionDelivery` row for that period before anything is sent; the row's unique constraint makes a
+late, repeated or concurrent run deliver each period exactly once. A subscription made after this period's
+delivery time starts with the next period.
+
+Channels: "email" is built in (Django's email backend, with a short timeout). Other channels are registered by the
+apps that can carry them (`register_channel`: the Slack connector registers "slack"), so reports never imports
+integrations.
+"""
+
+from __future__ import annotations
+
+import calendar
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import get_connection, send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts import policy
+
+from .definition import period_label
+from .models import DeliveryStatus, SavedReport, Subscription, SubscriptionChannel, SubscriptionDelivery
+
+logger = logging.getLogger(__name__)
+
+TOP_GROUPS = 5
+ERROR_MAX = 500
+LATE_GRACE = timedelta(days=1)  # how late last period's delivery may still go out after the period turned
+
+
+class DeliveryFailed(Exception):
+    """A channel could not deliver: `permanent` failures (no such channel, bot not invited) are not retried."""
+
+    def __init__(self, message: str, *, permanent: bool = False):
+        super().__init__(message)
+        self.message = message
+        self.permanent = permanent
+
+
+@dataclass(frozen=True)
+class DeliveryChannel:
+    """`check(subscriber, target)` returns "" or a clear reason the target cannot be used (at subscription time);
+    `send(subscription, subject, text, url)` delivers or raises DeliveryFailed."""
+
+    check: Callable[..., str]
+    send: Callable[..., None]
+
+
+_CHANNELS: dict[str, DeliveryChannel] = {}
+
+
+def register_channel(name: str, channel: DeliveryChannel) -> None:
+    _CHANNELS[name] = channel
+
+
+def channel_get(name: str) -> DeliveryChannel | None:
+    return _CHANNELS.get(name)
+
+
+# -- email, built in --------------------------------------------------------------------------------------------------
+
+
+def _email_address(subscription_or_user, target: str) -> str:
+    return target or (subscription_or_user.email or "")
+
+
+def _email_check(subscriber, target: str) -> str:
+    if not target:
+        return "" if subscriber.email else "Your account has no email address: add one to your profile first."
+    try:
+        validate_email(target)
+    except ValidationError:
+        return "target must be an email address (or null for your own)."
+    return ""
+
+
+def _email_send(subscription: Subscription, subject: str, text: str, url: str) -> None:
+    address = _email_address(subscription.subscriber, subscription.target)
+    if not address:
+        raise DeliveryFailed("Your account has no email address.", permanent=True)
+    try:
+        connection = get_connection(timeout=settings.SUBSCRIPTION_EMAIL_TIMEOUT)
+        send_mail(subject, text, None, [address], connection=connection)
+    except Exception as exc:  # noqa: BLE001 - any mail failure is retried, then recorded
+        raise DeliveryFailed(f"The email could not be sent ({exc.__class__.__name__}).") from exc
+
+
+register_channel(SubscriptionChannel.EMAIL, DeliveryChannel(check=_email_check, send=_email_send))
+
+
+# -- schedule ---------------------------------------------------------------------------------------------------------
+
+
+def _at(day: date, subscription: Subscription, zone) -> datetime:
+    return datetime.combine(day, subscription.time, tzinfo=zone)
+
+
+def _month_day(year: int, month: int, day: int) -> date:
+    return date(year, month, min(day, calendar.monthrange(year, month)[1]))
+
+
+def last_due(subscription: Subscription, now: datetime) -> tuple[str, datetime] | None:
+    """This period's delivery time and period key when it has passed (in the subscriber's time zone now); else the
+    previous period's when it passed less than LATE_GRACE ago (beat ran late across the turn of the week or
+    month); else None."""
+    zone = subscription.subscriber.tzinfo
+    today = now.astimezone(zone).date()
+    if subscription.frequency == "weekly":
+        day = today - timedelta(days=today.weekday()) + timedelta(days=subscription.weekday or 0)
+        due = _at(day, subscription, zone)
+        if due > now:
+            due = _at(day - timedelta(days=7), subscription, zone)
+        year, week, _ = due.date().isocalendar()
+        key = f"{year}-W{week:02d}"
+    else:
+        due = _at(_month_day(today.year, today.month, subscription.day or 1), subscription, zone)
+        if due > now:
+            previous = today.replace(day=1) - timedelta(days=1)
+            due = _at(_month_day(previous.year, previous.month, subscription.day or 1), subscription, zone)
+        key = f"{due.year}-{due.month:02d}"
+    in_this_period = due.astimezone(zone).date() >= _period_start(subscription, today)
+    if not in_this_period and now - due > LATE_GRACE:
+        return None
+    return key, due
+
+
+def _period_start(subscription: Subscription, today: date) -> date:
+    if subscription.frequency == "weekly":
+        return today - timedelta(days=today.weekday())
+    return today.replace(day=1)
+
+
+def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
+    """Claim this period's delivery of every due subscription (one INSERT each; a row already there — another run,
+    another worker — is skipped). Returns the claimed ledger rows, to be sent by their own tasks."""
+    now = now or timezone.now()
+    due = []
+    for subscription in Subscription.objects.filter(active=True, subscriber__is_active=True).select_related(
+        "subscriber"
+    ):
+        found = last_due(subscription, now)
+        if found is not None and subscription.created_at <= found[1] <= now:
+            due.append((subscription, found[0]))
+    if not due:
+        return []
+    done = set(
+        SubscriptionDelivery.objects.filter(
+            subscription__in=[s for s, _ in due], period_key__in={k for _, k in due}
+        ).values_list("subscription_id", "period_key")
+    )
+    claimed = []
+    for subscription, key in due:
+        if (subscription.pk, key) in done:
+            continue
+        try:
+            with transaction.atomic():
+                claimed.append(SubscriptionDelivery.objects.create(subscription=subscription, period_key=key))
+        except IntegrityError:  # claimed meanwhile by a concurrent run
+            continue
+    return claimed
+
+
+# -- the message ------------------------------------------------------------------------------------------------------
+
+
+def _hours(seconds) -> str:
+    return f"{(seconds or 0) / 3600:.1f}"
+
+
+def report_url(report: SavedReport) -> str:
+    return settings.SITE_URL + reverse("saved_report_detail", args=[report.pk])
+
+
+def message(subscription: Subscription, *, now: datetime | None = None) -> tuple[str, str, str]:
+    """(subject, text, url): the report's name, period, total hours and top groups, computed with the subscriber's
+    visibility, and a link to the saved report."""
+    from .selectors import saved_report_results
+
+    report, viewer = subscription.report, subscription.subscriber
+    results = saved_report_results(viewer=viewer, report=report, now=now)
+    period = results["params"].period
+    label = period_label(report.definition)
+    dates = f"{period.start:%d %b %Y} – {period.end:%d %b %Y}"
+    url = report_url(report)
+    lines = [
+        f"{report.name}",
+        f"{label[:1].upper()}{label[1:]} ({dates}): {_hours(results['total']['seconds'])} h in total",
+    ]
+    for group in results["groups"][:TOP_GROUPS]:
+        lines.append(f"• {group['label']}: {_hours(group['seconds'])} h")
+    if not results["groups"]:
+        lines.append("No time tracked in this period.")
+    lines.append(f"Open the report: {url}")
+    subject = " ".join(f"{report.name} — {label}".split())  # one line: a mail header
+    return subject, "\n".join(lines), url
+
+
+# -- sending ----------------------------------------------------------------------------------------------------------
+
+
+def delivery_fail(delivery: SubscriptionDelivery, error: str) -> None:
+    """Record a delivery that will not be retried, on the ledger row and on the subscription (shown to its owner)."""
+    now = timezone.now()
+    error = error[:ERROR_MAX]
+    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(
+        status=DeliveryStatus.FAILED, error=error, finished_at=now
+    )
+    Subscription.objects.filter(pk=delivery.subscription_id).update(last_error=error, last_error_at=now)
+
+
+def deliver(delivery_id: int) -> str:
+    """Send one claimed delivery. Returns "sent" or why nothing was sent; raises DeliveryFailed for the task to
+    retry (a permanent failure is recorded at once)."""
+    delivery = (
+        SubscriptionDelivery.objects.select_related("subscription__report", "subscription__subscriber")
+        .filter(pk=delivery_id)
+        .first()
+    )
+    if delivery is None or delivery.status != DeliveryStatus.CLAIMED:
+        return "already handled"
+    subscription = delivery.subscription
+    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1)
+    if not subscription.active or not subscription.subscriber.is_active:
+        delivery_fail(delivery, "The subscription was paused before it was sent.")
+        return "paused"
+    if not policy.visible(subscription.subscriber, SavedReport.objects.filter(pk=subscription.report_id)).exists():
+        delivery_fail(delivery, "You may no longer see this report.")
+        return "not visible"
+    channel = channel_get(subscription.channel)
+    if channel is None:
+        raise DeliveryFailed(f"{subscription.get_channel_display()} is not available on this installation.")
+    subject, text, url = message(subscription)
+    try:
+        channel.send(subscription, subject, text, url)
+    except DeliveryFailed as exc:
+        if exc.permanent:
+            delivery_fail(delivery, exc.message)
+        raise
+    now = timezone.now()
+    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, error="", finished_at=now)
+    Subscription.objects.filter(pk=subscription.pk).exclude(last_error="").update(last_error="", last_error_at=None)
+    return "sent"
