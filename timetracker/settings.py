@@ -316,6 +316,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Two-factor authentication (TOTP with recovery codes). MFA_REQUIRED_FOR_ADMINS sends an admin who signed in with a
 # password and has no authenticator to the set-up page before anything else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are stored encrypted with the project's keys (TT_ENCRYPTION_KEYS).
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="TimeTracker")
 MFA_REQUIRED_FOR_ADMINS = env.bool("MFA_REQUIRED_FOR_ADMINS", default=False)
 
