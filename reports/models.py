@@ -238,6 +238,15 @@ class SubscriptionFrequency(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
 
 
+class SubscriptionCheck(models.TextChoices):
+    """Whether the target was found usable. A channel whose check needs its provider (Slack) is checked by a task
+    after the subscription is saved: `pending` until then."""
+
+    PENDING = "pending", "Checking"
+    OK = "ok", "Ready"
+    FAILED = "failed", "Cannot deliver"
+
+
 class Subscription(models.Model):
     """A saved report delivered on a schedule (weekly on a weekday, or monthly on a day, at HH:MM in the
     subscriber's time zone at delivery) to a Slack channel or DM, or by email. Results are computed with the
@@ -254,6 +263,8 @@ class Subscription(models.Model):
     active = models.BooleanField(default=True)
     last_error = models.CharField(max_length=500, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    check_status = models.CharField(max_length=10, choices=SubscriptionCheck.choices, default=SubscriptionCheck.OK)
+    check_error = models.CharField(max_length=500, blank=True, help_text="Why the target cannot be used.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

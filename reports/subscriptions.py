@@ -32,12 +32,20 @@ from django.utils import timezone
 from accounts import policy
 
 from .definition import period_label
-from .models import DeliveryStatus, SavedReport, Subscription, SubscriptionChannel, SubscriptionDelivery
+from .models import (
+    DeliveryStatus,
+    SavedReport,
+    Subscription,
+    SubscriptionChannel,
+    SubscriptionCheck,
+    SubscriptionDelivery,
+)
 
 logger = logging.getLogger(__name__)
 
 TOP_GROUPS = 5
 ERROR_MAX = 500
+CHECK_TASK = "reports.check_subscription"  # reports.tasks.check_subscription_task, enqueued by name
 LATE_GRACE = timedelta(days=1)  # how late last period's delivery may still go out after the period turned
 
 
@@ -52,11 +60,15 @@ class DeliveryFailed(Exception):
 
 @dataclass(frozen=True)
 class DeliveryChannel:
-    """`check(subscriber, target)` returns "" or a clear reason the target cannot be used (at subscription time);
-    `send(subscription, subject, text, url)` delivers or raises DeliveryFailed."""
+    """`check(subscriber, target)` returns "" or a clear reason the target cannot be used, without leaving the
+    process (it runs in the request that subscribes); `send(subscription, subject, text, url)` delivers or raises
+    DeliveryFailed. `verify(subscriber, target)`, when the channel has one, asks the provider whether the target can
+    be used ("" or the reason): it makes an outbound call, so it runs in a task after the subscription is saved
+    (`subscription_check`), never in a request."""
 
     check: Callable[..., str]
     send: Callable[..., None]
+    verify: Callable[..., str] | None = None
 
 
 _CHANNELS: dict[str, DeliveryChannel] = {}
@@ -99,6 +111,27 @@ def _email_send(subscription: Subscription, subject: str, text: str, url: str) -
 
 
 register_channel(SubscriptionChannel.EMAIL, DeliveryChannel(check=_email_check, send=_email_send))
+
+
+# -- the target's check, in a task ------------------------------------------------------------------------------------
+
+
+def subscription_check(subscription_id: int) -> str:
+    """Ask the channel's provider whether a pending subscription's target can be used, and mark it `ok` or `failed`
+    with the reason (shown on the saved report's Subscribe page and in the API). Returns the new status."""
+    subscription = Subscription.objects.select_related("subscriber").filter(pk=subscription_id).first()
+    if subscription is None or subscription.check_status != SubscriptionCheck.PENDING:
+        return "already checked"
+    channel = channel_get(subscription.channel)
+    if channel is None:
+        problem = f"{subscription.get_channel_display()} is not available on this installation."
+    else:
+        problem = channel.verify(subscription.subscriber, subscription.target) if channel.verify else ""
+    status = SubscriptionCheck.FAILED if problem else SubscriptionCheck.OK
+    Subscription.objects.filter(pk=subscription.pk, check_status=SubscriptionCheck.PENDING).update(
+        check_status=status, check_error=problem[:ERROR_MAX]
+    )
+    return status
 
 
 # -- schedule ---------------------------------------------------------------------------------------------------------
@@ -148,9 +181,10 @@ def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
     another worker — is skipped). Returns the claimed ledger rows, to be sent by their own tasks."""
     now = now or timezone.now()
     due = []
-    for subscription in Subscription.objects.filter(active=True, subscriber__is_active=True).select_related(
-        "subscriber"
-    ):
+    subscribed = Subscription.objects.filter(active=True, subscriber__is_active=True).exclude(
+        check_status=SubscriptionCheck.FAILED  # the subscriber must change it; until then nothing is sent
+    )
+    for subscription in subscribed.select_related("subscriber"):
         found = last_due(subscription, now)
         if found is not None and subscription.created_at <= found[1] <= now:
             due.append((subscription, found[0]))
@@ -252,4 +286,8 @@ def deliver(delivery_id: int) -> str:
     now = timezone.now()
     SubscriptionDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, error="", finished_at=now)
     Subscription.objects.filter(pk=subscription.pk).exclude(last_error="").update(last_error="", last_error_at=None)
+    # Delivered before its check ran (a broker outage kept the check waiting): the target evidently works.
+    Subscription.objects.filter(pk=subscription.pk, check_status=SubscriptionCheck.PENDING).update(
+        check_status=SubscriptionCheck.OK
+    )
     return "sent"

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 
 from accounts import policy
+from timetracker import outbox
 
 from ..exceptions import InvalidSubscription
 from ..models import (
     SavedReport,
     Subscription,
+    SubscriptionCheck,
     SubscriptionFrequency,
 )
 
@@ -27,9 +30,11 @@ def subscription_create(
     day: int | None,
     time,
 ) -> Subscription:
-    """Subscribe `actor` to a saved report they may see. The target is checked by its channel (an email address;
-    a Slack channel the bot is in, or the actor's linked Slack account for null). Made before this period's
-    delivery time, it is delivered this period."""
+    """Subscribe `actor` to a saved report they may see. The target is checked by its channel here, without
+    leaving the process (an email address; a Slack channel id with Slack set up, or the actor's linked Slack
+    account for null). A channel that must ask its provider (is the bot in that Slack channel?) does so in a task
+    after commit: the subscription is saved `pending` and marked `ok` or `failed` with the reason. Made before this
+    period's delivery time, it is delivered this period."""
     from .. import subscriptions
 
     report = policy.visible(actor, SavedReport.objects.filter(pk=report_id)).first()
@@ -58,7 +63,7 @@ def subscription_create(
         raise InvalidSubscription(problem, field="target")
     if Subscription.objects.filter(subscriber=actor).count() >= MAX_SUBSCRIPTIONS:
         raise InvalidSubscription(f"At most {MAX_SUBSCRIPTIONS} subscriptions each: delete one first.")
-    return Subscription.objects.create(
+    subscription = Subscription.objects.create(
         report=report,
         subscriber=actor,
         channel=channel,
@@ -67,7 +72,11 @@ def subscription_create(
         weekday=weekday,
         day=day,
         time=time,
+        check_status=SubscriptionCheck.PENDING if carrier.verify else SubscriptionCheck.OK,
     )
+    if carrier.verify:
+        transaction.on_commit(lambda: outbox.enqueue(subscriptions.CHECK_TASK, subscription.pk))
+    return subscription
 
 
 def subscription_delete(*, actor, subscription: Subscription) -> None:
