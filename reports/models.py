@@ -299,7 +299,8 @@ class DeliveryStatus(models.TextChoices):
 
 class SubscriptionDelivery(models.Model):
     """The ledger: one row per subscription and period ("2026-W49", "2026-12"), claimed before sending. The unique
-    constraint makes a late, repeated or concurrent beat run deliver each period exactly once."""
+    constraint makes a late, repeated or concurrent beat run deliver each period exactly once. A claim is leased:
+    one still `claimed` after `lease_until` (its worker died) is taken again by the next beat run."""
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     period_key = models.CharField(max_length=10)
@@ -307,6 +308,9 @@ class SubscriptionDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     claimed_at = models.DateTimeField(auto_now_add=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A claim still sending after this was interrupted: the next beat takes it."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

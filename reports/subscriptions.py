@@ -7,6 +7,11 @@ claims a `SubscriptionDelivery` row for that period before anything is sent; the
 late, repeated or concurrent run deliver each period exactly once. A subscription made after this period's
 delivery time starts with the next period.
 
+A claim is a lease (CLAIM_LEASE, renewed by every attempt, longer than the task's retries with backoff): a claim
+whose worker died before finishing is still `claimed` when its lease runs out, and the next beat run takes it again
+(one conditional UPDATE, so one run wins). Sent and failed rows are final, never taken again. A claim interrupted
+MAX_INTERRUPTED times is recorded as failed rather than tried for ever.
+
 Channels: "email" is built in (Django's email backend, with a short timeout). Other channels are registered by the
 apps that can carry them (`register_channel`: the Slack connector registers "slack"), so reports never imports
 integrations.
@@ -25,7 +30,7 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
@@ -46,7 +51,9 @@ logger = logging.getLogger(__name__)
 TOP_GROUPS = 5
 ERROR_MAX = 500
 CHECK_TASK = "reports.check_subscription"  # reports.tasks.check_subscription_task, enqueued by name
-LATE_GRACE = timedelta(days=1)  # how late last period's delivery may still go out after the period turned
+LATE_GRACE = timedelta(days=1)
+CLAIM_LEASE = timedelta(minutes=30)  # > the task's retries (1 + 2 + 4 minutes) and their sending deadlines
+MAX_INTERRUPTED = 5  # how late last period's delivery may still go out after the period turned
 
 
 class DeliveryFailed(Exception):
@@ -176,9 +183,15 @@ def _period_start(subscription: Subscription, today: date) -> date:
     return today.replace(day=1)
 
 
+def _lease_expired(now: datetime) -> Q:
+    # Rows claimed before leases existed have none: their claim time stands in.
+    return Q(lease_until__lt=now) | Q(lease_until__isnull=True, claimed_at__lt=now - CLAIM_LEASE)
+
+
 def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
     """Claim this period's delivery of every due subscription (one INSERT each; a row already there — another run,
-    another worker — is skipped). Returns the claimed ledger rows, to be sent by their own tasks."""
+    another worker — is skipped, unless it is an unfinished claim whose lease ran out, which is taken again).
+    Returns the claimed ledger rows, to be sent by their own tasks."""
     now = now or timezone.now()
     due = []
     subscribed = Subscription.objects.filter(active=True, subscriber__is_active=True).exclude(
@@ -190,21 +203,44 @@ def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
             due.append((subscription, found[0]))
     if not due:
         return []
-    done = set(
-        SubscriptionDelivery.objects.filter(
+    existing = {
+        (row.subscription_id, row.period_key): row
+        for row in SubscriptionDelivery.objects.filter(
             subscription__in=[s for s, _ in due], period_key__in={k for _, k in due}
-        ).values_list("subscription_id", "period_key")
-    )
+        )
+    }
     claimed = []
     for subscription, key in due:
-        if (subscription.pk, key) in done:
-            continue
-        try:
-            with transaction.atomic():
-                claimed.append(SubscriptionDelivery.objects.create(subscription=subscription, period_key=key))
-        except IntegrityError:  # claimed meanwhile by a concurrent run
-            continue
+        row = existing.get((subscription.pk, key))
+        if row is None:
+            try:
+                with transaction.atomic():
+                    claimed.append(
+                        SubscriptionDelivery.objects.create(
+                            subscription=subscription, period_key=key, lease_until=now + CLAIM_LEASE
+                        )
+                    )
+            except IntegrityError:  # claimed meanwhile by a concurrent run
+                continue
+        elif row.status == DeliveryStatus.CLAIMED:
+            retaken = _retake(row, now)
+            if retaken is not None:
+                claimed.append(retaken)
     return claimed
+
+
+def _retake(row: SubscriptionDelivery, now: datetime) -> SubscriptionDelivery | None:
+    """Take an unfinished claim again once its lease ran out (its worker died); None while it is held."""
+    expired = SubscriptionDelivery.objects.filter(_lease_expired(now), pk=row.pk, status=DeliveryStatus.CLAIMED)
+    if row.attempts >= MAX_INTERRUPTED:
+        if expired.exists():
+            delivery_fail(row, f"Sending was interrupted {row.attempts} times; this period is not sent.")
+        return None
+    if not expired.update(lease_until=now + CLAIM_LEASE):  # still held, or another run took it first
+        return None
+    row.refresh_from_db()
+    logger.warning("Subscription delivery %s (%s) was interrupted: sending it again.", row.pk, row.period_key)
+    return row
 
 
 # -- the message ------------------------------------------------------------------------------------------------------
@@ -266,7 +302,10 @@ def deliver(delivery_id: int) -> str:
     if delivery is None or delivery.status != DeliveryStatus.CLAIMED:
         return "already handled"
     subscription = delivery.subscription
-    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1)
+    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=F("attempts") + 1,
+        lease_until=timezone.now() + CLAIM_LEASE,  # this attempt holds the claim
+    )
     if not subscription.active or not subscription.subscriber.is_active:
         delivery_fail(delivery, "The subscription was paused before it was sent.")
         return "paused"
