@@ -51,9 +51,9 @@ logger = logging.getLogger(__name__)
 TOP_GROUPS = 5
 ERROR_MAX = 500
 CHECK_TASK = "reports.check_subscription"  # reports.tasks.check_subscription_task, enqueued by name
-LATE_GRACE = timedelta(days=1)
+LATE_GRACE = timedelta(days=1)  # how late last period's delivery may still go out after the period turned
 CLAIM_LEASE = timedelta(minutes=30)  # > the task's retries (1 + 2 + 4 minutes) and their sending deadlines
-MAX_INTERRUPTED = 5  # how late last period's delivery may still go out after the period turned
+MAX_INTERRUPTED = 5
 
 
 class DeliveryFailed(Exception):
