@@ -3,7 +3,7 @@
 Local sign-up is closed unless ACCOUNT_ALLOW_SIGNUP is set (admins create accounts). Single sign-on provisions a
 user on first login from the claims (email, name, preferred_username) and, at every login, gives them the role
 that OIDC_ROLE_MAP assigns to their groups (accounts.oidc). Role changes go through accounts.services so they are
-recorded and announced like an admin's.
+recorded and announced like an admin's. Two-factor secrets are encrypted at rest (MFAAdapter, accounts.mfa).
 """
 
 from __future__ import annotations
@@ -13,13 +13,14 @@ import logging
 import requests
 from allauth.account.adapter import DefaultAccountAdapter
 from allauth.core.exceptions import ImmediateHttpResponse
+from allauth.mfa.adapter import DefaultMFAAdapter
 from allauth.socialaccount.adapter import DefaultSocialAccountAdapter
 from allauth.socialaccount.providers.base import AuthError
 from allauth.socialaccount.providers.oauth2.client import OAuth2Error
 from django.conf import settings
 from django.shortcuts import render
 
-from . import oidc, services
+from . import mfa, oidc, services
 
 logger = logging.getLogger(__name__)
 
@@ -100,3 +101,13 @@ class SocialAccountAdapter(DefaultSocialAccountAdapter):
             **(extra_context or {}),
         }
         raise ImmediateHttpResponse(render(request, "socialaccount/authentication_error.html", context, status=400))
+
+
+class MFAAdapter(DefaultMFAAdapter):
+    """Two-factor secrets (TOTP secret, recovery-code seed) encrypted at rest with the project's keys: accounts.mfa."""
+
+    def encrypt(self, text: str) -> str:
+        return mfa.seal(text)
+
+    def decrypt(self, encrypted_text: str) -> str:
+        return mfa.unseal(encrypted_text)

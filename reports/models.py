@@ -238,6 +238,15 @@ class SubscriptionFrequency(models.TextChoices):
     MONTHLY = "monthly", "Monthly"
 
 
+class SubscriptionCheck(models.TextChoices):
+    """Whether the target was found usable. A channel whose check needs its provider (Slack) is checked by a task
+    after the subscription is saved: `pending` until then."""
+
+    PENDING = "pending", "Checking"
+    OK = "ok", "Ready"
+    FAILED = "failed", "Cannot deliver"
+
+
 class Subscription(models.Model):
     """A saved report delivered on a schedule (weekly on a weekday, or monthly on a day, at HH:MM in the
     subscriber's time zone at delivery) to a Slack channel or DM, or by email. Results are computed with the
@@ -254,6 +263,8 @@ class Subscription(models.Model):
     active = models.BooleanField(default=True)
     last_error = models.CharField(max_length=500, blank=True)
     last_error_at = models.DateTimeField(null=True, blank=True)
+    check_status = models.CharField(max_length=10, choices=SubscriptionCheck.choices, default=SubscriptionCheck.OK)
+    check_error = models.CharField(max_length=500, blank=True, help_text="Why the target cannot be used.")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -288,7 +299,8 @@ class DeliveryStatus(models.TextChoices):
 
 class SubscriptionDelivery(models.Model):
     """The ledger: one row per subscription and period ("2026-W49", "2026-12"), claimed before sending. The unique
-    constraint makes a late, repeated or concurrent beat run deliver each period exactly once."""
+    constraint makes a late, repeated or concurrent beat run deliver each period exactly once. A claim is leased:
+    one still `claimed` after `lease_until` (its worker died) is taken again by the next beat run."""
 
     subscription = models.ForeignKey(Subscription, on_delete=models.CASCADE, related_name="deliveries")
     period_key = models.CharField(max_length=10)
@@ -296,6 +308,9 @@ class SubscriptionDelivery(models.Model):
     attempts = models.PositiveSmallIntegerField(default=0)
     error = models.CharField(max_length=500, blank=True)
     claimed_at = models.DateTimeField(auto_now_add=True)
+    lease_until = models.DateTimeField(
+        null=True, blank=True, help_text="A claim still sending after this was interrupted: the next beat takes it."
+    )
     finished_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:

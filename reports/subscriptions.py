@@ -7,6 +7,11 @@ claims a `SubscriptionDelivery` row for that period before anything is sent; the
 late, repeated or concurrent run deliver each period exactly once. A subscription made after this period's
 delivery time starts with the next period.
 
+A claim is a lease (CLAIM_LEASE, renewed by every attempt, longer than the task's retries with backoff): a claim
+whose worker died before finishing is still `claimed` when its lease runs out, and the next beat run takes it again
+(one conditional UPDATE, so one run wins). Sent and failed rows are final, never taken again. A claim interrupted
+MAX_INTERRUPTED times is recorded as failed rather than tried for ever.
+
 Channels: "email" is built in (Django's email backend, with a short timeout). Other channels are registered by the
 apps that can carry them (`register_channel`: the Slack connector registers "slack"), so reports never imports
 integrations.
@@ -25,20 +30,30 @@ from django.core.exceptions import ValidationError
 from django.core.mail import get_connection, send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy
 
 from .definition import period_label
-from .models import DeliveryStatus, SavedReport, Subscription, SubscriptionChannel, SubscriptionDelivery
+from .models import (
+    DeliveryStatus,
+    SavedReport,
+    Subscription,
+    SubscriptionChannel,
+    SubscriptionCheck,
+    SubscriptionDelivery,
+)
 
 logger = logging.getLogger(__name__)
 
 TOP_GROUPS = 5
 ERROR_MAX = 500
+CHECK_TASK = "reports.check_subscription"  # reports.tasks.check_subscription_task, enqueued by name
 LATE_GRACE = timedelta(days=1)  # how late last period's delivery may still go out after the period turned
+CLAIM_LEASE = timedelta(minutes=30)  # > the task's retries (1 + 2 + 4 minutes) and their sending deadlines
+MAX_INTERRUPTED = 5
 
 
 class DeliveryFailed(Exception):
@@ -52,11 +67,15 @@ class DeliveryFailed(Exception):
 
 @dataclass(frozen=True)
 class DeliveryChannel:
-    """`check(subscriber, target)` returns "" or a clear reason the target cannot be used (at subscription time);
-    `send(subscription, subject, text, url)` delivers or raises DeliveryFailed."""
+    """`check(subscriber, target)` returns "" or a clear reason the target cannot be used, without leaving the
+    process (it runs in the request that subscribes); `send(subscription, subject, text, url)` delivers or raises
+    DeliveryFailed. `verify(subscriber, target)`, when the channel has one, asks the provider whether the target can
+    be used ("" or the reason): it makes an outbound call, so it runs in a task after the subscription is saved
+    (`subscription_check`), never in a request."""
 
     check: Callable[..., str]
     send: Callable[..., None]
+    verify: Callable[..., str] | None = None
 
 
 _CHANNELS: dict[str, DeliveryChannel] = {}
@@ -101,6 +120,27 @@ def _email_send(subscription: Subscription, subject: str, text: str, url: str) -
 register_channel(SubscriptionChannel.EMAIL, DeliveryChannel(check=_email_check, send=_email_send))
 
 
+# -- the target's check, in a task ------------------------------------------------------------------------------------
+
+
+def subscription_check(subscription_id: int) -> str:
+    """Ask the channel's provider whether a pending subscription's target can be used, and mark it `ok` or `failed`
+    with the reason (shown on the saved report's Subscribe page and in the API). Returns the new status."""
+    subscription = Subscription.objects.select_related("subscriber").filter(pk=subscription_id).first()
+    if subscription is None or subscription.check_status != SubscriptionCheck.PENDING:
+        return "already checked"
+    channel = channel_get(subscription.channel)
+    if channel is None:
+        problem = f"{subscription.get_channel_display()} is not available on this installation."
+    else:
+        problem = channel.verify(subscription.subscriber, subscription.target) if channel.verify else ""
+    status = SubscriptionCheck.FAILED if problem else SubscriptionCheck.OK
+    Subscription.objects.filter(pk=subscription.pk, check_status=SubscriptionCheck.PENDING).update(
+        check_status=status, check_error=problem[:ERROR_MAX]
+    )
+    return status
+
+
 # -- schedule ---------------------------------------------------------------------------------------------------------
 
 
@@ -143,34 +183,64 @@ def _period_start(subscription: Subscription, today: date) -> date:
     return today.replace(day=1)
 
 
+def _lease_expired(now: datetime) -> Q:
+    # Rows claimed before leases existed have none: their claim time stands in.
+    return Q(lease_until__lt=now) | Q(lease_until__isnull=True, claimed_at__lt=now - CLAIM_LEASE)
+
+
 def claim_due(*, now: datetime | None = None) -> list[SubscriptionDelivery]:
     """Claim this period's delivery of every due subscription (one INSERT each; a row already there — another run,
-    another worker — is skipped). Returns the claimed ledger rows, to be sent by their own tasks."""
+    another worker — is skipped, unless it is an unfinished claim whose lease ran out, which is taken again).
+    Returns the claimed ledger rows, to be sent by their own tasks."""
     now = now or timezone.now()
     due = []
-    for subscription in Subscription.objects.filter(active=True, subscriber__is_active=True).select_related(
-        "subscriber"
-    ):
+    subscribed = Subscription.objects.filter(active=True, subscriber__is_active=True).exclude(
+        check_status=SubscriptionCheck.FAILED  # the subscriber must change it; until then nothing is sent
+    )
+    for subscription in subscribed.select_related("subscriber"):
         found = last_due(subscription, now)
         if found is not None and subscription.created_at <= found[1] <= now:
             due.append((subscription, found[0]))
     if not due:
         return []
-    done = set(
-        SubscriptionDelivery.objects.filter(
+    existing = {
+        (row.subscription_id, row.period_key): row
+        for row in SubscriptionDelivery.objects.filter(
             subscription__in=[s for s, _ in due], period_key__in={k for _, k in due}
-        ).values_list("subscription_id", "period_key")
-    )
+        )
+    }
     claimed = []
     for subscription, key in due:
-        if (subscription.pk, key) in done:
-            continue
-        try:
-            with transaction.atomic():
-                claimed.append(SubscriptionDelivery.objects.create(subscription=subscription, period_key=key))
-        except IntegrityError:  # claimed meanwhile by a concurrent run
-            continue
+        row = existing.get((subscription.pk, key))
+        if row is None:
+            try:
+                with transaction.atomic():
+                    claimed.append(
+                        SubscriptionDelivery.objects.create(
+                            subscription=subscription, period_key=key, lease_until=now + CLAIM_LEASE
+                        )
+                    )
+            except IntegrityError:  # claimed meanwhile by a concurrent run
+                continue
+        elif row.status == DeliveryStatus.CLAIMED:
+            retaken = _retake(row, now)
+            if retaken is not None:
+                claimed.append(retaken)
     return claimed
+
+
+def _retake(row: SubscriptionDelivery, now: datetime) -> SubscriptionDelivery | None:
+    """Take an unfinished claim again once its lease ran out (its worker died); None while it is held."""
+    expired = SubscriptionDelivery.objects.filter(_lease_expired(now), pk=row.pk, status=DeliveryStatus.CLAIMED)
+    if row.attempts >= MAX_INTERRUPTED:
+        if expired.exists():
+            delivery_fail(row, f"Sending was interrupted {row.attempts} times; this period is not sent.")
+        return None
+    if not expired.update(lease_until=now + CLAIM_LEASE):  # still held, or another run took it first
+        return None
+    row.refresh_from_db()
+    logger.warning("Subscription delivery %s (%s) was interrupted: sending it again.", row.pk, row.period_key)
+    return row
 
 
 # -- the message ------------------------------------------------------------------------------------------------------
@@ -232,7 +302,10 @@ def deliver(delivery_id: int) -> str:
     if delivery is None or delivery.status != DeliveryStatus.CLAIMED:
         return "already handled"
     subscription = delivery.subscription
-    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(attempts=F("attempts") + 1)
+    SubscriptionDelivery.objects.filter(pk=delivery.pk).update(
+        attempts=F("attempts") + 1,
+        lease_until=timezone.now() + CLAIM_LEASE,  # this attempt holds the claim
+    )
     if not subscription.active or not subscription.subscriber.is_active:
         delivery_fail(delivery, "The subscription was paused before it was sent.")
         return "paused"
@@ -252,4 +325,8 @@ def deliver(delivery_id: int) -> str:
     now = timezone.now()
     SubscriptionDelivery.objects.filter(pk=delivery.pk).update(status=DeliveryStatus.SENT, error="", finished_at=now)
     Subscription.objects.filter(pk=subscription.pk).exclude(last_error="").update(last_error="", last_error_at=None)
+    # Delivered before its check ran (a broker outage kept the check waiting): the target evidently works.
+    Subscription.objects.filter(pk=subscription.pk, check_status=SubscriptionCheck.PENDING).update(
+        check_status=SubscriptionCheck.OK
+    )
     return "sent"

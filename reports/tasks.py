@@ -1,4 +1,5 @@
-"""Scheduled delivery of saved reports: the beat job claims due periods, one task per claimed delivery sends it."""
+"""Scheduled delivery of saved reports: the beat job claims due periods, one task per claimed delivery sends it; a
+new subscription's target is checked with its provider by its own task."""
 
 from __future__ import annotations
 
@@ -37,3 +38,10 @@ def deliver_subscription_task(self, delivery_id: int) -> str:
         if delivery is not None:
             subscriptions.delivery_fail(delivery, exc.message)
         return f"failed: {exc.message}"
+
+
+@shared_task(name=subscriptions.CHECK_TASK)
+def check_subscription_task(subscription_id: int) -> str:
+    """Check a new subscription's target with its provider (Slack: is the bot in the channel?) and mark it ok or
+    failed with the reason. The provider's client has its own short deadline."""
+    return subscriptions.subscription_check(subscription_id)

@@ -89,3 +89,16 @@ def test_the_settings_guard_catches_a_second_assignment():
     tree = ast.parse('LOGIN_URL = "a"\nif True:\n    LOGIN_URL = "b"\n')
     names = _assigned_names(tree.body)
     assert names.count("LOGIN_URL") == 2
+
+
+def test_secret_key_fallbacks_are_read_from_the_environment_as_a_comma_list():
+    code = (
+        "import django,os;os.environ['DJANGO_SETTINGS_MODULE']='timetracker.settings';django.setup();"
+        "from django.conf import settings as s;print('|'.join(s.SECRET_KEY_FALLBACKS))"
+    )
+    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL"}}
+    env["SECRET_KEY_FALLBACKS"] = "old-key-one,old-key-two"
+    out = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60, check=True
+    ).stdout.strip()
+    assert out == "old-key-one|old-key-two"

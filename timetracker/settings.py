@@ -29,6 +29,10 @@ if not SECRET_KEY:
         "`python -c 'import secrets; print(secrets.token_urlsafe(50))'`)."
     )
 
+# Earlier SECRET_KEYs (comma-separated), still accepted after a rotation: sessions, signed links and secrets encrypted
+# with a key derived from them stay readable. See docs/admin/security/secrets.md.
+SECRET_KEY_FALLBACKS = env.list("SECRET_KEY_FALLBACKS", default=[])
+
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
@@ -312,6 +316,8 @@ SESSION_COOKIE_HTTPONLY = True
 # Two-factor authentication (TOTP with recovery codes). MFA_REQUIRED_FOR_ADMINS sends an admin who signed in with a
 # password and has no authenticator to the set-up page before anything else.
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
+# TOTP secrets and recovery-code seeds are stored encrypted with the project's keys (TT_ENCRYPTION_KEYS).
+MFA_ADAPTER = "accounts.adapters.MFAAdapter"
 MFA_TOTP_ISSUER = env.str("MFA_TOTP_ISSUER", default="TimeTracker")
 MFA_REQUIRED_FOR_ADMINS = env.bool("MFA_REQUIRED_FOR_ADMINS", default=False)
 
@@ -406,8 +412,8 @@ SHARE_LINK_MAX_MISSES = env.int("SHARE_LINK_MAX_MISSES", default=60)
 SHARE_LINK_PASSWORD_SECONDS = env.int("SHARE_LINK_PASSWORD_SECONDS", default=3600)
 
 # --- Integrations (connectors, encrypted secrets, webhooks) -----------------------------------------------------------
-# Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: one key derived from SECRET_KEY (HKDF), so
-# rotating SECRET_KEY then needs the old derived key listed here. See docs/admin/security/secrets.md.
+# Comma-separated Fernet keys: the first encrypts, all decrypt. Unset: keys derived from SECRET_KEY (HKDF, encrypts)
+# and SECRET_KEY_FALLBACKS (decrypt only). See docs/admin/security/secrets.md.
 TT_ENCRYPTION_KEYS = env.list("TT_ENCRYPTION_KEYS", default=[])
 # The total deadline of one outbound HTTP call to GitHub or Google (connect, answer, body and retries), in seconds.
 OUTBOUND_HTTP_TIMEOUT = env.float("OUTBOUND_HTTP_TIMEOUT", default=5)

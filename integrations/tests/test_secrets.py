@@ -118,3 +118,35 @@ def test_setting_a_secret_while_stored_ones_are_unreadable_is_refused(github, ad
     settings.TT_ENCRYPTION_KEYS = [Fernet.generate_key().decode()]
     with pytest.raises(ValidationError, match="cannot be decrypted"):
         services.integration_configure(actor=admin_user, provider="github", owner=None, secrets={"access_token": "x"})
+
+
+def test_rotating_secret_key_with_the_old_one_as_fallback_keeps_secrets_and_signatures(github, settings):
+    from django.core import signing
+
+    settings.TT_ENCRYPTION_KEYS = []
+    old_secret_key = settings.SECRET_KEY
+    signed = signing.dumps({"user": 1})  # as a session or a password-reset link is signed
+    before = raw_secrets_column(github.pk)
+
+    settings.SECRET_KEY = "the-new-secret-key-after-rotation-0123456789-abcdefghijklmnop"
+    settings.SECRET_KEY_FALLBACKS = [old_secret_key]
+    # Written under the old key, still read: the integration keeps working, signed values stay valid.
+    assert Integration.objects.get(pk=github.pk).secrets["access_token"] == ACCESS_TOKEN
+    assert signing.loads(signed) == {"user": 1}
+
+    call_command("rotate_encryption_keys")
+    after = raw_secrets_column(github.pk)
+    assert after != before
+    assert Fernet(crypto.derive_key(settings.SECRET_KEY)).decrypt(after.encode())
+
+    settings.SECRET_KEY_FALLBACKS = []  # the old key can now go
+    assert Integration.objects.get(pk=github.pk).secrets["webhook_secret"] == WEBHOOK_SECRET
+    with pytest.raises(signing.BadSignature):
+        signing.loads(signed)
+
+
+def test_without_the_fallback_a_rotated_secret_key_cannot_read_old_secrets(github, settings):
+    settings.TT_ENCRYPTION_KEYS = []
+    settings.SECRET_KEY = "the-new-secret-key-after-rotation-0123456789-abcdefghijklmnop"
+    settings.SECRET_KEY_FALLBACKS = []
+    assert Integration.objects.get(pk=github.pk).secrets.unreadable

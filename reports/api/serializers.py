@@ -241,6 +241,10 @@ class SubscriptionSerializer(serializers.Serializer):
     active = serializers.BooleanField()
     last_error = serializers.CharField(help_text="Why the last delivery failed; empty once one succeeds.")
     last_error_at = UtcDateTimeField(allow_null=True)
+    check_status = serializers.CharField(
+        help_text="pending: the target is being checked with its provider (Slack); ok; failed: see check_error."
+    )
+    check_error = serializers.CharField(help_text="Why the target cannot be used (when check_status is failed).")
     created_at = UtcDateTimeField()
 
     def to_representation(self, instance):

@@ -169,6 +169,52 @@ def test_a_failed_send_is_retried_with_backoff_when_a_broker_runs_tasks(member, 
     assert delivery.status == DeliveryStatus.CLAIMED and delivery.attempts == 1
 
 
+def test_a_claim_whose_worker_died_is_sent_by_the_first_beat_after_its_lease(member, report):
+    _subscribe(member, report)
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    [claim] = subscriptions.claim_due(now=now)  # the worker that should send it dies: no task runs
+    for minutes in (5, 10, 25):  # the lease still holds: no second sender while the first may be alive
+        assert _beat(now + timedelta(minutes=minutes)) == 0
+    assert mail.outbox == []
+    later = now + subscriptions.CLAIM_LEASE + timedelta(minutes=5)
+    assert _beat(later) == 1
+    assert len(mail.outbox) == 1
+    claim.refresh_from_db()
+    assert claim.status == DeliveryStatus.SENT and claim.attempts == 1
+    for minutes in (5, 60, 60 * 6):  # sent is final: never taken again
+        assert _beat(later + timedelta(minutes=minutes)) == 0
+    assert len(mail.outbox) == 1
+    assert SubscriptionDelivery.objects.count() == 1
+
+
+def test_a_claim_held_by_a_retrying_task_is_not_taken_again_until_its_lease_runs_out(member, report, settings):
+    settings.CELERY_TASK_ALWAYS_EAGER = False  # a worker retries with backoff: the claim stays "claimed"
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT = "127.0.0.1", 1
+    _subscribe(member, report)
+    now = timezone.now()
+    [claim] = subscriptions.claim_due(now=now)
+    from celery.exceptions import Retry
+
+    with pytest.raises(Retry):
+        tasks.deliver_subscription_task.apply(args=[claim.pk], throw=True)
+    assert subscriptions.claim_due(now=now + timedelta(minutes=7)) == []  # the retry's backoff is within the lease
+    assert [d.pk for d in subscriptions.claim_due(now=timezone.now() + subscriptions.CLAIM_LEASE * 2)] == [claim.pk]
+
+
+def test_a_claim_interrupted_again_and_again_is_recorded_as_failed(member, report):
+    subscription = _subscribe(member, report)
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    [claim] = subscriptions.claim_due(now=now)
+    SubscriptionDelivery.objects.filter(pk=claim.pk).update(attempts=subscriptions.MAX_INTERRUPTED)
+    assert _beat(now + subscriptions.CLAIM_LEASE * 2) == 0
+    claim.refresh_from_db()
+    subscription.refresh_from_db()
+    assert claim.status == DeliveryStatus.FAILED and "interrupted" in claim.error
+    assert "interrupted" in subscription.last_error
+    assert mail.outbox == []
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_beat_runs_claim_each_period_once(member, report):
@@ -181,3 +227,18 @@ def test_concurrent_beat_runs_claim_each_period_once(member, report):
     results = run_together([lambda: len(subscriptions.claim_due(now=now)) for _ in range(4)])
     assert sorted(results) == [0, 0, 0, 1]
     assert SubscriptionDelivery.objects.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_concurrent_beat_runs_take_an_expired_claim_once(member, report):
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("needs PostgreSQL")
+    _subscribe(member, report)
+    now = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    subscriptions.claim_due(now=now)
+    later = now + subscriptions.CLAIM_LEASE * 2
+    results = run_together([lambda: len(subscriptions.claim_due(now=later)) for _ in range(4)])
+    assert sorted(results) == [0, 0, 0, 1]

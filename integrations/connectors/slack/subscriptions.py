@@ -33,16 +33,26 @@ def _code(exc: Exception) -> str:
 
 
 def check(subscriber, target: str) -> str:
-    """Why `target` cannot be used (a clear message), or "". One quick call to Slack (conversations.info, no
-    retries, SLACK_API_TIMEOUT at most) to see the bot is in the channel; when Slack cannot tell (no scope, an
-    outage) the subscription is taken and delivery reports any problem."""
-    token = selectors.slack_secret("bot_token")
-    if not token:
+    """Why `target` cannot be used (a clear message), or "", from what is known here: Slack set up, a channel id,
+    a linked account for a DM. Runs in the request that subscribes, so it never calls Slack (see `verify`)."""
+    if not selectors.slack_secret("bot_token"):
         return "Slack is not set up on this installation."
     if not target:
         return "" if subscriber.slack_user_id else "Link your Slack account first (Profile → Slack) to get it by DM."
     if not CHANNEL_ID.match(target):
         return "target must be a Slack channel id such as C0123ABCD (or null for a direct message to you)."
+    return ""
+
+
+def verify(subscriber, target: str) -> str:
+    """Ask Slack whether the bot can post in channel `target` (one conversations.info call, no retries,
+    SLACK_API_TIMEOUT at most): "" or a clear reason. Runs in the subscription's check task after it is saved;
+    when Slack cannot tell (no scope, an outage) the subscription is taken and delivery reports any problem."""
+    token = selectors.slack_secret("bot_token")
+    if not token:
+        return "Slack is not set up on this installation."
+    if not target:  # a DM to the subscriber's linked account: nothing to ask
+        return "" if subscriber.slack_user_id else "Your Slack account is not linked."
     try:
         response = client.web_client(token, retries=False).conversations_info(channel=target)
     except client.SLACK_ERRORS as exc:
@@ -77,4 +87,4 @@ def send(subscription, subject: str, text: str, url: str) -> None:
 
 
 def register() -> None:
-    register_channel("slack", DeliveryChannel(check=check, send=send))
+    register_channel("slack", DeliveryChannel(check=check, send=send, verify=verify))

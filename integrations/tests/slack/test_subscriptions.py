@@ -82,16 +82,68 @@ def test_a_dm_and_a_channel_each_get_one_message_a_week(slack, fake_slack, api_a
     assert len(_posts(fake_slack)) == 4
 
 
-def test_a_channel_the_bot_is_not_in_is_refused_clearly(slack, fake_slack, api_as, linked, report):
+def _subscribe_and_check(api_as, user, report, capture, **over):
+    """Subscribe through the API, then run what was left for after the commit (the target's check task)."""
+    with capture(execute=True):
+        response = _subscribe(api_as, user, report, **over)
+    return response
+
+
+def test_the_request_that_subscribes_makes_no_call_to_slack(slack, fake_slack, api_as, linked, report):
+    response = _subscribe(api_as, linked, report, target=TEAM_CHANNEL)  # the commit's callbacks not run
+    assert response.status_code == 201
+    assert response.json()["check_status"] == "pending"
+    assert fake_slack.calls == []
+    assert Subscription.objects.get().check_status == "pending"
+
+
+def test_a_channel_the_bot_is_in_is_checked_after_saving_and_marked_ready(
+    slack, fake_slack, api_as, linked, report, django_capture_on_commit_callbacks
+):
+    response = _subscribe_and_check(api_as, linked, report, django_capture_on_commit_callbacks, target=TEAM_CHANNEL)
+    assert response.status_code == 201
+    assert [c["method"] for c in fake_slack.calls] == ["conversations.info"]
+    subscription = Subscription.objects.get()
+    assert (subscription.check_status, subscription.check_error) == ("ok", "")
+
+
+def test_a_channel_the_bot_is_not_in_is_marked_failed_with_the_reason_and_not_delivered(
+    slack, fake_slack, api_as, linked, report, client, django_capture_on_commit_callbacks
+):
     fake_slack.channels["C0SECRET1"] = False
-    response = _subscribe(api_as, linked, report, target="C0SECRET1")
-    assert response.status_code == 400
-    assert "not in channel C0SECRET1" in str(response.json()) and "invite" in str(response.json())
-    response = _subscribe(api_as, linked, report, target="C0NOWHERE")
-    assert response.status_code == 400 and "no channel C0NOWHERE" in str(response.json())
+    response = _subscribe_and_check(api_as, linked, report, django_capture_on_commit_callbacks, target="C0SECRET1")
+    assert response.status_code == 201
+    subscription = Subscription.objects.get()
+    assert subscription.check_status == "failed"
+    assert "not in channel C0SECRET1" in subscription.check_error and "invite" in subscription.check_error
+    listed = api_as(linked).get(URL).json()
+    assert listed[0]["check_status"] == "failed" and "not in channel C0SECRET1" in listed[0]["check_error"]
+    client.force_login(linked)
+    page = client.get(f"/reports/saved/{report.pk}/subscribe/").content.decode()
+    assert "Cannot deliver: The bot is not in channel C0SECRET1" in page
+    _backdate()
+    _beat(NOW)
+    assert _posts(fake_slack) == [] and not SubscriptionDelivery.objects.exists()
+
+
+def test_an_unknown_channel_is_marked_failed_and_a_malformed_one_refused_at_once(
+    slack, fake_slack, api_as, linked, report, django_capture_on_commit_callbacks
+):
+    response = _subscribe_and_check(api_as, linked, report, django_capture_on_commit_callbacks, target="C0NOWHERE")
+    assert response.status_code == 201
+    assert "no channel C0NOWHERE" in Subscription.objects.get().check_error
     response = _subscribe(api_as, linked, report, target="#general")
     assert response.status_code == 400 and "channel id" in str(response.json())
-    assert not Subscription.objects.exists()
+    assert Subscription.objects.count() == 1
+
+
+def test_when_slack_cannot_tell_the_subscription_is_taken(
+    slack, fake_slack, api_as, linked, report, django_capture_on_commit_callbacks
+):
+    fake_slack.mode = "http500"
+    response = _subscribe_and_check(api_as, linked, report, django_capture_on_commit_callbacks, target=TEAM_CHANNEL)
+    assert response.status_code == 201
+    assert Subscription.objects.get().check_status == "ok"  # delivery reports any problem
 
 
 def test_a_dm_needs_a_linked_account_and_slack_set_up(fake_slack, api_as, other_member, report, slack):

@@ -1,5 +1,5 @@
 """Saved reports pages: find (search, filters, popular), save from the current report, open, edit, duplicate,
-favourite, verify, delete; comments and annotations. Every write goes through reports.services."""
+favourite, verify, delete."""
 
 from __future__ import annotations
 
@@ -14,25 +14,16 @@ from django.utils.http import urlencode
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from timetracker.errors import message as error_message
 from tracking.forms import add_service_error
-from tracking.views._common import back, get_or_404
+from tracking.views._common import back
 from tracking.views.reports import chart_data, chart_index
 
-from . import rules, selectors, services, sharing
-from .definition import definition_clean, definition_query, period_label, suggest_name
-from .forms import AnnotationForm, CommentForm, SavedReportForm, ShareLinkForm, SubscriptionForm
-from .models import Subscription
+from .. import rules, selectors, services, sharing
+from ..definition import definition_clean, definition_query, period_label, suggest_name
+from ..forms import SavedReportForm
+from ._common import _bool_param, _post_action, _report
 
 PAGE_SIZE = 25
-
-
-def _report(request, pk):
-    return get_or_404(selectors.saved_report_get, viewer=request.user, pk=pk)
-
-
-def _bool_param(value: str) -> bool | None:
-    return {"true": True, "1": True, "false": False, "0": False}.get((value or "").lower())
 
 
 @login_required
@@ -218,15 +209,6 @@ def saved_report_delete(request, pk):
     return render(request, "reports/delete.html", {"report": report, "others": others})
 
 
-def _post_action(request, pk, action):
-    report = _report(request, pk)
-    try:
-        return action(report)
-    except (ValidationError, PermissionDenied) as exc:
-        messages.error(request, error_message(exc))
-        return redirect("saved_report_detail", pk=report.pk)
-
-
 @login_required
 @require_POST
 def saved_report_duplicate(request, pk):
@@ -262,157 +244,3 @@ def saved_report_verify(request, pk):
         return redirect("saved_report_detail", pk=report.pk)
 
     return _post_action(request, pk, verify)
-
-
-@login_required
-@require_POST
-def comment_add(request, pk):
-    def add(report):
-        form = CommentForm(request.POST)
-        if not form.is_valid():
-            messages.error(request, "; ".join(e for errs in form.errors.values() for e in errs))
-        else:
-            services.comment_create(actor=request.user, report=report, text=form.cleaned_data["text"])
-        return redirect(reverse("saved_report_detail", args=[report.pk]) + "#comments")
-
-    return _post_action(request, pk, add)
-
-
-def _comment(request, pk, comment_pk):
-    report = _report(request, pk)
-    return get_or_404(lambda: selectors.comment_list(viewer=request.user, report=report).get(pk=comment_pk)), report
-
-
-@login_required
-def comment_edit(request, pk, comment_pk):
-    comment, report = _comment(request, pk, comment_pk)
-    policy.require(request.user, policy.CHANGE, comment)
-    form = CommentForm(request.POST or None, initial={"text": comment.text})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.comment_update(actor=request.user, comment=comment, text=form.cleaned_data["text"])
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            return redirect(reverse("saved_report_detail", args=[report.pk]) + "#comments")
-    return render(request, "reports/comment_form.html", {"form": form, "report": report, "comment": comment})
-
-
-@login_required
-@require_POST
-def comment_delete(request, pk, comment_pk):
-    comment, report = _comment(request, pk, comment_pk)
-    try:
-        services.comment_delete(actor=request.user, comment=comment)
-    except PermissionDenied as exc:
-        messages.error(request, error_message(exc))
-    return redirect(reverse("saved_report_detail", args=[report.pk]) + "#comments")
-
-
-@login_required
-def annotation_new(request):
-    viewer = request.user
-    form = AnnotationForm(request.POST or None, viewer=viewer, initial={"start": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.annotation_create(actor=viewer, **form.service_kwargs())
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, "Added the note; it shows on every report chart that covers that day.")
-            return back(request, "saved_report_list")
-    status = 400 if request.method == "POST" else 200
-    return render(
-        request, "reports/annotation_form.html", {"form": form, "next": request.GET.get("next", "")}, status=status
-    )
-
-
-@login_required
-@require_POST
-def annotation_delete(request, pk):
-    annotation = get_or_404(lambda: selectors.annotation_list(viewer=request.user).get(pk=pk))
-    try:
-        services.annotation_delete(actor=request.user, annotation=annotation)
-    except PermissionDenied as exc:
-        messages.error(request, error_message(exc))
-    else:
-        messages.success(request, "Deleted the note.")
-    return back(request, "saved_report_list")
-
-
-def _share_context(request, report, form, created_url=""):
-    return {
-        "report": report,
-        "form": form,
-        "links": sharing.share_link_list(viewer=request.user, report=report)[:100],
-        "created_url": created_url,
-        "now": timezone.now(),
-    }
-
-
-@login_required
-def saved_report_share(request, pk):
-    """Share a saved report outside the app: the options, the new link (shown once), and your links to it."""
-    viewer = request.user
-    report = _report(request, pk)
-    form = ShareLinkForm(request.POST or None, viewer=viewer)
-    if request.method == "POST" and form.is_valid():
-        try:
-            _link, token = services.share_link_create(actor=viewer, report=report, **form.service_kwargs())
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            url = request.build_absolute_uri(reverse("share_page", args=[token]))
-            form = ShareLinkForm(viewer=viewer)
-            return render(request, "reports/share/manage.html", _share_context(request, report, form, url))
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reports/share/manage.html", _share_context(request, report, form), status=status)
-
-
-@login_required
-@require_POST
-def share_link_revoke(request, pk, link_pk):
-    report = _report(request, pk)
-    link = get_or_404(lambda: sharing.share_link_list(viewer=request.user, report=report).get(pk=link_pk))
-    try:
-        services.share_link_revoke(actor=request.user, link=link)
-    except PermissionDenied as exc:
-        messages.error(request, error_message(exc))
-    else:
-        messages.success(request, "Revoked the link: it shows “not available” from now on.")
-    return redirect("saved_report_share", pk=report.pk)
-
-
-def _subscriptions_context(request, report, form) -> dict:
-    mine = Subscription.objects.filter(subscriber=request.user, report=report)
-    return {"report": report, "form": form, "subscriptions": mine}
-
-
-@login_required
-def saved_report_subscribe(request, pk):
-    """Get this report by email or in Slack, weekly or monthly: the form and your subscriptions to it."""
-    viewer = request.user
-    report = _report(request, pk)
-    form = SubscriptionForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.subscription_create(actor=viewer, report_id=report.pk, **form.service_kwargs())
-        except (ValidationError, PermissionDenied) as exc:
-            add_service_error(form, exc)
-        else:
-            messages.success(request, "Subscribed: the report will come on schedule.")
-            return redirect("saved_report_subscribe", pk=report.pk)
-    status = 400 if request.method == "POST" else 200
-    return render(request, "reports/subscribe.html", _subscriptions_context(request, report, form), status=status)
-
-
-@login_required
-@require_POST
-def subscription_delete(request, pk, subscription_pk):
-    report = _report(request, pk)
-    subscription = get_or_404(
-        lambda: Subscription.objects.get(pk=subscription_pk, report=report, subscriber=request.user)
-    )
-    services.subscription_delete(actor=request.user, subscription=subscription)
-    messages.success(request, "Unsubscribed.")
-    return redirect("saved_report_subscribe", pk=report.pk)
