@@ -14,7 +14,7 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
 from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
@@ -136,56 +136,118 @@ def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cac
 # flag. Tasks, tags, sources, days and weeks read the entries (the task grain would hold 5.6 times the rows).
 _ROLLUP_DIMENSIONS = {"project", "client", "user"}
 _ROLLUP_FILTERS = {"user", "project", "client", "billable"}
-# The rollup is read when the period holds at least this many whole UTC months (measured on a million entries: one
-# whole month from the rollup already costs a tenth of its entries).
+# The rollup is read when it answers at least this many months of the period (one month from the rollup already
+# costs a tenth of its entries' aggregate on a million entries; see docs/development/performance.md).
 ROLLUP_MIN_MONTHS = 1
+_SUMS = ("_seconds", "_billable_seconds", "_running_seconds", "_count")
 
 
-def _rollup_months(params: ReportParams, levels: list[str], begin: datetime, finish: datetime):
-    """[first, last): the whole UTC months inside [begin, finish) the rollup answers for this question, or None."""
+@dataclass(frozen=True)
+class _RollupPlan:
+    """How a period is answered: UTC months [first, last) from the rollup; the parts of the period in `read` from
+    the entries; the parts of those months outside the period (`outside`) taken back out, read from the entries."""
+
+    first: date
+    last: date
+    read: list[tuple[datetime, datetime]]
+    outside: list[tuple[datetime, datetime]]
+
+
+def _month_start(moment: datetime) -> datetime:
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
+
+
+def _next_month(month: datetime) -> datetime:
+    return datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+
+
+def _rollup_plan(params: ReportParams, levels: list[str], begin: datetime, finish: datetime) -> _RollupPlan | None:
+    """The rollup's share of the report on [begin, finish), or None when it cannot answer the question (not
+    PostgreSQL; a tag, task, source, day or week in it) or answers too little of it. A month the period covers
+    wholly comes from the rollup; one it covers mostly (e.g. a year in Berlin ends an hour before November does in
+    UTC) from the rollup less the entries of its uncovered hours; one it covers less than half of from the entries."""
     if connection.vendor != "postgresql" or not set(levels) <= _ROLLUP_DIMENSIONS:
         return None
     if not set(params.filters) <= _ROLLUP_FILTERS:
         return None
     begin, finish = begin.astimezone(UTC), finish.astimezone(UTC)
-    first = datetime(begin.year, begin.month, 1, tzinfo=UTC)
-    if first < begin:
-        first = datetime(first.year + first.month // 12, first.month % 12 + 1, 1, tzinfo=UTC)
-    last = datetime(finish.year, finish.month, 1, tzinfo=UTC)
-    months = (last.year - first.year) * 12 + last.month - first.month
-    return (first, last) if months >= ROLLUP_MIN_MONTHS else None
+    months: list[datetime] = []
+    read: list[tuple[datetime, datetime]] = []
+    outside: list[tuple[datetime, datetime]] = []
+    month = _month_start(begin)
+    while month < finish:
+        end = _next_month(month)
+        inside = (max(begin, month), min(finish, end))
+        if (inside[1] - inside[0]) * 2 > end - month:
+            months.append(month)
+            outside += [part for part in ((month, inside[0]), (inside[1], end)) if part[0] < part[1]]
+        else:
+            read.append(inside)
+        month = end
+    if len(months) < ROLLUP_MIN_MONTHS:
+        return None
+    return _RollupPlan(months[0].date(), _next_month(months[-1]).date(), read, outside)
+
+
+def _within(parts: list[tuple[datetime, datetime]]) -> Q:
+    query = Q(pk__in=[])
+    for begin, end in parts:
+        query |= Q(start__gte=begin, start__lt=end)
+    return query
 
 
 def _aggregate_with_rollup(
-    viewer, params: ReportParams, qs: QuerySet, months: tuple[datetime, datetime], dimensions: list[str],
-    running: dict[int, int], cache: dict,
+    viewer, params: ReportParams, qs: QuerySet, plan: _RollupPlan, dimensions: list[str], running: dict[int, int],
+    cache: dict,
 ) -> list[dict]:  # fmt: skip
-    """`_aggregate`'s rows, the whole months `months` read from the rollup and the rest of the period (its edges,
-    and the running timers, which the rollup leaves out) from the entries; one query for both, priced afterwards."""
-    first, last = months
+    """`_aggregate`'s rows for a period `plan` answers mostly from the rollup: its months from the rollup, plus the
+    entries of the period's other parts and its running timers (the rollup holds finished entries only), less the
+    finished entries of the rollup's months outside the period. One query for the three, priced afterwards; a
+    group is kept when it counts an entry, as when it is read from the entries alone."""
     keys = list(dict.fromkeys([*(_KEYS[d] for d in dimensions if d != "client"), "project_id"]))
-    edges = qs.filter(Q(start__lt=first) | Q(start__gte=last) | Q(end__isnull=True))
-    edges = edges.values(*keys).annotate(**_second_sums(running)).order_by()
-    rollup = EntryMonthRollup.objects.filter(month__gte=first.date(), month__lt=last.date())
+    parts = [
+        qs.filter(_within(plan.read) | Q(end__isnull=True))
+        .values(*keys)
+        .annotate(**_second_sums(running), _count=Count("pk"))
+        .order_by()
+    ]
+    if plan.outside:
+        taken_out = _scoped(viewer, params.filters).filter(_within(plan.outside), end__isnull=False)
+        parts.append(
+            taken_out.values(*keys)
+            .annotate(
+                _seconds=Sum(F("duration_seconds") * -1),
+                _billable_seconds=Coalesce(Sum(F("duration_seconds") * -1, filter=Q(billable=True)), 0),
+                _running_seconds=Value(0, output_field=IntegerField()),
+                _count=Count("pk") * -1,
+            )
+            .order_by()  # fmt: skip
+        )
+    rollup = EntryMonthRollup.objects.filter(month__gte=plan.first, month__lt=plan.last)
     user_ids = policy.visible_user_ids(viewer)  # the rule policy.visible applies to time entries, by person
     if user_ids is not None:
         rollup = rollup.filter(user_id__in=user_ids)
     rollup = _apply_filters(rollup, viewer, params.filters)
-    rollup = rollup.values(*keys).annotate(
-        _seconds=Sum("seconds"),
-        _billable_seconds=Coalesce(Sum("seconds", filter=Q(billable=True)), 0),
-        _running_seconds=Value(0, output_field=IntegerField()),
-    ).order_by()  # fmt: skip
+    parts.append(
+        rollup.values(*keys)
+        .annotate(
+            _seconds=Sum("seconds"),
+            _billable_seconds=Coalesce(Sum("seconds", filter=Q(billable=True)), 0),
+            _running_seconds=Value(0, output_field=IntegerField()),
+            _count=Sum("entry_count"),
+        )
+        .order_by()  # fmt: skip
+    )
     merged: dict[tuple, dict] = {}
-    for row in edges.union(rollup, all=True):
+    for row in parts[0].union(*parts[1:], all=True):
         key = tuple(row[k] for k in keys)
         found = merged.get(key)
         if found is None:
-            merged[key] = {**row, **{k: int(row[k]) for k in ("_seconds", "_billable_seconds", "_running_seconds")}}
+            merged[key] = {**row, **{k: int(row[k]) for k in _SUMS}}
         else:
-            for k in ("_seconds", "_billable_seconds", "_running_seconds"):
+            for k in _SUMS:
                 found[k] += int(row[k])
-    rows = list(merged.values())
+    rows = [row for row in merged.values() if row["_count"]]
     projects = _projects(cache, {row["project_id"] for row in rows})
     for row in rows:
         project = projects[row["project_id"]]
@@ -305,12 +367,16 @@ def report_params(
     return ReportParams(period.start, period.end, group_by, then_by, filters, preset or None)
 
 
+def _scoped(viewer, filters: dict) -> QuerySet:
+    """The entries `viewer` may see that match a report's filters, at any time."""
+    return _apply_filters(policy.visible(viewer, TimeEntry.objects.all()), viewer, filters)
+
+
 def _entries(viewer, params: ReportParams, now: datetime) -> tuple[QuerySet, dict[int, int]]:
     """The entries a report is about (with their local day and week), and its running timers' seconds so far."""
     tzinfo = viewer.tzinfo
     begin, finish = params.period.bounds(tzinfo)
-    qs = policy.visible(viewer, TimeEntry.objects.all()).filter(start__gte=begin, start__lt=finish)
-    qs = _apply_filters(qs, viewer, params.filters)
+    qs = _scoped(viewer, params.filters).filter(start__gte=begin, start__lt=finish)
     running = _running(qs, now)
     qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
     return qs, running
@@ -377,9 +443,9 @@ def report_summary(
     # entry counts once per tag, so a level above "tag" (and the total) needs its own pass to count it once.
     # Whole UTC months of the period come from the monthly rollup when it can answer the question (never with tags).
     projects: dict[int, Project] = {}
-    months = _rollup_months(params, levels, *params.period.bounds(viewer.tzinfo))
-    if months is not None:
-        rows = _aggregate_with_rollup(viewer, params, qs, months, levels, running, projects)
+    plan = _rollup_plan(params, levels, *params.period.bounds(viewer.tzinfo))
+    if plan is not None:
+        rows = _aggregate_with_rollup(viewer, params, qs, plan, levels, running, projects)
     else:
         rows = _aggregate(qs, levels, running, projects)
     outer_rows = _aggregate(qs, [group_by], running, projects) if then_by == "tag" else rows
