@@ -2,7 +2,9 @@
 
 The web report page, its CSV/XLSX exports and the API's summary endpoint call `report_params` and
 `report_summary`; none of them checks a date range or a grouping on its own. Periods come from `tracking.periods`,
-the sums (and the rule for a running timer) from `tracking.selectors`.
+the sums (and the rule for a running timer) from `tracking.selectors`. On PostgreSQL, a report by project, client
+or person reads the months its period covers from the monthly rollup (`EntryMonthRollup`) and the rest from the
+entries, with the same answer (see `_rollup_plan`).
 """
 
 from __future__ import annotations
@@ -416,7 +418,9 @@ def report_summary(
 
     Aggregated in one pass: one query for the running timers, one aggregate at the finest level (coarser levels
     and the total are sums of its rows, built in linear time), and one per kind of name shown; tags add a pass for
-    the level above them, as an entry with two tags counts under each.
+    the level above them, as an entry with two tags counts under each. The aggregate reads whole months from the
+    monthly rollup when it can (PostgreSQL; groups and filters on project, client, person, billable only), in the
+    same query as the entries of the period's edges.
     Amount is billable seconds times the project's effective hourly rate (the project's rate, else its client's
     default) / 3600, rounded to cents. A running timer counts its time so far, up to `now` (returned as "as_of";
     "running_seconds" says how much of the total it is). With group_by or then_by "tag" an entry counts once for
