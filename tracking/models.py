@@ -211,6 +211,37 @@ class TimeEntry(models.Model):
             raise ValidationError(errors)
 
 
+class EntryMonthRollup(models.Model):
+    """The finished entries' seconds per person, project, billable flag and UTC month of their start — what a report
+    over whole months reads instead of the entries (tracking.reports).
+
+    Written only by PostgreSQL triggers on time entries, in the transaction of every write (services, queryset
+    updates and deletes, bulk inserts, COPY); see migration 0006. `manage.py rebuild_rollup` recomputes it from the
+    entries. A running timer is not in it until it stops. The ids carry no foreign keys: the triggers remove a row
+    when its last entry goes, and the entries' own keys already protect people and projects. Other databases
+    (SQLite) leave it empty and reports read the entries there.
+    """
+
+    month = models.DateField(help_text=_("First day of the UTC month the entries started in."))
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    project = models.ForeignKey(
+        Project, on_delete=models.DO_NOTHING, db_constraint=False, db_index=False, related_name="+"
+    )
+    billable = models.BooleanField()
+    seconds = models.BigIntegerField(default=0)
+    entry_count = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["month", "user", "project", "billable"], name="entry_month_rollup_key"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} · user {self.user_id} · project {self.project_id}: {self.seconds} s"
+
+
 # --- Timesheet approvals and locked periods -------------------------------------------------------------------------
 
 

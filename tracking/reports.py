@@ -2,26 +2,29 @@
 
 The web report page, its CSV/XLSX exports and the API's summary endpoint call `report_params` and
 `report_summary`; none of them checks a date range or a grouping on its own. Periods come from `tracking.periods`,
-the sums (and the rule for a running timer) from `tracking.selectors`.
+the sums (and the rule for a running timer) from `tracking.selectors`. On PostgreSQL, a report by project, client
+or person reads the months its period covers from the monthly rollup (`EntryMonthRollup`) and the rest from the
+entries, with the same answer (see `_rollup_plan`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.auth import get_user_model
-from django.db.models import Count, QuerySet
-from django.db.models.functions import TruncDate, TruncWeek
+from django.db import connection
+from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce, TruncDate, TruncWeek
 from django.utils import timezone
 
 from accounts import policy
 
 from . import periods
 from .exceptions import InvalidFilter
-from .models import Client, Project, Tag, Task, TimeEntry
+from .models import Client, EntryMonthRollup, Project, Tag, Task, TimeEntry
 from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _running, _second_sums, _sums
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
@@ -127,6 +130,132 @@ def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cac
             row["_amount_x3600"] = row["_billable_seconds"] * (project.effective_hourly_rate or 0)
         return rows
     return list(qs.values(*(_KEYS[d] for d in dimensions)).annotate(**_sums(running)).order_by())
+
+
+# --- the monthly rollup: whole UTC months of a long period read from EntryMonthRollup ---------------------------------
+
+# What the rollup's key can answer: groups and filters on a person, a project (and so its client) and the billable
+# flag. Tasks, tags, sources, days and weeks read the entries (the task grain would hold 5.6 times the rows).
+_ROLLUP_DIMENSIONS = {"project", "client", "user"}
+_ROLLUP_FILTERS = {"user", "project", "client", "billable"}
+# The rollup is read when it answers at least this many months of the period (one month from the rollup already
+# costs a tenth of its entries' aggregate on a million entries; see docs/development/performance.md).
+ROLLUP_MIN_MONTHS = 1
+_SUMS = ("_seconds", "_billable_seconds", "_running_seconds", "_count")
+
+
+@dataclass(frozen=True)
+class _RollupPlan:
+    """How a period is answered: UTC months [first, last) from the rollup; the parts of the period in `read` from
+    the entries; the parts of those months outside the period (`outside`) taken back out, read from the entries."""
+
+    first: date
+    last: date
+    read: list[tuple[datetime, datetime]]
+    outside: list[tuple[datetime, datetime]]
+
+
+def _month_start(moment: datetime) -> datetime:
+    return datetime(moment.year, moment.month, 1, tzinfo=UTC)
+
+
+def _next_month(month: datetime) -> datetime:
+    return datetime(month.year + month.month // 12, month.month % 12 + 1, 1, tzinfo=UTC)
+
+
+def _rollup_plan(params: ReportParams, levels: list[str], begin: datetime, finish: datetime) -> _RollupPlan | None:
+    """The rollup's share of the report on [begin, finish), or None when it cannot answer the question (not
+    PostgreSQL; a tag, task, source, day or week in it) or answers too little of it. A month the period covers
+    wholly comes from the rollup; one it covers mostly (e.g. a year in Berlin ends an hour before November does in
+    UTC) from the rollup less the entries of its uncovered hours; one it covers less than half of from the entries."""
+    if connection.vendor != "postgresql" or not set(levels) <= _ROLLUP_DIMENSIONS:
+        return None
+    if not set(params.filters) <= _ROLLUP_FILTERS:
+        return None
+    begin, finish = begin.astimezone(UTC), finish.astimezone(UTC)
+    months: list[datetime] = []
+    read: list[tuple[datetime, datetime]] = []
+    outside: list[tuple[datetime, datetime]] = []
+    month = _month_start(begin)
+    while month < finish:
+        end = _next_month(month)
+        inside = (max(begin, month), min(finish, end))
+        if (inside[1] - inside[0]) * 2 > end - month:
+            months.append(month)
+            outside += [part for part in ((month, inside[0]), (inside[1], end)) if part[0] < part[1]]
+        else:
+            read.append(inside)
+        month = end
+    if len(months) < ROLLUP_MIN_MONTHS:
+        return None
+    return _RollupPlan(months[0].date(), _next_month(months[-1]).date(), read, outside)
+
+
+def _within(parts: list[tuple[datetime, datetime]]) -> Q:
+    query = Q(pk__in=[])
+    for begin, end in parts:
+        query |= Q(start__gte=begin, start__lt=end)
+    return query
+
+
+def _aggregate_with_rollup(
+    viewer, params: ReportParams, qs: QuerySet, plan: _RollupPlan, dimensions: list[str], running: dict[int, int],
+    cache: dict,
+) -> list[dict]:  # fmt: skip
+    """`_aggregate`'s rows for a period `plan` answers mostly from the rollup: its months from the rollup, plus the
+    entries of the period's other parts and its running timers (the rollup holds finished entries only), less the
+    finished entries of the rollup's months outside the period. One query for the three, priced afterwards; a
+    group is kept when it counts an entry, as when it is read from the entries alone."""
+    keys = list(dict.fromkeys([*(_KEYS[d] for d in dimensions if d != "client"), "project_id"]))
+    parts = [
+        qs.filter(_within(plan.read) | Q(end__isnull=True))
+        .values(*keys)
+        .annotate(**_second_sums(running), _count=Count("pk"))
+        .order_by()
+    ]
+    if plan.outside:
+        taken_out = _scoped(viewer, params.filters).filter(_within(plan.outside), end__isnull=False)
+        parts.append(
+            taken_out.values(*keys)
+            .annotate(
+                _seconds=Sum(F("duration_seconds") * -1),
+                _billable_seconds=Coalesce(Sum(F("duration_seconds") * -1, filter=Q(billable=True)), 0),
+                _running_seconds=Value(0, output_field=IntegerField()),
+                _count=Count("pk") * -1,
+            )
+            .order_by()  # fmt: skip
+        )
+    rollup = EntryMonthRollup.objects.filter(month__gte=plan.first, month__lt=plan.last)
+    user_ids = policy.visible_user_ids(viewer)  # the rule policy.visible applies to time entries, by person
+    if user_ids is not None:
+        rollup = rollup.filter(user_id__in=user_ids)
+    rollup = _apply_filters(rollup, viewer, params.filters)
+    parts.append(
+        rollup.values(*keys)
+        .annotate(
+            _seconds=Sum("seconds"),
+            _billable_seconds=Coalesce(Sum("seconds", filter=Q(billable=True)), 0),
+            _running_seconds=Value(0, output_field=IntegerField()),
+            _count=Sum("entry_count"),
+        )
+        .order_by()  # fmt: skip
+    )
+    merged: dict[tuple, dict] = {}
+    for row in parts[0].union(*parts[1:], all=True):
+        key = tuple(row[k] for k in keys)
+        found = merged.get(key)
+        if found is None:
+            merged[key] = {**row, **{k: int(row[k]) for k in _SUMS}}
+        else:
+            for k in _SUMS:
+                found[k] += int(row[k])
+    rows = [row for row in merged.values() if row["_count"]]
+    projects = _projects(cache, {row["project_id"] for row in rows})
+    for row in rows:
+        project = projects[row["project_id"]]
+        row["project__client_id"] = project.client_id
+        row["_amount_x3600"] = row["_billable_seconds"] * (project.effective_hourly_rate or 0)
+    return rows
 
 
 class _Sum:
@@ -240,12 +369,16 @@ def report_params(
     return ReportParams(period.start, period.end, group_by, then_by, filters, preset or None)
 
 
+def _scoped(viewer, filters: dict) -> QuerySet:
+    """The entries `viewer` may see that match a report's filters, at any time."""
+    return _apply_filters(policy.visible(viewer, TimeEntry.objects.all()), viewer, filters)
+
+
 def _entries(viewer, params: ReportParams, now: datetime) -> tuple[QuerySet, dict[int, int]]:
     """The entries a report is about (with their local day and week), and its running timers' seconds so far."""
     tzinfo = viewer.tzinfo
     begin, finish = params.period.bounds(tzinfo)
-    qs = policy.visible(viewer, TimeEntry.objects.all()).filter(start__gte=begin, start__lt=finish)
-    qs = _apply_filters(qs, viewer, params.filters)
+    qs = _scoped(viewer, params.filters).filter(start__gte=begin, start__lt=finish)
     running = _running(qs, now)
     qs = qs.annotate(_day=TruncDate("start", tzinfo=tzinfo), _week=TruncWeek("start", tzinfo=tzinfo))
     return qs, running
@@ -285,7 +418,9 @@ def report_summary(
 
     Aggregated in one pass: one query for the running timers, one aggregate at the finest level (coarser levels
     and the total are sums of its rows, built in linear time), and one per kind of name shown; tags add a pass for
-    the level above them, as an entry with two tags counts under each.
+    the level above them, as an entry with two tags counts under each. The aggregate reads whole months from the
+    monthly rollup when it can (PostgreSQL; groups and filters on project, client, person, billable only), in the
+    same query as the entries of the period's edges.
     Amount is billable seconds times the project's effective hourly rate (the project's rate, else its client's
     default) / 3600, rounded to cents. A running timer counts its time so far, up to `now` (returned as "as_of";
     "running_seconds" says how much of the total it is). With group_by or then_by "tag" an entry counts once for
@@ -310,8 +445,13 @@ def report_summary(
 
     # One aggregate at the finest level; each coarser level and the total are sums of its rows. With tags an
     # entry counts once per tag, so a level above "tag" (and the total) needs its own pass to count it once.
+    # Whole UTC months of the period come from the monthly rollup when it can answer the question (never with tags).
     projects: dict[int, Project] = {}
-    rows = _aggregate(qs, levels, running, projects)
+    plan = _rollup_plan(params, levels, *params.period.bounds(viewer.tzinfo))
+    if plan is not None:
+        rows = _aggregate_with_rollup(viewer, params, qs, plan, levels, running, projects)
+    else:
+        rows = _aggregate(qs, levels, running, projects)
     outer_rows = _aggregate(qs, [group_by], running, projects) if then_by == "tag" else rows
     if then_by == "tag":
         total_rows = outer_rows
