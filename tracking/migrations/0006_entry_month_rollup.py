@@ -59,7 +59,8 @@ CREATE = (
     + r"""
 CREATE OR REPLACE FUNCTION tracking_entry_month_rollup_truncated() RETURNS trigger AS $$
 BEGIN
-    TRUNCATE tracking_entrymonthrollup;
+    -- DELETE, not TRUNCATE: the statement that fired this may be truncating the rollup too (Django's flush).
+    DELETE FROM tracking_entrymonthrollup;
     RETURN NULL;
 END;
 $$ LANGUAGE plpgsql;
