@@ -251,24 +251,25 @@ def _group_fields():
     }
 
 
+_CENT = Decimal("0.01")
+
+
 def _cents(amount) -> str:
-    """An amount as DecimalField(decimal_places=2) writes it (report amounts arrive rounded to cents already)."""
-    amount = Decimal(amount)
-    if amount.as_tuple().exponent != -2:
-        amount = amount.quantize(Decimal("0.01"))  # as DecimalField does: the context's rounding
-    return str(amount)
+    """An amount as DecimalField(decimal_places=2) writes it (report amounts arrive rounded to cents already;
+    quantizing one that is, is exact)."""
+    return str(Decimal(amount).quantize(_CENT))  # as DecimalField does: the context's rounding
 
 
 def _group_output(self, group: dict) -> dict:
     """A group as the declared fields would write it, without a field object per value: a month by person then
-    day has some 15,000 groups, and field-by-field serialisation cost more than the database's aggregate."""
+    day has some 10,000 groups, and field-by-field serialisation cost more than the database's aggregate."""
     return {
         "key": group["key"],
         "label": str(group["label"]),
         "seconds": int(group["seconds"]),
         "billable_seconds": int(group["billable_seconds"]),
         "amount": _cents(group["amount"]),
-        "children": [_group_output(self, child) for child in group["children"]],
+        "children": [_group_output(self, child) for child in group["children"]] if group["children"] else [],
     }
 
 
@@ -300,6 +301,27 @@ class ReportSummarySerializer(serializers.Serializer):
         help_text="How many of the total's seconds are running timers, each counted from its start up to as_of."
     )
     as_of = UtcDateTimeField(help_text="The moment running timers were counted up to.")
+
+    def to_representation(self, instance: dict) -> dict:
+        """What the declared fields write, with the groups written in one pass by _group_output rather than a
+        serializer call per group (the fields are kept for the schema; a test compares both ways)."""
+        fields = self.fields
+        total = instance["total"]
+        return {
+            "start": fields["start"].to_representation(instance["start"]),
+            "end": fields["end"].to_representation(instance["end"]),
+            "preset": instance["preset"] if instance["preset"] is None else str(instance["preset"]),
+            "group_by": str(instance["group_by"]),
+            "then_by": instance["then_by"] if instance["then_by"] is None else str(instance["then_by"]),
+            "groups": [_group_output(None, group) for group in instance["groups"]],
+            "total": {
+                "seconds": int(total["seconds"]),
+                "billable_seconds": int(total["billable_seconds"]),
+                "amount": _cents(total["amount"]),
+            },
+            "running_seconds": int(instance["running_seconds"]),
+            "as_of": fields["as_of"].to_representation(instance["as_of"]),
+        }
 
 
 # --- timesheets (approvals) and locked periods ---------------------------------------------------------------------
