@@ -105,7 +105,8 @@ class _Lookups:
 
 # Levels with few distinct keys: their aggregate also groups on the project (a few more rows) and is priced
 # afterwards from the projects' rates, so the database reads the entries' table alone. Finer levels (a person, a
-# day, a task) would multiply their rows by the projects: those join the rate in the database instead.
+# day, a task) would multiply their rows by the projects: those join the rate in the database instead — unless the
+# project is one of the levels already (a report by project with its chart's days), when pricing adds no rows.
 _PRICED_AFTERWARDS = {"project", "client", "tag", "week"}
 
 
@@ -120,7 +121,7 @@ def _projects(cache: dict[int, Project], ids: set[int]) -> dict[int, Project]:
 def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cache: dict) -> list[dict]:
     """One pass over the entries: seconds and amount per group of the dimensions' keys (integer ids and dates);
     names are looked up afterwards."""
-    if set(dimensions) <= _PRICED_AFTERWARDS:
+    if set(dimensions) <= _PRICED_AFTERWARDS or "project" in dimensions:
         keys = [_KEYS[d] for d in dimensions if d != "client"]
         rows = list(qs.values(*dict.fromkeys([*keys, "project_id"])).annotate(**_second_sums(running)).order_by())
         projects = _projects(cache, {row["project_id"] for row in rows})
