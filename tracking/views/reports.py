@@ -35,6 +35,16 @@ class ReportForm(EntryFilterForm):
 
     field_order = ["preset", "start", "end", "group_by", "then_by"]
 
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, viewer=viewer, **kwargs)
+        # The filters' options show names (a project also its client, colour, code and billable): not the projects'
+        # teams and members (two queries), nor each task's project, client and assignee (a thousand joined rows).
+        fields = self.fields
+        fields["project"].queryset = fields["project"].queryset.prefetch_related(None)
+        fields["task"].queryset = fields["task"].queryset.select_related(None).only("pk", "name")
+        if "user" in fields:
+            fields["user"].queryset = fields["user"].queryset.only("pk", "username", "full_name")
+
     def clean(self):
         return forms.Form.clean(self)  # not the entry list's date check: report_params has the report's rules
 
