@@ -154,13 +154,14 @@ def _amount_of(cents_x3600: int | Decimal) -> Decimal:
 
 
 class _Sum:
-    """A group's sums; the amount is kept as an exact integer (cents × 3600) and rounded once, when shown."""
+    """A group's sums; the amount is kept as an exact integer (cents × 3600) and rounded once, when shown.
+    `children` is None on the last level (a month by person then day has ~10,000 such groups: no dict each)."""
 
     __slots__ = ("seconds", "billable_seconds", "running_seconds", "cents_x3600", "children")
 
     def __init__(self):
         self.seconds = self.billable_seconds = self.running_seconds = self.cents_x3600 = 0
-        self.children: dict[Any, _Sum] = {}
+        self.children: dict[Any, _Sum] | None = None
 
     def add(self, row: dict) -> None:
         self.seconds += row["_seconds"]
@@ -191,6 +192,8 @@ def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum
         node.cents_x3600 += amount
         for column in columns:
             children = node.children
+            if children is None:
+                children = node.children = {}
             key = row[column]
             node = children.get(key)
             if node is None:
@@ -211,7 +214,7 @@ def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
     dimension, rest = levels[0], levels[1:]
     label_of = lookups.label
     groups = []
-    for key, child in node.children.items():
+    for key, child in (node.children or {}).items():
         shown, label, sort_key = label_of(dimension, key)
         group = {
             "key": shown,
@@ -403,8 +406,8 @@ def report_summary(
     if outer_rows is not rows:
         outer = _Sum()
         _sum_rows(outer_rows, lookups, [group_by], outer)
-        for key, node in outer.children.items():  # the first level's own sums, its tag children kept
-            node.children = tree.children[key].children if key in tree.children else {}
+        for key, node in (outer.children or {}).items():  # the first level's own sums, its tag children kept
+            node.children = tree.children[key].children if key in (tree.children or {}) else None
         tree = outer
     if total_rows is rows:
         total = tree

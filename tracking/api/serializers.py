@@ -289,6 +289,25 @@ ReportGroupSerializer = type(
 )
 
 
+def _group_output_in_place(group: dict) -> dict:
+    """_group_output's answer made of `group` itself: its amount written as text, nothing else copied."""
+    group["amount"] = _cents(group["amount"])
+    if type(group["seconds"]) is not int or type(group["billable_seconds"]) is not int:
+        group["seconds"], group["billable_seconds"] = int(group["seconds"]), int(group["billable_seconds"])
+    for child in group["children"]:
+        _group_output_in_place(child)
+    return group
+
+
+def report_summary_output(report: dict) -> dict:
+    """ReportSummarySerializer's output for a report_summary answer the caller hands over (its groups become the
+    output's, their amounts written as text): ~10,000 groups are not copied. A test compares it with the fields'."""
+    groups = report["groups"]
+    for group in groups:
+        _group_output_in_place(group)
+    return {**ReportSummarySerializer().to_representation({**report, "groups": []}), "groups": groups}  # in place
+
+
 class ReportSummarySerializer(serializers.Serializer):
     start = serializers.DateField()
     end = serializers.DateField()
@@ -301,27 +320,6 @@ class ReportSummarySerializer(serializers.Serializer):
         help_text="How many of the total's seconds are running timers, each counted from its start up to as_of."
     )
     as_of = UtcDateTimeField(help_text="The moment running timers were counted up to.")
-
-    def to_representation(self, instance: dict) -> dict:
-        """What the declared fields write, with the groups written in one pass by _group_output rather than a
-        serializer call per group (the fields are kept for the schema; a test compares both ways)."""
-        fields = self.fields
-        total = instance["total"]
-        return {
-            "start": fields["start"].to_representation(instance["start"]),
-            "end": fields["end"].to_representation(instance["end"]),
-            "preset": instance["preset"] if instance["preset"] is None else str(instance["preset"]),
-            "group_by": str(instance["group_by"]),
-            "then_by": instance["then_by"] if instance["then_by"] is None else str(instance["then_by"]),
-            "groups": [_group_output(None, group) for group in instance["groups"]],
-            "total": {
-                "seconds": int(total["seconds"]),
-                "billable_seconds": int(total["billable_seconds"]),
-                "amount": _cents(total["amount"]),
-            },
-            "running_seconds": int(instance["running_seconds"]),
-            "as_of": fields["as_of"].to_representation(instance["as_of"]),
-        }
 
 
 # --- timesheets (approvals) and locked periods ---------------------------------------------------------------------
