@@ -153,13 +153,14 @@ def annotation_scope_label(annotation: Annotation) -> str:
     return "Everyone" if target is None else str(target)
 
 
-def saved_report_results(*, viewer, report: SavedReport, now: datetime | None = None) -> dict:
+def saved_report_results(*, viewer, report: SavedReport, now: datetime | None = None, chart: bool = False) -> dict:
     """The report's answer for `viewer`: tracking.reports.report_summary of the stored question (presets relative
     to the viewer's today, entries the viewer may see), plus the annotations in range and scope, and the number of
-    people the viewer sees out of those with time in the report ("visible_people" / "total_people")."""
+    people the viewer sees out of those with time in the report ("visible_people" / "total_people"). With `chart`
+    the summary carries its time chart's series too, summed from the same aggregate (report_summary's `series`)."""
     now = now or timezone.now()
     params = definition_params(report.definition, viewer=viewer, now=now)
-    summary = report_summary(viewer=viewer, params=params, now=now)
+    summary = report_summary(viewer=viewer, params=params, now=now, series=params.chart_level if chart else None)
     people = report_people(viewer=viewer, params=params)
     return {
         **summary,

@@ -116,7 +116,7 @@ def share_payload(*, link: ShareLink, now: datetime | None = None) -> dict:
     """The public payload of `link`, computed now with its sharer's visibility (JSON-safe: dates as ISO text,
     amounts as decimal text)."""
     report, sharer = link.report, link.created_by
-    results = selectors.saved_report_results(viewer=sharer, report=report, now=now)
+    results = selectors.saved_report_results(viewer=sharer, report=report, now=now, chart=True)
     params = results["params"]
     chart = chart_data(sharer, params, results) if results["groups"] else None
     levels = [params.group_by] + ([params.then_by] if params.then_by else [])

@@ -29,6 +29,9 @@ from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _run
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
+# Up to this many days a report's time chart has a bar per day; beyond, a bar per week (ReportParams.chart_level).
+CHART_BY_DAY_MAX_DAYS = 63
+
 # group name -> the integer (or date) column an aggregate groups on; names are looked up afterwards.
 _KEYS: dict[str, str] = {
     "project": "project_id",
@@ -105,7 +108,8 @@ class _Lookups:
 
 # Levels with few distinct keys: their aggregate also groups on the project (a few more rows) and is priced
 # afterwards from the projects' rates, so the database reads the entries' table alone. Finer levels (a person, a
-# day, a task) would multiply their rows by the projects: those join the rate in the database instead.
+# day, a task) would multiply their rows by the projects: those join the rate in the database instead — unless the
+# project is one of the levels already (a report by project with its chart's days), when pricing adds no rows.
 _PRICED_AFTERWARDS = {"project", "client", "tag", "week"}
 
 
@@ -120,7 +124,7 @@ def _projects(cache: dict[int, Project], ids: set[int]) -> dict[int, Project]:
 def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cache: dict) -> list[dict]:
     """One pass over the entries: seconds and amount per group of the dimensions' keys (integer ids and dates);
     names are looked up afterwards."""
-    if set(dimensions) <= _PRICED_AFTERWARDS:
+    if set(dimensions) <= _PRICED_AFTERWARDS or "project" in dimensions:
         keys = [_KEYS[d] for d in dimensions if d != "client"]
         rows = list(qs.values(*dict.fromkeys([*keys, "project_id"])).annotate(**_second_sums(running)).order_by())
         projects = _projects(cache, {row["project_id"] for row in rows})
@@ -258,53 +262,118 @@ def _aggregate_with_rollup(
     return rows
 
 
+def _cents_x3600(amount_x3600) -> int | Decimal:
+    """An aggregate row's amount × 3600 as an integer number of cents × 3600 (billable seconds × a rate with two
+    decimals is a whole number of cents), so groups add integers; a value that is not whole stays an exact Decimal."""
+    if not amount_x3600:
+        return 0
+    scaled = amount_x3600 * 100
+    whole = int(scaled)
+    return whole if whole == scaled else scaled
+
+
+def _amount_of(cents_x3600: int | Decimal) -> Decimal:
+    """cents × 3600 as an amount rounded to cents, half up (away from zero) — as selectors' _amount rounds."""
+    if type(cents_x3600) is not int:
+        return _amount(cents_x3600 / 100)
+    if cents_x3600 < 0:
+        return -_amount_of(-cents_x3600)
+    cents, rest = divmod(cents_x3600, 3600)
+    return Decimal(cents + (rest >= 1800)).scaleb(-2)
+
+
 class _Sum:
-    __slots__ = ("seconds", "billable_seconds", "running_seconds", "amount_x3600", "children")
+    """A group's sums; the amount is kept as an exact integer (cents × 3600) and rounded once, when shown.
+    `children` is None on the last level (a month by person then day has ~10,000 such groups: no dict each)."""
+
+    __slots__ = ("seconds", "billable_seconds", "running_seconds", "cents_x3600", "children")
 
     def __init__(self):
-        self.seconds = self.billable_seconds = self.running_seconds = 0
-        self.amount_x3600 = Decimal(0)
-        self.children: dict[Any, _Sum] = {}
+        self.seconds = self.billable_seconds = self.running_seconds = self.cents_x3600 = 0
+        self.children: dict[Any, _Sum] | None = None
 
     def add(self, row: dict) -> None:
         self.seconds += row["_seconds"]
         self.billable_seconds += row["_billable_seconds"]
         self.running_seconds += row["_running_seconds"]
-        self.amount_x3600 += row["_amount_x3600"]
+        self.cents_x3600 += _cents_x3600(row["_amount_x3600"])
 
     def totals(self) -> dict:
         return {
             "seconds": self.seconds,
             "billable_seconds": self.billable_seconds,
-            "amount": _amount(self.amount_x3600),
+            "amount": _amount_of(self.cents_x3600),
         }
 
 
 def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum) -> None:
-    """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass."""
-    keys = [lookups.key_of(dimension) for dimension in levels]
+    """Add every row to `into` and to its group on each of `levels` (a tree), in one linear pass.
+
+    Written out rather than calling _Sum.add per node: a month by person then day adds ~10,000 rows three times."""
+    columns = [_KEYS[dimension] for dimension in levels]
     for row in rows:
+        seconds, billable, running = row["_seconds"], row["_billable_seconds"], row["_running_seconds"]
+        amount = _cents_x3600(row["_amount_x3600"])
         node = into
-        node.add(row)
-        for key_of in keys:
-            key = key_of(row)
-            child = node.children.get(key)
-            if child is None:
-                child = node.children[key] = _Sum()
-            child.add(row)
-            node = child
+        node.seconds += seconds
+        node.billable_seconds += billable
+        node.running_seconds += running
+        node.cents_x3600 += amount
+        for column in columns:
+            children = node.children
+            if children is None:
+                children = node.children = {}
+            key = row[column]
+            node = children.get(key)
+            if node is None:
+                node = children[key] = _Sum()
+            node.seconds += seconds
+            node.billable_seconds += billable
+            node.running_seconds += running
+            node.cents_x3600 += amount
+
+
+def _by_sort_key(item: tuple) -> tuple:
+    return item[0]
 
 
 def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
     if not levels:
         return []
     dimension, rest = levels[0], levels[1:]
+    label_of = lookups.label
     groups = []
-    for key, child in node.children.items():
-        shown, label, sort_key = lookups.label(dimension, key)
-        group = {"key": shown, "label": label, **child.totals(), "children": _groups(child, lookups, rest)}
+    for key, child in (node.children or {}).items():
+        shown, label, sort_key = label_of(dimension, key)
+        group = {
+            "key": shown,
+            "label": label,
+            "seconds": child.seconds,
+            "billable_seconds": child.billable_seconds,
+            "amount": _amount_of(child.cents_x3600),
+            "children": _groups(child, lookups, rest) if rest else [],
+        }
         groups.append((sort_key, group))
-    return [group for _, group in sorted(groups, key=lambda item: item[0])]
+    groups.sort(key=_by_sort_key)  # stable: equal names keep the aggregate's order, as before
+    return [group for _, group in groups]
+
+
+def _series(rows: list[dict], lookups: _Lookups, dimension: str) -> dict:
+    """report_series's answer summed from rows that count each entry once and carry `dimension`'s column."""
+    column = _KEYS[dimension]
+    sums: dict[Any, list[int]] = {}
+    for row in rows:
+        found = sums.get(row[column])
+        if found is None:
+            found = sums[row[column]] = [0, 0]
+        found[0] += row["_seconds"]
+        found[1] += row["_billable_seconds"]
+    groups = []
+    for key, (seconds, billable) in sums.items():
+        shown, label, sort_key = lookups.label(dimension, key)
+        groups.append((sort_key, {"key": shown, "label": label, "seconds": seconds, "billable_seconds": billable}))
+    groups.sort(key=_by_sort_key)
+    return {"level": dimension, "groups": [group for _, group in groups]}
 
 
 @dataclass(frozen=True)
@@ -321,6 +390,11 @@ class ReportParams:
     @property
     def period(self) -> periods.Period:
         return periods.Period(self.start, self.end)
+
+    @property
+    def chart_level(self) -> str:
+        """The time chart's bars: a bar per day up to CHART_BY_DAY_MAX_DAYS days, beyond that a bar per week."""
+        return "day" if self.period.days <= CHART_BY_DAY_MAX_DAYS else "week"
 
     def regrouped(self, group_by: str) -> ReportParams:
         """The same question over the same entries, grouped on one level by `group_by`."""
@@ -411,6 +485,7 @@ def report_summary(
     filters: dict | None = None,
     preset: str | None = None,
     now: datetime | None = None,
+    series: str | None = None,
 ) -> dict:
     """Totals of the entries `viewer` may see that started in the report's period (inclusive days in the viewer's
     time zone), grouped by `group_by` and optionally within each group by `then_by`. Pass checked `params`, or
@@ -425,6 +500,10 @@ def report_summary(
     default) / 3600, rounded to cents. A running timer counts its time so far, up to `now` (returned as "as_of";
     "running_seconds" says how much of the total it is). With group_by or then_by "tag" an entry counts once for
     each of its tags (and under "No tag" when it has none); the grand total counts it once.
+
+    With `series` ("day" or "week", e.g. params.chart_level) the answer also holds report_series's answer for that
+    level as "series" ({"level", "groups"}), summed from the same aggregate (grouped on that level as well) rather
+    than read again: a report page and its time chart read the entries once.
     """
     now = now or timezone.now()
     if params is None:
@@ -439,39 +518,44 @@ def report_summary(
             now=now,
         )
     group_by, then_by = params.group_by, params.then_by
+    if series not in (None, "day", "week"):
+        raise ValueError(f"A report's series is by day or by week, not {series!r}.")
 
     qs, running = _entries(viewer, params, now)
     levels = [group_by] + ([then_by] if then_by else [])
 
     # One aggregate at the finest level; each coarser level and the total are sums of its rows. With tags an
     # entry counts once per tag, so a level above "tag" (and the total) needs its own pass to count it once.
-    # Whole UTC months of the period come from the monthly rollup when it can answer the question (never with tags).
+    # Whole UTC months of the period come from the monthly rollup when it can answer the question (never with tags,
+    # days or weeks). A series' level is added to the pass that counts each entry once (the total's), summed across.
+    extra = [series] if series and series not in levels else []
+    finest = levels if "tag" in levels else levels + extra
     projects: dict[int, Project] = {}
-    plan = _rollup_plan(params, levels, *params.period.bounds(viewer.tzinfo))
+    plan = _rollup_plan(params, finest, *params.period.bounds(viewer.tzinfo))
     if plan is not None:
-        rows = _aggregate_with_rollup(viewer, params, qs, plan, levels, running, projects)
+        rows = _aggregate_with_rollup(viewer, params, qs, plan, finest, running, projects)
     else:
-        rows = _aggregate(qs, levels, running, projects)
-    outer_rows = _aggregate(qs, [group_by], running, projects) if then_by == "tag" else rows
+        rows = _aggregate(qs, finest, running, projects)
+    outer_rows = _aggregate(qs, [group_by, *extra], running, projects) if then_by == "tag" else rows
     if then_by == "tag":
         total_rows = outer_rows
     else:
-        total_rows = _aggregate(qs, [], running, projects) if group_by == "tag" else rows
+        total_rows = _aggregate(qs, [series] if series else [], running, projects) if group_by == "tag" else rows
     lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []), projects)
     tree, total = _Sum(), _Sum()
     _sum_rows(rows, lookups, levels, tree)
     if outer_rows is not rows:
         outer = _Sum()
         _sum_rows(outer_rows, lookups, [group_by], outer)
-        for key, node in outer.children.items():  # the first level's own sums, its tag children kept
-            node.children = tree.children[key].children if key in tree.children else {}
+        for key, node in (outer.children or {}).items():  # the first level's own sums, its tag children kept
+            node.children = tree.children[key].children if key in (tree.children or {}) else None
         tree = outer
     if total_rows is rows:
         total = tree
     else:
         _sum_rows(total_rows, lookups, [], total)
 
-    return {
+    answer = {
         "start": params.start,
         "end": params.end,
         "preset": params.preset,
@@ -482,6 +566,9 @@ def report_summary(
         "running_seconds": int(total.running_seconds),
         "as_of": now,
     }
+    if series:
+        answer["series"] = _series(total_rows, lookups, series)
+    return answer
 
 
 def report_people(*, viewer, params: ReportParams) -> dict:

@@ -133,7 +133,7 @@ def _chart(viewer, results, report):
 def saved_report_detail(request, pk):
     viewer = request.user
     report = _report(request, pk)
-    results = selectors.saved_report_results(viewer=viewer, report=report)
+    results = selectors.saved_report_results(viewer=viewer, report=report, chart=True)
     services.report_view_record(user=viewer, report=report, interface="web")
     context = {
         "report": report,

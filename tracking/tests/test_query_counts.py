@@ -30,8 +30,8 @@ YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
 # saved reports' panels (dashboard +2: popular in your teams, comment notices; reports +2: matching/popular/recent
 # saved reports, annotations), the first-week checklist (dashboard +3 in a newcomer's first week: progress, linkable
 # integrations, first entry), approvals (entries and week +2: locked periods, approved weeks or whether approvals
-# are on), day groups (entries +1: the days' totals), the editable week (+1: the projects to add a row for), the
-# web report's chart (reports +1 on one level: its series reads the running timers again).
+# are on), day groups (entries +1: the days' totals), the editable week (+1: the projects to add a row for). The
+# web report's chart costs nothing: its days or weeks are summed from the table's own aggregate.
 PAGES = [
     ("dashboard", "member", "/", 15),
     ("entries", "member", "/entries/", 18),
@@ -39,9 +39,9 @@ PAGES = [
     ("entries page 2", "manager", "/entries/?page=2", 21),
     ("week", "member", "/entries/week/", 7),
     ("week of a team member", "manager", "/entries/week/?user={member}", 9),
-    ("reports", "admin", "/reports/?preset=last_month&group_by=project", 18),
-    ("reports two levels", "manager", "/reports/?preset=last_month&group_by=user&then_by=day", 17),
-    ("reports by tag", "admin", "/reports/?preset=last_month&group_by=tag&then_by=project", 19),
+    ("reports", "admin", "/reports/?preset=last_month&group_by=project", 14),
+    ("reports two levels", "manager", "/reports/?preset=last_month&group_by=user&then_by=day", 13),
+    ("reports by tag", "admin", "/reports/?preset=last_month&group_by=tag&then_by=project", 15),
     ("API entries", "admin", "/api/v1/time-entries/", 4),
     ("API entries", "member", "/api/v1/time-entries/", 4),
     ("API entries by tag", "manager", "/api/v1/time-entries/?tag=load-tag-01", 4),
@@ -139,3 +139,37 @@ def test_a_very_long_entry_list_shows_an_estimate_and_no_totals(people, monkeypa
     assert "About " in page and "narrow the dates or filters to see their totals" in page
     few = _client(people["member"], api=False).get(f"/entries/?start={LAST_MONTH}").content.decode()
     assert "About " not in few and "billable" in few
+
+
+def _entry_reads(queries) -> list[str]:
+    """The queries that read the entries of a period (aggregates, the period's running timers): a range of starts."""
+    return [q["sql"] for q in queries if '"tracking_timeentry"."start" >=' in q["sql"]]
+
+
+@pytest.mark.parametrize(
+    ("question", "bound"),
+    [("preset=last_month&group_by=project", 14), ("preset=last_month&group_by=user&then_by=day", 14),
+     ("preset=last_month&group_by=tag", 15), ("preset=this_year&group_by=client", 14)],
+)  # fmt: skip
+def test_the_report_page_reads_the_entries_once_for_its_table_and_its_chart(
+    people, question, bound, django_assert_max_num_queries
+):
+    """One aggregate for the table and the time chart (days, or weeks beyond two months), one for the running
+    timers; a tag level adds the pass that counts an entry once."""
+    client = _client(people["admin"], api=False)
+    client.get(f"/reports/?{question}")
+    with django_assert_max_num_queries(bound) as queries:
+        response = client.get(f"/reports/?{question}")
+    assert response.status_code == 200
+    assert response.context["chart"]["time"]["labels"]
+    assert len(_entry_reads(queries.captured_queries)) == (3 if "tag" in question else 2)
+
+
+def test_the_api_person_then_day_summary_answers_in_four_queries(people, django_assert_max_num_queries):
+    """The token, the running timers, the aggregate (the rate joined), the people's names."""
+    client = _client(people["admin"], api=True)
+    client.get(f"/api/v1/reports/summary/?{MONTH}&group_by=user&then_by=day")
+    with django_assert_max_num_queries(4) as queries:
+        response = client.get(f"/api/v1/reports/summary/?{MONTH}&group_by=user&then_by=day")
+    assert response.status_code == 200 and len(response.json()["groups"]) > 10
+    assert len(_entry_reads(queries.captured_queries)) == 2

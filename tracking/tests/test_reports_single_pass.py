@@ -136,3 +136,60 @@ def test_the_charts_series_is_the_summarys_groups_without_amounts(load_data, gro
     series = report_series(viewer=viewer, params=params, now=NOW)
     expected = [{k: g[k] for k in ("key", "label", "seconds", "billable_seconds")} for g in summary["groups"]]
     assert series["groups"] == expected and expected
+
+
+SERIES_QUESTIONS = [
+    ("project", None, "day"),
+    ("client", "user", "day"),
+    ("user", "day", "day"),
+    ("day", None, "day"),
+    ("tag", None, "day"),
+    ("tag", "project", "week"),
+    ("project", "tag", "day"),
+    ("week", "tag", "week"),
+    ("task", "week", "week"),
+]
+
+
+@pytest.mark.parametrize(("group_by", "then_by", "level"), SERIES_QUESTIONS)
+def test_a_summary_with_its_series_equals_the_summary_and_the_series_read_apart(load_data, group_by, then_by, level):
+    """The report page's one read: the table and the time chart summed from one aggregate are what two reads give,
+    tags (counted once per tag in the table, once in the chart) included."""
+    viewer = load_data["manager"]
+    viewer.timezone = "America/New_York"
+    params = report_params(viewer=viewer, start=date(2026, 3, 1), end=date(2026, 4, 14), group_by=group_by,
+                           then_by=then_by)  # fmt: skip
+    alone = report_summary(viewer=viewer, params=params, now=NOW)
+    with_series = report_summary(viewer=viewer, params=params, now=NOW, series=level)
+    series = with_series.pop("series")
+    assert with_series == alone
+    assert series == {"level": level, **report_series(viewer=viewer, params=params.regrouped(level), now=NOW)}
+    assert sum(g["seconds"] for g in series["groups"]) == alone["total"]["seconds"] > 0
+
+
+def test_a_series_is_by_day_or_by_week(load_data):
+    with pytest.raises(ValueError, match="by day or by week"):
+        report_summary(viewer=load_data["admin"], start=date(2026, 3, 1), end=date(2026, 3, 2), series="project")
+
+
+@pytest.fixture
+def many_people(db):
+    generate_load_data(entries=6000, users=150, years=1, seed=11, until=NOW.date())
+    return User.objects.get(username="load-00000")
+
+
+def test_a_large_person_then_day_report_equals_the_entries_added_one_by_one(many_people):
+    """Thousands of groups (people × days), amounts to the cent, running timers, a viewer far from UTC."""
+    viewer = many_people
+    viewer.timezone = "Asia/Kolkata"
+    start, end = date(2025, 10, 1), date(2026, 4, 15)
+    report = report_summary(viewer=viewer, start=start, end=end, group_by="user", then_by="day", now=NOW)
+    children = sum(len(g["children"]) for g in report["groups"])
+    assert len(report["groups"]) > 100 and children > 2000
+    assert report["running_seconds"] > 0 and report["total"]["amount"] > 0
+    assert _flatten(report) == _reference(viewer, start, end, "user", "day", {})
+    labels = [g["label"].lower() for g in report["groups"]]
+    assert labels == sorted(labels)
+    for group in report["groups"]:
+        days = [child["key"] for child in group["children"]]
+        assert days == sorted(days)

@@ -16,8 +16,8 @@ from ..exports import export_response, with_currency
 from ..forms import EntryFilterForm, add_service_error
 from ..models import Project, TimeEntry
 from ..periods import PRESET_CHOICES, week_start
+from ..reports import CHART_BY_DAY_MAX_DAYS, report_params, report_series, report_summary
 from ..reports import GROUP_BY_CHOICES as GROUP_BY
-from ..reports import report_params, report_series, report_summary
 from ..utils import format_duration
 
 GROUP_CHOICES = [(g, g.title()) for g in GROUP_BY]
@@ -34,6 +34,16 @@ class ReportForm(EntryFilterForm):
     )
 
     field_order = ["preset", "start", "end", "group_by", "then_by"]
+
+    def __init__(self, *args, viewer, **kwargs):
+        super().__init__(*args, viewer=viewer, **kwargs)
+        # The filters' options show names (a project also its client, colour, code and billable): not the projects'
+        # teams and members (two queries), nor each task's project, client and assignee (a thousand joined rows).
+        fields = self.fields
+        fields["project"].queryset = fields["project"].queryset.prefetch_related(None)
+        fields["task"].queryset = fields["task"].queryset.select_related(None).only("pk", "name")
+        if "user" in fields:
+            fields["user"].queryset = fields["user"].queryset.only("pk", "username", "full_name")
 
     def clean(self):
         return forms.Form.clean(self)  # not the entry list's date check: report_params has the report's rules
@@ -55,8 +65,9 @@ class ReportForm(EntryFilterForm):
         }
 
 
-def _run(request):
-    """(form, params, summary); params and summary are None when the question is not valid (the form says why)."""
+def _run(request, *, chart: bool = False):
+    """(form, params, summary); params and summary are None when the question is not valid (the form says why).
+    With `chart` the summary carries the time chart's series too (see chart_data), from the same aggregate."""
     viewer = request.user
     form = ReportForm(request.GET or {"preset": "this_week", "group_by": "project"}, viewer=viewer)
     if not form.is_valid():
@@ -67,11 +78,12 @@ def _run(request):
     except InvalidFilter as exc:
         add_service_error(form, exc)
         return form, None, None
-    return form, params, report_summary(viewer=viewer, params=params, now=now)
+    series = params.chart_level if chart else None
+    return form, params, report_summary(viewer=viewer, params=params, now=now, series=series)
 
 
 # Up to this many days the time chart has a bar per day; beyond, a bar per week.
-BY_DAY_MAX_DAYS = 63
+BY_DAY_MAX_DAYS = CHART_BY_DAY_MAX_DAYS
 
 
 def chart_index(params, day) -> int | None:
@@ -84,9 +96,14 @@ def chart_index(params, day) -> int | None:
 
 
 def chart_data(viewer, params, summary) -> dict:
-    """A bar per day (per week beyond ~2 months) split billable / non-billable, and the breakdown of the first level."""
-    by_day = params.period.days <= BY_DAY_MAX_DAYS
-    over_time = report_series(viewer=viewer, params=params.regrouped("day" if by_day else "week"), now=summary["as_of"])
+    """A bar per day (per week beyond ~2 months) split billable / non-billable, and the breakdown of the first level.
+    The bars come from the summary's own series when it was asked with one (report_summary(series=...)), else
+    from a second read (report_series)."""
+    level = params.chart_level
+    by_day = level == "day"
+    over_time = summary.get("series")
+    if over_time is None or over_time["level"] != level:
+        over_time = report_series(viewer=viewer, params=params.regrouped(level), now=summary["as_of"])
     groups = over_time["groups"]
     if by_day:  # every day of the range gets a bar, empty days included
         found = {g["key"]: g for g in groups}
@@ -131,7 +148,7 @@ def _group_colors(group_by: str, groups: list[dict]) -> list[str]:
 
 @login_required
 def report(request):
-    form, params, summary = _run(request)
+    form, params, summary = _run(request, chart=True)
     context = {"form": form, "params": params, "summary": summary, "question": None, "panels": []}
     if summary is not None:
         context["question"] = form.question()

@@ -184,3 +184,21 @@ def test_chart_colours_follow_the_project_not_its_position(client_for, member, l
     first = dict(zip(by_client["breakdown"]["labels"], by_client["breakdown"]["colors"], strict=True))
     second = dict(zip(again["breakdown"]["labels"], again["breakdown"]["colors"], strict=True))
     assert all(first[label] == second[label] for label in set(first) & set(second))  # a client keeps its colour
+
+
+def test_the_reports_filters_offer_exactly_the_entry_filters_options(manager, member, team, last_week_data):
+    """The report form reads its options leaner (no teams, members or task joins), and writes the same selects."""
+    from tracking.forms import EntryFilterForm
+    from tracking.tests.factories import TagFactory, TaskFactory
+    from tracking.views.reports import ReportForm
+
+    TaskFactory(project=last_week_data["web"], name="Design <review>")
+    TagFactory(name="client & co")
+    chosen = {"project": last_week_data["app"].pk, "user": member.pk}
+    for viewer in (manager, member):
+        entry_form, report_form = EntryFilterForm(chosen, viewer=viewer), ReportForm(chosen, viewer=viewer)
+        assert report_form.is_valid() and report_form.cleaned_data["project"] == last_week_data["app"]
+        names = ["project", "client", "task", "tag"] + (["user"] if viewer == manager else [])
+        for name in names:
+            assert str(report_form[name]) == str(entry_form[name]), name
+        assert "selected>Acme / App</option>" in str(report_form["project"])
