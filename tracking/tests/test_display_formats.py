@@ -46,7 +46,9 @@ def test_a_time_of_day_alone():
 
 
 @override_settings(
-    DISPLAY_DATE_FORMAT="d/m/Y", DISPLAY_SHORT_DATE_FORMAT="d/m", DISPLAY_LONG_DATE_FORMAT="l d/m/Y",
+    DISPLAY_DATE_FORMAT="d/m/Y",
+    DISPLAY_SHORT_DATE_FORMAT="d/m",
+    DISPLAY_LONG_DATE_FORMAT="l d/m/Y",
     DISPLAY_TIME_FORMAT="g:i A",
 )
 def test_the_installation_chooses_the_patterns():
@@ -76,13 +78,20 @@ def test_a_moment_near_now_in_words(offset, expected):
 
 
 def test_durations():
-    assert [format_duration(s) for s in (0, 59, 60, 3600, 5400, 36000 + 60)] == ["0m", "0m", "1m", "1h", "1h 30m", "10h 01m"]
+    assert [format_duration(s) for s in (0, 59, 60, 3600, 5400, 36000 + 60)] == [
+        "0m",
+        "0m",
+        "1m",
+        "1h",
+        "1h 30m",
+        "10h 01m",
+    ]
 
 
 def test_the_filters_use_the_same_formats():
     template = Template(
-        '{% load tt %}{{ m|day }}|{{ m|day:"short" }}|{{ m|day:"long" }}|{{ m|clock }}|{{ m|when }}|{{ none|when:"never" }}'
-        "|{{ secs|duration }}|{{ m|iso }}"
+        '{% load tt %}{{ m|day }}|{{ m|day:"short" }}|{{ m|day:"long" }}|{{ m|clock }}|{{ m|when }}'
+        '|{{ none|when:"never" }}|{{ secs|duration }}|{{ m|iso }}'
     )
     with timezone.override(AUCKLAND):
         out = template.render(Context({"m": INSTANT, "none": None, "secs": 5400}))
