@@ -203,7 +203,11 @@ class TimerEditForm(forms.Form):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {"notes": data.get("notes", ""), "start": _utc(self.day, data["start_time"], self.tz)}
+        changes = {"notes": data.get("notes", "")}
+        # The field shows whole minutes: an untouched start keeps its seconds, so a timer started in the minute the
+        # previous entry ended is not moved back onto it (and refused as an overlap) when only its description changes.
+        if data["start_time"].strftime("%H:%M") != self.initial.get("start_time"):
+            changes["start"] = _utc(self.day, data["start_time"], self.tz)
         if data["project"].pk != self.entry.project_id:
             changes.update(project=data["project"], task=None)
         return changes
