@@ -126,16 +126,19 @@ def test_last_weeks_timesheet_typed_into_the_week_grid(page_for, live_server):
     support = ProjectFactory(name="Support", client=None)
     this_monday = periods.week_start(timezone.localdate(timezone=sam.tzinfo))
     monday = this_monday - timedelta(days=7)
-    # Something tracked on last Monday afternoon: an hour typed in later must not overlap it.
+    internal = ProjectFactory(name="Internal", client=None)
+    # Last Monday afternoon is partly tracked already (Website 13:00-14:00, an Internal meeting 14:00-15:00), and a
+    # night deploy ran from 00:30 to 01:30 on Tuesday.
+    afternoon = datetime.combine(monday, datetime.min.time(), tzinfo=sam.tzinfo) + timedelta(hours=13)
+    website_monday = TimeEntryFactory(user=sam, project=website, start=afternoon, end=afternoon + timedelta(hours=1))
     TimeEntryFactory(
-        user=sam,
-        project=website,
-        start=datetime.combine(monday, datetime.min.time(), tzinfo=sam.tzinfo) + timedelta(hours=13),
-        end=datetime.combine(monday, datetime.min.time(), tzinfo=sam.tzinfo) + timedelta(hours=14),
+        user=sam, project=internal, start=afternoon + timedelta(hours=1), end=afternoon + timedelta(hours=2)
     )
+    night = afternoon + timedelta(hours=11, minutes=30)
+    TimeEntryFactory(user=sam, project=internal, start=night, end=night + timedelta(hours=1))
     page = page_for(sam)
     page.goto(live_server.url + "/entries/week/")
-    tab_to(page, "a:text-is('← Previous')")
+    tab_to(page, f"a[href^='?week={monday.isoformat()}']")
     page.keyboard.press("Enter")
     page.wait_for_url(f"**week={monday.isoformat()}**")
     assert_accessible(page, label="last week, editable")
@@ -146,7 +149,7 @@ def test_last_weeks_timesheet_typed_into_the_week_grid(page_for, live_server):
 
     # Website's row exists (Monday's hour): type Tuesday to Friday, moving with Tab.
     page.get_by_label(day_label("Website", monday + timedelta(days=1))).focus()
-    for text, expected_total in (("7h", "8h"), ("7h30", "15h 30m"), ("8", "15h 38m"), ("6:45", "22h 23m")):
+    for text, expected_total in (("7h", "10h"), ("7h30", "17h 30m"), ("8", "17h 38m"), ("6:45", "24h 23m")):
         page.keyboard.type(text)
         with page.expect_response(lambda response: "/entries/week/cell/" in response.url):
             page.keyboard.press("Tab")  # leaving the cell saves it; the focus moves to the next day
@@ -168,21 +171,24 @@ def test_last_weeks_timesheet_typed_into_the_week_grid(page_for, live_server):
     page.keyboard.type("2h")
     with page.expect_response(lambda response: "/entries/week/cell/" in response.url):
         page.keyboard.press("Tab")
-    page.wait_for_selector("tfoot th:last-child:text-is('24h 23m')")
+    page.wait_for_selector("tfoot th:last-child:text-is('26h 23m')")
     support_monday = TimeEntry.objects.get(user=sam, project=support)
     assert support_monday.start.astimezone(sam.tzinfo).date() == monday
 
-    # Nine more hours of Support on Monday cannot fit before the afternoon's hour: refused in the cell.
-    cell = page.get_by_label(day_label("Support", monday))
+    # Twelve hours of Website on Monday: the 11 more go after the day's last entry (17:00) and would run into the
+    # night deploy: refused in the cell, nothing written.
+    cell = page.get_by_label(day_label("Website", monday))
     cell.focus()
     page.keyboard.press("Control+A")
-    page.keyboard.type("11h")
+    page.keyboard.type("12h")
     with page.expect_response(lambda response: "/entries/week/cell/" in response.url):
         page.keyboard.press("Tab")
     error = page.wait_for_selector("td.has-error .error")
-    assert "overlaps" in error.text_content()
-    assert page.get_by_label(day_label("Support", monday)).get_attribute("aria-invalid") == "true"
-    assert TimeEntry.objects.get(pk=support_monday.pk).duration_seconds == 2 * 3600  # nothing half-written
-    assert page.locator("tfoot th:last-child").text_content().strip() == "24h 23m"
+    assert "overlaps" in error.text_content() and "00:30–01:30" in error.text_content()  # in Sam's words and zone
+    assert page.get_by_label(day_label("Website", monday)).get_attribute("aria-invalid") == "true"
+    website_monday.refresh_from_db()
+    assert website_monday.duration_seconds == 3600  # nothing half-written
+    assert TimeEntry.objects.get(pk=support_monday.pk).duration_seconds == 2 * 3600
+    assert page.locator("tfoot th:last-child").text_content().strip() == "26h 23m"
     assert_accessible(page, label="last week with a refused cell")
     assert all("400" in e or "409" in e for e in page.errors)
