@@ -6,6 +6,7 @@ from decimal import Decimal
 from django import template
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 
 from tracking.utils import format_date, format_datetime, format_duration, format_relative, format_time
 
@@ -40,6 +41,12 @@ def when(moment, default: str = "") -> str:
 def relative(moment, default: str = "") -> str:
     """A moment near now in words ("5 min ago", "yesterday, 17:05"); further away, the date and time."""
     return format_relative(moment) or default
+
+
+@register.simple_tag
+def clock_now() -> str:
+    """The time of day now, in the reader's time zone ("counted up to 17:05")."""
+    return format_time(timezone.now())
 
 
 @register.filter
