@@ -35,6 +35,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from accounts import policy
+from tracking.utils import format_date
 
 from .definition import period_label
 from .models import (
@@ -263,7 +264,7 @@ def message(subscription: Subscription, *, now: datetime | None = None) -> tuple
     results = saved_report_results(viewer=viewer, report=report, now=now)
     period = results["params"].period
     label = period_label(report.definition)
-    dates = f"{period.start:%d %b %Y} – {period.end:%d %b %Y}"
+    dates = f"{format_date(period.start)} – {format_date(period.end)}"
     url = report_url(report)
     lines = [
         f"{report.name}",

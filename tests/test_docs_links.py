@@ -66,3 +66,17 @@ def test_root_holds_only_project_files():
     tracked = {p.name for p in ROOT.iterdir() if p.is_file() and not p.name.startswith(".") or p.name in allowed_files}
     tracked -= {"db.sqlite3"}
     assert tracked <= allowed_files, f"unexpected files at the repository root: {sorted(tracked - allowed_files)}"
+
+
+def test_every_guide_screenshot_is_shown_in_a_guide():
+    """An image in docs/guides/img that no guide shows is a stale screenshot (or a missing paragraph)."""
+    guides = ROOT / "docs" / "guides"
+    shown = {
+        (path.parent / target).resolve()
+        for path in guides.glob("*.md")
+        for target in relative_links(path)
+        if target.endswith(".png")
+    }
+    images = sorted((guides / "img").glob("*.png"))
+    assert images, "the guides have screenshots"
+    assert [image.name for image in images if image.resolve() not in shown] == []

@@ -186,6 +186,11 @@ AUTH_PASSWORD_VALIDATORS = [
 LANGUAGE_CODE = "en-us"
 TIME_ZONE = env.str("TIME_ZONE", default="UTC")
 CURRENCY = env.str("CURRENCY", default="EUR").strip().upper()  # shown with every amount (ISO 4217 code)
+# How pages, messages and emails show dates and times (Django date-format syntax); the API and exports stay ISO 8601.
+DISPLAY_DATE_FORMAT = env.str("DISPLAY_DATE_FORMAT", default="D j M Y")  # Thu 3 Dec 2026
+DISPLAY_SHORT_DATE_FORMAT = env.str("DISPLAY_SHORT_DATE_FORMAT", default="D j M")  # Thu 3 Dec
+DISPLAY_LONG_DATE_FORMAT = env.str("DISPLAY_LONG_DATE_FORMAT", default="l j F Y")  # Thursday 3 December 2026
+DISPLAY_TIME_FORMAT = env.str("DISPLAY_TIME_FORMAT", default="H:i")  # 09:30 (g:i A for 9:30 AM)
 USE_I18N = True
 USE_TZ = True
 

@@ -6,9 +6,10 @@ for the admin, the web UI, Slack and the API.
 """
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 from timetracker.errors import DomainError
+
+from .utils import format_date, format_time
 
 
 class TrackingError(DomainError, ValidationError):
@@ -23,12 +24,11 @@ class TrackingError(DomainError, ValidationError):
 
 
 def _local(moment, tz) -> str:
-    return timezone.localtime(moment, tz).strftime("%H:%M")
+    return format_time(moment, tz)
 
 
 def _day(moment, tz) -> str:
-    local = timezone.localtime(moment, tz)
-    return f"{local:%a} {local.day} {local:%b}"
+    return format_date(moment, "short", tz)
 
 
 def _reader_words(entry, reader) -> tuple[str, object]:

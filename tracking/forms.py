@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import calendar
+import re
 from datetime import UTC, datetime, timedelta
 
 from django import forms
@@ -19,6 +21,33 @@ from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
 MAX_OVERNIGHT = timedelta(hours=12)  # 22:00–02:00 ends the next day; 10:00–09:00 is a typo, not 23 hours
+
+
+EXAMPLE_DATE = "2026-03-31"
+
+
+def impossible_date_message(raw: str) -> str:
+    """Why `raw` is not a date, precisely: "2026-02-30 is not a date: February 2026 has 28 days."."""
+    raw = str(raw).strip()
+    if match := re.fullmatch(r"(\d{4})-(\d{1,2})-(\d{1,2})", raw):
+        year, month, day = (int(part) for part in match.groups())
+        if not 1 <= month <= 12:
+            return f"{raw} is not a date: there is no month {month}."
+        if day < 1 or day > (days := calendar.monthrange(year, month)[1]):
+            return f"{raw} is not a date: {calendar.month_name[month]} {year} has {days} days."
+    return f"“{raw[:40]}” is not a date. Use the form {EXAMPLE_DATE}."
+
+
+class DayField(forms.DateField):
+    """A date from a date field or a URL; an impossible one is refused with a message that says why."""
+
+    widget = forms.DateInput(attrs={"type": "date"})
+
+    def to_python(self, value):
+        try:
+            return super().to_python(value)
+        except ValidationError:
+            raise ValidationError(impossible_date_message(value), code="invalid") from None
 
 
 class ListSelect(forms.Select):
@@ -174,7 +203,11 @@ class TimerEditForm(forms.Form):
 
     def changes(self) -> dict:
         data = self.cleaned_data
-        changes = {"notes": data.get("notes", ""), "start": _utc(self.day, data["start_time"], self.tz)}
+        changes = {"notes": data.get("notes", "")}
+        # The field shows whole minutes: an untouched start keeps its seconds, so a timer started in the minute the
+        # previous entry ended is not moved back onto it (and refused as an overlap) when only its description changes.
+        if data["start_time"].strftime("%H:%M") != self.initial.get("start_time"):
+            changes["start"] = _utc(self.day, data["start_time"], self.tz)
         if data["project"].pk != self.entry.project_id:
             changes.update(project=data["project"], task=None)
         return changes
@@ -183,7 +216,7 @@ class TimerEditForm(forms.Form):
 class EntryForm(_TrackingChoices):
     """A manual entry: a date with start and end times, or a date with a start (optional) and a duration."""
 
-    date = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    date = DayField()
     start_time = forms.TimeField(required=False, label="Start", widget=forms.TimeInput(attrs={"type": "time"}))
     end_time = forms.TimeField(required=False, label="End", widget=forms.TimeInput(attrs={"type": "time"}))
     duration = forms.CharField(
@@ -323,8 +356,8 @@ class BulkForm(forms.Form):
 
 
 class EntryFilterForm(forms.Form):
-    start = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="From")
-    end = forms.DateField(required=False, widget=forms.DateInput(attrs={"type": "date"}), label="To")
+    start = DayField(required=False, label="From")
+    end = DayField(required=False, label="To")
     project = forms.ModelChoiceField(
         queryset=Project.objects.none(),
         required=False,

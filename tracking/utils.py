@@ -1,6 +1,82 @@
-"""Small presentation helpers shared by the admin, the web UI and exports."""
+"""Small presentation helpers shared by the admin, the web UI, messages and emails.
+
+The display formats live here, once: a date (`format_date`, in three lengths), a time of day (`format_time`), both
+(`format_datetime`), a moment relative to now (`format_relative`) and a duration (`format_duration`). The templates
+use them through the filters of `tracking.templatetags.tt`; messages and emails call them directly. Moments are shown
+in the reader's time zone (the active one, or `tz`); the patterns are the installation's (`DISPLAY_*_FORMAT`
+settings, in Django's date-format syntax). Exports' data columns and the API keep ISO 8601.
+"""
 
 import re
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.utils import dateformat, timezone
+
+DATE_STYLES = {"": "DISPLAY_DATE_FORMAT", "short": "DISPLAY_SHORT_DATE_FORMAT", "long": "DISPLAY_LONG_DATE_FORMAT"}
+
+
+def _local(value, tz=None):
+    """A date stays a date; an aware moment is moved into `tz` (default: the active time zone, the reader's)."""
+    if isinstance(value, datetime) and timezone.is_aware(value):
+        return timezone.localtime(value, tz)
+    return value
+
+
+def format_date(value: date | datetime | None, style: str = "", tz=None) -> str:
+    """ "Thu 3 Dec 2026"; `short` drops the year ("Thu 3 Dec"), `long` spells it out ("Thursday 3 December 2026")."""
+    if not value:
+        return ""
+    if isinstance(value, str):  # an ISO date kept in JSON (activity metadata)
+        try:
+            value = date.fromisoformat(value)
+        except ValueError:
+            return value
+    if style not in DATE_STYLES:
+        raise ValueError(f"Unknown date style {style!r}; use one of {sorted(DATE_STYLES)}.")
+    return dateformat.format(_local(value, tz), getattr(settings, DATE_STYLES[style]))
+
+
+def format_time(value, tz=None) -> str:
+    """The time of day of a moment (or a `time`): "09:30"."""
+    if not value:
+        return ""
+    return dateformat.time_format(_local(value, tz), settings.DISPLAY_TIME_FORMAT)
+
+
+def format_datetime(value: datetime | None, style: str = "", tz=None) -> str:
+    """ "Thu 3 Dec 2026, 09:30": the date and the time of day, in the reader's time zone."""
+    if not value:
+        return ""
+    return f"{format_date(value, style, tz)}, {format_time(value, tz)}"
+
+
+def format_relative(value: datetime | None, now: datetime | None = None, tz=None) -> str:
+    """A moment close to now in words ("just now", "5 min ago", "in 3 h", "yesterday, 17:05"); further away, the
+    plain date and time."""
+    if not value:
+        return ""
+    now = now or timezone.now()
+    delta = now - value
+    past = delta >= timedelta(0)
+    seconds = abs(delta.total_seconds())
+    if seconds < 60:
+        return "just now" if past else "in a moment"
+    if seconds < 3600:
+        n = f"{int(seconds // 60)} min"
+        return f"{n} ago" if past else f"in {n}"
+    if seconds < 12 * 3600:
+        n = f"{int(seconds // 3600)} h"
+        return f"{n} ago" if past else f"in {n}"
+    local, today = _local(value, tz), _local(now, tz)
+    days = (local.date() - today.date()).days
+    if days == 0:
+        return f"today, {format_time(value, tz)}"
+    if days == -1:
+        return f"yesterday, {format_time(value, tz)}"
+    if days == 1:
+        return f"tomorrow, {format_time(value, tz)}"
+    return format_datetime(value, tz=tz)
 
 
 def format_duration(seconds: int | None) -> str:

@@ -24,6 +24,7 @@ from timetracker.errors import message as error_message
 from .. import periods, signals
 from ..exceptions import ApprovalsDisabled, InvalidEntry, InvalidTransition
 from ..models import ApprovalSettings, PeriodLock, TimeEntry, Timesheet, TimesheetState
+from ..utils import format_date
 from ._common import lock_user
 from .timer import timer_stop
 
@@ -99,7 +100,8 @@ def timesheet_submit(*, actor, week: date) -> Timesheet:
         raise InvalidEntry("A week in the future cannot be submitted yet.", field="week")
     sheet = _sheet_locked(actor, week)
     if sheet.state not in (S.OPEN, S.REJECTED):
-        raise InvalidTransition(f"The week of {week:%-d %b} is already {sheet.get_state_display().lower()}.")
+        state = sheet.get_state_display().lower()
+        raise InvalidTransition(f"The week of {format_date(week, 'short')} is already {state}.")
     return _move(sheet, actor=actor, to=S.SUBMITTED)
 
 
@@ -162,7 +164,7 @@ def timesheet_approve_many(*, actor, items) -> tuple[list[Timesheet], list[str]]
             with transaction.atomic():
                 approved.append(timesheet_approve(actor=actor, user=user, week=week))
         except (InvalidTransition, policy.PolicyDenied, ApprovalsDisabled) as exc:
-            failed.append(f"{user.display_name}, week of {_monday(week):%-d %b}: {error_message(exc)}")
+            failed.append(f"{user.display_name}, week of {format_date(_monday(week), 'short')}: {error_message(exc)}")
     return approved, failed
 
 

@@ -18,6 +18,7 @@ from django.urls import reverse
 
 from .. import periods
 from ..models import ApprovalSettings, Timesheet, TimesheetReminder, TimesheetState
+from ..utils import format_date
 from .approvals import approvals_enabled
 
 Kind = TimesheetReminder.Kind
@@ -77,8 +78,9 @@ def timesheet_reminder_text(reminder: TimesheetReminder) -> tuple[str, str]:
     """(subject, text) of a reminder, in the person's words; ids and names of others are not in it."""
     if reminder.kind == Kind.SUBMIT:
         url = f"{settings.SITE_URL}{reverse('entry_week')}?week={reminder.week:%Y-%m-%d}"
-        subject = f"Please submit your week of {reminder.week:%-d %b}"
-        return subject, f"Your week of {reminder.week:%-d %b} has not been submitted for approval yet: {url}"
+        week = format_date(reminder.week, "short")
+        subject = f"Please submit your week of {week}"
+        return subject, f"Your week of {week} has not been submitted for approval yet: {url}"
     url = f"{settings.SITE_URL}{reverse('team_overview')}"
     return "Weeks are waiting for your approval", f"Weeks of your team are waiting for your approval: {url}"
 

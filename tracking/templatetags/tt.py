@@ -1,4 +1,5 @@
-"""Template helpers of the web UI: durations, guarded links to pages other apps may provide, query strings."""
+"""Template helpers of the web UI: the display formats (dates, times, durations: see tracking.utils), guarded links
+to pages other apps may provide, query strings."""
 
 from decimal import Decimal
 
@@ -7,24 +8,51 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tracking.utils import format_duration
+from tracking.utils import format_date, format_datetime, format_duration, format_relative, format_time
 
 register = template.Library()
 
 
 @register.filter
 def duration(seconds) -> str:
-    """The one duration style (tracking.utils.format_duration)."""
+    """The one duration style: "1h 30m" (tracking.utils.format_duration)."""
     return format_duration(seconds)
+
+
+@register.filter
+def day(value, style: str = "") -> str:
+    """The one date style: "Thu 3 Dec 2026"; `day:"short"` "Thu 3 Dec", `day:"long"` "Thursday 3 December 2026"."""
+    return format_date(value, style)
+
+
+@register.filter
+def clock(value) -> str:
+    """The one time-of-day style, in the reader's time zone: "09:30"."""
+    return format_time(value)
 
 
 @register.filter
 def when(moment, default: str = "") -> str:
     """The one date-and-time style of the pages, in the reader's time zone: "Thu 3 Dec 2026, 09:30"."""
-    if not moment:
-        return default
-    local = timezone.localtime(moment) if timezone.is_aware(moment) else moment
-    return f"{local:%a} {local.day} {local:%b %Y, %H:%M}"
+    return format_datetime(moment) or default
+
+
+@register.filter
+def relative(moment, default: str = "") -> str:
+    """A moment near now in words ("5 min ago", "yesterday, 17:05"); further away, the date and time."""
+    return format_relative(moment) or default
+
+
+@register.simple_tag
+def clock_now() -> str:
+    """The time of day now, in the reader's time zone ("counted up to 17:05")."""
+    return format_time(timezone.now())
+
+
+@register.filter
+def iso(value) -> str:
+    """The machine-readable form for a `<time datetime>` attribute."""
+    return value.isoformat() if value else ""
 
 
 @register.filter

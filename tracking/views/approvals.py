@@ -20,6 +20,7 @@ from timetracker.errors import message as error_message
 
 from .. import selectors, services
 from ..periods import week_start
+from ..utils import format_date
 from ._common import back, get_or_404
 
 DECISIONS = {
@@ -52,7 +53,7 @@ def timesheet_submit(request):
     monday = _week(request.POST.get("week"))
     try:
         services.timesheet_submit(actor=request.user, week=monday)
-        messages.success(request, f"Submitted the week of {monday:%-d %b} for approval.")
+        messages.success(request, f"Submitted the week of {format_date(monday, 'short')} for approval.")
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_message(exc))
     return back(request, _week_url(request.user, monday, request.user))
@@ -70,7 +71,7 @@ def timesheet_decide(request):
     service, done = decision
     try:
         service(actor=viewer, user=person, week=monday, comment=request.POST.get("comment", ""))
-        messages.success(request, done.format(week=f"{monday:%-d %b}", person=person.display_name))
+        messages.success(request, done.format(week=format_date(monday, "short"), person=person.display_name))
     except (ValidationError, PermissionDenied) as exc:
         messages.error(request, error_message(exc))
     return back(request, _week_url(person, monday, viewer))

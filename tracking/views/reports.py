@@ -18,7 +18,7 @@ from ..models import Project, TimeEntry
 from ..periods import PRESET_CHOICES, week_start
 from ..reports import CHART_BY_DAY_MAX_DAYS, report_params, report_series, report_summary
 from ..reports import GROUP_BY_CHOICES as GROUP_BY
-from ..utils import format_duration
+from ..utils import format_date, format_duration
 
 GROUP_CHOICES = [(g, g.title()) for g in GROUP_BY]
 CUSTOM = "custom"
@@ -108,7 +108,7 @@ def chart_data(viewer, params, summary) -> dict:
     if by_day:  # every day of the range gets a bar, empty days included
         found = {g["key"]: g for g in groups}
         empty = {"seconds": 0, "billable_seconds": 0}
-        groups = [dict(found.get(d.isoformat(), empty), label=d.strftime("%a %d %b")) for d in params.period.dates()]
+        groups = [dict(found.get(d.isoformat(), empty), label=format_date(d, "short")) for d in params.period.dates()]
     return {
         "time": {
             "labels": [g["label"] for g in groups],

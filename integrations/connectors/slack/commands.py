@@ -19,7 +19,7 @@ from tracking import services as tracking
 from tracking.exceptions import NoRunningTimer, TimerAlreadyRunning
 from tracking.models import Source, TimeEntry
 from tracking.periods import local_today
-from tracking.utils import format_duration
+from tracking.utils import format_date, format_duration, format_time
 
 from . import selectors
 
@@ -48,7 +48,7 @@ def unlinked_text(profile_url: str) -> str:
 
 
 def _local(user, moment) -> str:
-    return timezone.localtime(moment, user.tzinfo).strftime("%H:%M")
+    return format_time(moment, user.tzinfo)
 
 
 def _project_label(project) -> str:
@@ -157,14 +157,15 @@ def totals_text(title: str, totals: selectors.Totals, *, empty: str) -> str:
 def _today(user, rest: str, command: str) -> str:
     day = local_today(user)
     totals = selectors.day_totals(user=user, day=day)
-    return totals_text(f"Today, {day:%a %d %b}", totals, empty="Nothing tracked today yet.")
+    return totals_text(f"Today, {format_date(day, 'short')}", totals, empty="Nothing tracked today yet.")
 
 
 def _week(user, rest: str, command: str) -> str:
     totals = selectors.week_totals(user=user)
     first = timezone.localtime(totals.start, user.tzinfo).date()
     last = first + timedelta(days=6)
-    return totals_text(f"This week, {first:%a %d %b} – {last:%a %d %b}", totals, empty="Nothing tracked this week yet.")
+    title = f"This week, {format_date(first, 'short')} – {format_date(last, 'short')}"
+    return totals_text(title, totals, empty="Nothing tracked this week yet.")
 
 
 def _help(user, rest: str, command: str) -> str:

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from tracking.models import TimeEntry
-from tracking.utils import format_duration
+from tracking.utils import format_date, format_duration
 
 from . import commands, selectors
 from .models import Delivery
@@ -63,5 +63,7 @@ def comment_text(comment) -> str:
 def summary_text(user, day: date) -> str:
     totals = selectors.day_totals(user=user, day=day)
     return commands.totals_text(
-        f"Your TimeTracker day, {day:%a %d %b}", totals, empty="Nothing tracked that day. Tomorrow is a fresh start."
+        f"Your TimeTracker day, {format_date(day, 'short')}",
+        totals,
+        empty="Nothing tracked that day. Tomorrow is a fresh start.",
     )

@@ -164,7 +164,7 @@ def test_today_totals_per_project_and_grand_total_in_the_users_time_zone(tt, lin
     _at(linked, today - timedelta(days=1), 23, 60, website)  # yesterday locally: not counted
     _at(UserFactory(), today, 3, 60, website)  # someone else's time: not counted
     text = tt("today")
-    assert f"*Today, {today:%a %d %b}*" in text
+    assert f"*Today, {today:%a} {today.day} {today:%b}*" in text
     assert "• Acme / Website — 1h 30m" in text
     assert "• Intranet — 30m" in text
     assert "*Total: 2h*" in text
@@ -190,7 +190,8 @@ def test_week_runs_monday_to_sunday_in_the_users_time_zone(tt, linked, website):
     _at(linked, monday - timedelta(days=1), 12, 45, website)  # last Sunday: not this week
     _at(linked, today, 0, 30, website) if today != monday else None
     text = tt("week")
-    assert f"This week, {monday:%a %d %b} – {monday + timedelta(days=6):%a %d %b}" in text
+    sunday = monday + timedelta(days=6)
+    assert f"This week, {monday:%a} {monday.day} {monday:%b} – {sunday:%a} {sunday.day} {sunday:%b}" in text
     expected = "1h 30m" if today != monday else "1h"
     assert f"• Acme / Website — {expected}" in text
     assert f"*Total: {expected}*" in text

@@ -95,7 +95,8 @@ def test_the_beat_job_sends_the_summary_by_dm_once_however_often_it_runs(slack, 
     assert [(p["channel"], p["text"]) for p in fake_slack.posted] == [
         (
             SLACK_USER,
-            f"*Your TimeTracker day, {due_now:%a %d %b}*\n• Acme / Website — 1h 15m\n*Total: 1h 15m*",
+            f"*Your TimeTracker day, {due_now:%a} {due_now.day} {due_now:%b}*\n"
+            "• Acme / Website — 1h 15m\n*Total: 1h 15m*",
         )
     ]
     claim = SlackSummarySent.objects.get()

@@ -188,8 +188,34 @@ def test_a_reversed_or_impossible_custom_report_range_shows_one_right_error(clie
     reversed_range = client.get(reverse("report"), {"preset": "custom", "start": "2026-03-10", "end": "2026-03-01"})
     assert dict(reversed_range.context["form"].errors) == {"end": ["The end date must not be before the start date."]}
     impossible = client.get(reverse("report"), {"preset": "custom", "start": "2026-02-30", "end": "2026-03-01"})
-    assert dict(impossible.context["form"].errors) == {"start": ["Enter a valid date."]}
+    assert dict(impossible.context["form"].errors) == {
+        "start": ["2026-02-30 is not a date: February 2026 has 28 days."]
+    }
     assert impossible.content.decode().count('class="error"') == 1
+    assert reversed_range.content.decode().count('class="error"') == 1
+    both = client.get(reverse("report"), {"preset": "custom", "start": "2026-02-30", "end": "2026-01-01"})
+    assert dict(both.context["form"].errors) == {"start": ["2026-02-30 is not a date: February 2026 has 28 days."]}
+    assert both.status_code == 400
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "field", "message"),
+    [
+        ("2026-02-30", "2026-03-05", "start", "2026-02-30 is not a date: February 2026 has 28 days."),
+        ("2026-03-01", "2026-13-01", "end", "2026-13-01 is not a date: there is no month 13."),
+        ("2024-02-30", "", "start", "2024-02-30 is not a date: February 2024 has 29 days."),
+        ("yesterday", "", "start", "“yesterday” is not a date. Use the form 2026-03-31."),
+        ("2026-03-10", "2026-03-01", "end", "The end date must not be before the start date."),
+    ],
+)
+def test_an_impossible_or_reversed_range_on_the_entries_list_shows_exactly_one_precise_error(
+    client_for, berliner, start, end, field, message
+):
+    response = client_for(berliner).get(reverse("entry_list"), {"start": start, "end": end})
+    assert response.status_code == 400
+    assert dict(response.context["filters"].errors) == {field: [message]}
+    html = response.content.decode()
+    assert html.count('class="error"') == 1 and html.count(message) == 1
 
 
 def test_entries_are_grouped_by_local_day_with_whole_day_totals(client_for, berliner, project, settings):

@@ -138,3 +138,24 @@ def test_a_viewers_stop_is_refused_by_the_service_whether_or_not_a_timer_runs(vi
 
     with pytest.raises(PolicyDenied):
         services.timer_stop(actor=viewer)
+
+
+def test_editing_the_description_keeps_a_start_in_the_minute_the_previous_entry_ended(client_for, member, project):
+    now = timezone.now().replace(microsecond=0)
+    ended = now.replace(second=30) if now.second > 30 else now  # an entry ended this minute, the timer started after
+    earlier = TimeEntryFactory(user=member, project=project, start=ended - timedelta(hours=1), end=ended)
+    running = TimeEntryFactory(user=member, project=project, start=ended, end=None, duration_seconds=0)
+    start_time = timezone.localtime(running.start, member.tzinfo).strftime("%H:%M")
+    client = client_for(member)
+    response = client.post(
+        reverse("timer_edit"), {"notes": "Now with a description", "project": project.pk, "start_time": start_time}
+    )
+    assert response.status_code == 302
+    running.refresh_from_db()
+    assert (running.notes, running.start) == ("Now with a description", ended)
+    assert running.start >= TimeEntry.objects.get(pk=earlier.pk).end
+
+    moved = timezone.localtime(running.start - timedelta(minutes=30), member.tzinfo).strftime("%H:%M")
+    refused = client.post(reverse("timer_edit"), {"notes": "x", "project": project.pk, "start_time": moved})
+    assert refused.status_code == 400  # moving it onto the earlier entry is still an overlap
+    assert "overlaps" in refused.content.decode()
