@@ -6,6 +6,8 @@
 (function () {
   "use strict";
 
+  var swapping = false;
+
   function csrfToken() {
     var input = document.querySelector("input[name=csrfmiddlewaretoken]");
     return input ? input.value : "";
@@ -105,7 +107,8 @@
         var twin = fresh.querySelector("#" + input.id);
         if (twin && input.value !== input.defaultValue) { twin.value = input.value; }
       });
-      old.replaceWith(fresh);
+      swapping = true;  // the focused field leaving the page is not a person leaving it: no save
+      try { old.replaceWith(fresh); } finally { swapping = false; }
       if (window.htmx) { window.htmx.process(fresh); }
       fresh.dispatchEvent(new CustomEvent("htmx:load", { bubbles: true }));  // colours (app.js) and pickers
       buildPickers(fresh);
@@ -182,7 +185,7 @@
 
   document.addEventListener("focusout", function (event) {
     var field = inlineField(event.target);
-    if (field && field.value !== field.dataset.refused) { save(field); }
+    if (field && !swapping && field.value !== field.dataset.refused) { save(field); }
   });
 
   document.addEventListener("focusin", function (event) {
