@@ -145,3 +145,34 @@ def test_the_full_form_and_the_bulk_actions_stay_beside_the_row_fields(page_for,
     page.click(f"#entry-{entry.pk} >> text=Edit")  # the whole entry, in place of the row
     page.wait_for_selector(f"#entry-{entry.pk}.editing input[name=tags]")
     assert page.errors == []
+
+
+def test_a_recent_entry_is_fixed_on_the_dashboard_with_the_keyboard(page_for, live_server):
+    sam = UserFactory(username="sam", role=Role.MEMBER, timezone="Europe/Berlin")
+    website = ProjectFactory(name="Website", client=None)
+    entry = TimeEntryFactory(user=sam, project=website, start=at(9), end=at(10), notes="Revew")
+    page = page_for(sam)
+    assert_accessible(page, label="dashboard with recent entries editable in place")
+    page.set_viewport_size({"width": 1280, "height": 860})
+    _tab_to(page, f"#entry-{entry.pk}-notes")
+    page.keyboard.press("Control+A")
+    page.keyboard.type("Review")
+    with saving(page):
+        page.keyboard.press("Tab")
+    page.wait_for_selector("#inline-status >> text=Saved.")
+    assert TimeEntry.objects.get(pk=entry.pk).notes == "Review"
+    _tab_to(page, f"#entry-{entry.pk}-duration")
+    page.keyboard.type("abc")
+    with saving(page):
+        page.keyboard.press("Enter")
+    error = page.wait_for_selector(f"#entry-{entry.pk}-duration-error")
+    assert "is not a duration" in error.text_content()
+    page.keyboard.press("Control+A")
+    page.keyboard.type("45m")
+    with saving(page):
+        page.keyboard.press("Enter")
+    page.wait_for_function(f"() => document.getElementById('entry-{entry.pk}-duration').defaultValue === '45m'")
+    assert page.locator(f"#entry-{entry.pk}-duration-error").count() == 0
+    assert TimeEntry.objects.get(pk=entry.pk).end == at(9, 45)
+    assert focused(page) == f"entry-{entry.pk}-duration"
+    assert all("400" in e for e in page.errors), page.errors

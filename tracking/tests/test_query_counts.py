@@ -31,9 +31,10 @@ YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
 # saved reports, annotations), the first-week checklist (dashboard +3 in a newcomer's first week: progress, linkable
 # integrations, first entry), approvals (entries and week +2: locked periods, approved weeks or whether approvals
 # are on), day groups (entries +1: the days' totals), the editable week (+1: the projects to add a row for), the
-# web report's chart (reports +1 on one level: its series reads the running timers again).
+# web report's chart (reports +1 on one level: its series reads the running timers again), recent entries edited in
+# place (dashboard +2: locked periods and approved weeks, so that locked rows are shown read-only).
 PAGES = [
-    ("dashboard", "member", "/", 15),
+    ("dashboard", "member", "/", 17),
     ("entries", "member", "/entries/", 18),
     ("entries", "admin", "/entries/", 19),
     ("entries page 2", "manager", "/entries/?page=2", 21),

@@ -26,7 +26,7 @@ from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, outside_window, week_start
 from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration, parse_duration
-from ._common import back, get_or_404
+from ._common import back, get_or_404, mark_changeable
 
 PAGE_SIZE = 50
 UNDO_KEY = "tt_undo_entries"
@@ -50,7 +50,7 @@ def entry_list(request):
         entries = entries.none()
     count, exact = bounded_count(entries)
     page = _CountedPaginator(entries, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
-    _mark_changeable(viewer, page.object_list)
+    mark_changeable(viewer, page.object_list)
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
     totals = entry_totals(entries) if exact else None
     projects = selectors.trackable_projects(user=viewer)
@@ -297,7 +297,19 @@ def entry_inline(request, pk: int):
             return _refused(error_message(exc), status=403)
         except ValidationError as exc:  # overlap, locked time, rules of the entry
             return _refused(error_message(exc))
+    if request.POST.get("view") == "recent":
+        return _recent_group(request)
     return _day_group(request, pk)
+
+
+def _recent_group(request):
+    """The dashboard's recent entries and the viewer's own totals (today, this week), as the dashboard shows them."""
+    viewer = request.user
+    recent = list(selectors.recent_entries(user=viewer))
+    mark_changeable(viewer, recent)
+    running = services.timer_status(user=viewer)
+    totals = selectors.own_totals(user=viewer, today=local_today(viewer), running=running)
+    return render(request, "tracking/_recent_swap.html", {"recent": recent, "totals": totals})
 
 
 def _day_group(request, pk: int):
@@ -312,7 +324,7 @@ def _day_group(request, pk: int):
     filters = filters_form.selector_filters(viewer.tzinfo) if valid else {}
     listed = time_entry_list(viewer=viewer, filters=filters)
     rows = list(time_entry_list(viewer=viewer).filter(pk__in=ids))
-    _mark_changeable(viewer, rows)
+    mark_changeable(viewer, rows)
     entry = next(row for row in rows if row.pk == pk)
     day = timezone.localtime(entry.start, viewer.tzinfo).date()
     rows = [row for row in rows if timezone.localtime(row.start, viewer.tzinfo).date() == day]
@@ -344,17 +356,8 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
-def _mark_changeable(viewer, entries) -> None:
-    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete (not in locked time)."""
-    ids = policy.correctable_user_ids(viewer)
-    locked = selectors.locked_entry_ids(entries)
-    for entry in entries:
-        entry.locked = entry.pk in locked
-        entry.may_change = (ids is None or entry.user_id in ids) and not entry.locked
-
-
 def _row(request, entry):
-    _mark_changeable(request.user, [entry])
+    mark_changeable(request.user, [entry])
     return render(request, "tracking/_entry_row.html", {"entry": entry, "show_user": request.user.role != "member"})
 
 

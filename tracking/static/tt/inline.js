@@ -35,8 +35,8 @@
     if (error) { error.remove(); }
     shown.removeAttribute("aria-invalid");
     shown.removeAttribute("aria-describedby");
-    var cell = field.closest("td");
-    if (cell) { cell.classList.remove("has-error"); }
+    var cell = field.closest(".inline-field");
+    if (cell && cell.parentElement) { cell.parentElement.classList.remove("has-error"); }
   }
 
   function showError(field, message) {
@@ -52,7 +52,7 @@
     error.textContent = message;
     shown.setAttribute("aria-invalid", "true");
     shown.setAttribute("aria-describedby", error.id);
-    field.closest("td").classList.add("has-error");
+    field.closest(".inline-field").parentElement.classList.add("has-error");
   }
 
   function buildPickers(root) {
@@ -79,7 +79,7 @@
   // Where the focus is, said so that it can be found again in the rows swapped in.
   function focusPlace() {
     var active = document.activeElement;
-    var row = active && active.closest ? active.closest("tr[data-entry]") : null;
+    var row = active && active.closest ? active.closest("[data-entry]") : null;
     if (!row) { return null; }
     var field = active.dataset.inlineField || (active.closest(".inline-project") ? "project" : "");
     return { entry: row.dataset.entry, field: field, id: active.id };
@@ -87,7 +87,7 @@
 
   function restoreFocus(place) {
     if (!place) { return; }
-    var row = document.querySelector("tr[data-entry='" + place.entry + "']");
+    var row = document.querySelector("[data-entry='" + place.entry + "']");
     var target = null;
     if (row && place.field === "project") { target = row.querySelector(".inline-project .combobox-input"); }
     else if (row && place.field) { target = row.querySelector("[data-inline-field='" + place.field + "']"); }
@@ -98,7 +98,7 @@
   function swap(html) {
     var place = focusPlace();
     var parsed = new DOMParser().parseFromString(html, "text/html");
-    Array.prototype.forEach.call(parsed.querySelectorAll("tbody.day[id], #entries-summary"), function (node) {
+    Array.prototype.forEach.call(parsed.querySelectorAll("[data-inline-swap][id]"), function (node) {
       var old = document.getElementById(node.id);
       if (!old) { return; }
       var fresh = document.importNode(node, true);
@@ -120,10 +120,11 @@
     var value = field.value;
     if (value === initial(field)) { clearError(field); return; }
     if (field.dataset.saving === value) { return; }  // Enter, then leaving the field: one request
-    var row = field.closest("tr[data-inline-url]");
-    var group = row.closest("tbody");
-    var ids = Array.prototype.map.call(group.querySelectorAll("tr[data-entry]"), function (r) { return r.dataset.entry; });
+    var row = field.closest("[data-inline-url]");
+    var group = row.closest("[data-inline-swap]") || row;
+    var ids = Array.prototype.map.call(group.querySelectorAll("[data-entry]"), function (r) { return r.dataset.entry; });
     var body = new URLSearchParams({ field: field.dataset.inlineField, value: value, ids: ids.join(","), q: window.location.search });
+    if (row.dataset.inlineView) { body.set("view", row.dataset.inlineView); }
     field.dataset.saving = value;
     row.setAttribute("aria-busy", "true");
     fetch(row.dataset.inlineUrl, {
@@ -164,7 +165,7 @@
   }
 
   function inlineField(target) {
-    return target && target.matches && target.matches("tr[data-inline-url] input[data-inline-field]") ? target : null;
+    return target && target.matches && target.matches("[data-inline-url] input[data-inline-field]") ? target : null;
   }
 
   document.addEventListener("keydown", function (event) {
@@ -176,7 +177,7 @@
     } else if (field && event.key === "Escape") {
       event.preventDefault();
       revert(field);
-    } else if (event.key === "Escape" && !event.defaultPrevented && event.target.closest && event.target.closest("tr[data-inline-url] .inline-project")) {
+    } else if (event.key === "Escape" && !event.defaultPrevented && event.target.closest && event.target.closest("[data-inline-url] .inline-project")) {
       // The picker closes its list on the first Escape; a second one puts the saved project back.
       var select = event.target.closest(".inline-field").querySelector("select[data-inline-field]");
       if (select) { revert(select); }
@@ -195,7 +196,7 @@
 
   document.addEventListener("change", function (event) {
     var target = event.target;
-    if (target.matches && target.matches("tr[data-inline-url] select[data-inline-field]")) { save(target); }
+    if (target.matches && target.matches("[data-inline-url] select[data-inline-field]")) { save(target); }
   });
 
   document.addEventListener("DOMContentLoaded", function () {

@@ -193,3 +193,22 @@ def test_the_answer_reads_a_bounded_number_of_queries_whatever_the_rows(
         response = change(client, entry, "notes", "counted", ids=ids, q="?billable=")
     assert response.status_code == 200
     assert response.content.decode().count('data-inline-field="notes"') == 11
+
+
+def test_the_dashboards_recent_entries_are_fields_and_a_change_answers_them_with_the_own_totals(client_for, entry):
+    client = client_for(entry.user)
+    page = client.get(reverse("dashboard")).content.decode()
+    assert f'id="entry-{entry.pk}-notes"' in page and 'data-inline-view="recent"' in page
+    response = change(client, entry, "duration", "2h", view="recent")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="recent-entries"' in html and 'value="2h"' in html
+    assert 'id="total-week"' in html and 'id="total-today"' in html
+    entry.refresh_from_db()
+    assert entry.end == at(11)
+
+
+def test_a_locked_recent_entry_is_shown_read_only_on_the_dashboard(client_for, entry):
+    PeriodLock.objects.create(until=DAY)
+    page = client_for(entry.user).get(reverse("dashboard")).content.decode()
+    assert "typo" in page and f'id="entry-{entry.pk}-notes"' not in page and "Locked" in page
