@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -328,6 +328,92 @@ class EntryForm(_TrackingChoices):
             "notes": data.get("notes", ""),
             "billable": data.get("billable", False),
         }
+
+
+_CLOCK = re.compile(r"([01]?\d|2[0-3])(?::|\.|h)?([0-5]\d)?")
+
+
+def parse_clock(text: str) -> time:
+    """A time of day from what people type in a row: 9, 09, 930, 9:30, 09.30, 17h30."""
+    match = _CLOCK.fullmatch((text or "").strip().lower())
+    if not match:
+        raise ValidationError(f"“{text.strip()[:20]}” is not a time of day. Use hours and minutes, such as 09:30.")
+    return time(int(match[1]), int(match[2] or 0))
+
+
+class EntryFieldForm(forms.Form):
+    """One field of an entry changed in place on its row: the description, the project, the start or end time of
+    day (on the entry's own day), or the duration (which moves the end). `changes()` is what the service is given."""
+
+    FIELDS = ("notes", "project", "start", "end", "duration")
+
+    field = forms.ChoiceField(choices=[(name, name) for name in FIELDS])
+    value = forms.CharField(required=False, max_length=2000, strip=False)
+
+    def __init__(self, *args, entry, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entry = entry
+        self.tz = timezone.get_current_timezone()
+        self.day = timezone.localtime(entry.start, self.tz).date()
+
+    def clean(self):
+        data = super().clean()
+        field, value = data.get("field"), data.get("value")
+        if field is None or value is None:
+            return data
+        if field != "notes" and len(value) > 50:
+            self.add_error("value", "That is too long for this field.")
+            return data
+        try:
+            data["changes"] = getattr(self, f"_{field}")(value.strip())
+        except ValidationError as exc:
+            self.add_error("value", exc)
+        return data
+
+    def changes(self) -> dict:
+        return self.cleaned_data["changes"]
+
+    def _notes(self, value):
+        return {"notes": value}
+
+    def _project(self, value):
+        entry = self.entry
+        if not value.isdigit():
+            raise ValidationError("Choose a project from the list.")
+        if int(value) == entry.project_id:
+            return {}
+        projects = selectors.trackable_projects(user=entry.user)
+        project = projects.filter(pk=int(value)).first()
+        if project is None:  # one answer for unknown, private and closed projects: nothing tells which ids exist
+            raise ValidationError("Choose a project from the list: that one is not open for this entry.")
+        return {"project": project, "task": None}
+
+    def _start(self, value):
+        start = _utc(self.day, parse_clock(value), self.tz)
+        if self.entry.end is not None and start >= self.entry.end:
+            end = timezone.localtime(self.entry.end, self.tz).strftime("%H:%M")
+            raise ValidationError(f"The start must be before the end ({end}); change the end first.")
+        return {"start": start}
+
+    def _end(self, value):
+        end_t = parse_clock(value)
+        start = self.entry.start
+        end = _utc(self.day, end_t, self.tz)
+        if end <= start:  # an earlier end means the next day, for a night's work (as in the entry form)
+            end = _utc(self.day + timedelta(days=1), end_t, self.tz)
+            if end - start > MAX_OVERNIGHT:
+                raise ValidationError(
+                    "The end must be after the start (an earlier end means the next day, for up to "
+                    f"{MAX_OVERNIGHT.seconds // 3600} hours)."
+                )
+        return {"end": end}
+
+    def _duration(self, value):
+        try:
+            seconds = parse_duration(value)
+        except ValueError as exc:
+            raise ValidationError(str(exc)) from exc
+        return {"end": self.entry.start + timedelta(seconds=seconds)}
 
 
 class BulkForm(forms.Form):

@@ -17,6 +17,7 @@ urlpatterns = [
     path("entries/week/cell/", entries.entry_week_cell, name="entry_week_cell"),
     path("entries/add/", entries.entry_add, name="entry_add"),
     path("entries/<int:pk>/edit/", entries.entry_edit, name="entry_edit"),
+    path("entries/<int:pk>/inline/", entries.entry_inline, name="entry_inline"),
     path("entries/<int:pk>/delete/", entries.entry_delete, name="entry_delete"),
     path("entries/undo/", entries.entry_undo, name="entry_undo"),
     path("entries/bulk/", entries.entry_bulk, name="entry_bulk"),

@@ -38,11 +38,11 @@ def test_a_day_from_the_bar_with_the_keyboard_only(page_for, live_server, sam):
     assert page.evaluate("() => document.activeElement.name") == "notes"
     page.keyboard.type("Navigation menu")
     page.keyboard.press("Tab")
-    combo = page.locator("[role=combobox]")
+    combo = page.locator(".timer-line [role=combobox]")
     assert page.evaluate("() => document.activeElement.getAttribute('role')") == "combobox"
     page.keyboard.press("ArrowDown")  # opens the list: the recent project first
     assert combo.get_attribute("aria-expanded") == "true"
-    options = page.locator("[role=listbox] [role=option]")
+    options = page.locator(".timer-line [role=listbox] [role=option]")
     assert options.first.text_content().startswith("Internal")
     assert_accessible(page, label="timer bar with the project list open")
     page.set_viewport_size({"width": 1280, "height": 860})
@@ -53,7 +53,7 @@ def test_a_day_from_the_bar_with_the_keyboard_only(page_for, live_server, sam):
     page.keyboard.press("ArrowUp")  # wraps to the last
     page.keyboard.press("ArrowDown")  # back to the first
     page.keyboard.press("ArrowDown")
-    selected = page.locator("[role=option][aria-selected=true]")
+    selected = page.locator(".timer-line [role=option][aria-selected=true]")
     assert combo.get_attribute("aria-activedescendant") == selected.get_attribute("id")
     assert selected.text_content().startswith("Website")
     page.keyboard.press("Enter")  # picks, and leaves the list
@@ -85,11 +85,11 @@ def test_the_running_timer_moves_its_start_and_project_in_place(page_for, live_s
     first = ProjectFactory(name="First", client=None)
     second = ProjectFactory(name="Second", client=None)
     page = page_for(sam)
-    page.locator("[role=combobox]").fill("Fir")
+    page.locator(".timer-line [role=combobox]").fill("Fir")
     page.keyboard.press("Enter")
     page.click("#start-form button[type=submit]")
     page.wait_for_selector("#timer-notes")
-    combo = page.locator("[role=combobox]")
+    combo = page.locator(".timer-line [role=combobox]")
     combo.fill("Sec")
     page.keyboard.press("Enter")
     start = TimeEntry.objects.get(user=sam, end=None).start.astimezone(sam.tzinfo)
@@ -120,8 +120,8 @@ def test_the_same_picker_filters_entries_and_reports_and_can_be_cleared(page_for
     page.keyboard.press("Tab")
     page.locator("form.filter-form button[type=submit]").press("Enter")
     page.wait_for_url(f"**project={website.pk}**")
-    page.wait_for_selector("table.entries >> text=site work")
-    assert "other work" not in page.text_content("table.entries")
+    page.wait_for_selector("table.entries input[name=notes][value='site work']")  # rows are fields, edited in place
+    assert page.locator("table.entries input[name=notes][value='other work']").count() == 0
     assert_accessible(page, label="entries filtered with the picker")
     page.set_viewport_size({"width": 1280, "height": 860})
 
@@ -130,7 +130,7 @@ def test_the_same_picker_filters_entries_and_reports_and_can_be_cleared(page_for
     combo.fill("")
     page.locator("form.filter-form button[type=submit]").click()  # blurring the emptied picker means all projects
     page.wait_for_url("**project=&**")
-    page.wait_for_selector("table.entries >> text=other work")
+    page.wait_for_selector("table.entries input[name=notes][value='other work']")
 
     page.goto(live_server.url + "/reports/")
     assert page.locator("form.report-form [role=combobox]").count() == 1

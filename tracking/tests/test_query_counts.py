@@ -30,10 +30,11 @@ YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
 # saved reports' panels (dashboard +2: popular in your teams, comment notices; reports +2: matching/popular/recent
 # saved reports, annotations), the first-week checklist (dashboard +3 in a newcomer's first week: progress, linkable
 # integrations, first entry), approvals (entries and week +2: locked periods, approved weeks or whether approvals
-# are on), day groups (entries +1: the days' totals), the editable week (+1: the projects to add a row for). The
-# web report's chart costs nothing: its days or weeks are summed from the table's own aggregate.
+# are on), day groups (entries +1: the days' totals), the editable week (+1: the projects to add a row for), recent
+# entries edited in place (dashboard +2: locked periods and approved weeks, so that locked rows are shown read-only).
+# The web report's chart costs nothing: its days or weeks are summed from the table's own aggregate.
 PAGES = [
-    ("dashboard", "member", "/", 15),
+    ("dashboard", "member", "/", 17),
     ("entries", "member", "/entries/", 18),
     ("entries", "admin", "/entries/", 19),
     ("entries page 2", "manager", "/entries/?page=2", 21),

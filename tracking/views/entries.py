@@ -7,8 +7,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
+from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
@@ -20,12 +21,12 @@ from timetracker.errors import message as error_message
 
 from .. import selectors, services, signals
 from ..exports import export_response, with_currency
-from ..forms import BulkForm, EntryFilterForm, EntryForm, add_service_error, tag_names
+from ..forms import BulkForm, EntryFieldForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, outside_window, week_start
 from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration, parse_duration
-from ._common import back, get_or_404
+from ._common import back, get_or_404, mark_changeable
 
 PAGE_SIZE = 50
 UNDO_KEY = "tt_undo_entries"
@@ -49,9 +50,10 @@ def entry_list(request):
         entries = entries.none()
     count, exact = bounded_count(entries)
     page = _CountedPaginator(entries, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
-    _mark_changeable(viewer, page.object_list)
+    mark_changeable(viewer, page.object_list)
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
     totals = entry_totals(entries) if exact else None
+    projects = selectors.trackable_projects(user=viewer)
     context = {
         "filters": filters_form,
         "page": page,
@@ -59,7 +61,8 @@ def entry_list(request):
         "days": _by_day(entries, list(page.object_list), viewer.tzinfo),
         "totals": totals,
         "count_exact": exact,
-        "bulk_projects": selectors.trackable_projects(user=viewer),
+        "bulk_projects": projects,
+        "inline_projects": projects if policy.writes(viewer) else None,  # one list for every row's project picker
         "show_user": viewer.role != "member",
     }
     return render(request, "tracking/entries.html", context, status=400 if filters_form.errors else 200)
@@ -265,6 +268,81 @@ def entry_edit(request, pk: int):
     return render(request, template, {"form": EntryForm(user=entry.user, entry=entry), "entry": entry})
 
 
+MAX_GROUP_ROWS = PAGE_SIZE  # a day group on a page holds at most a page of rows
+
+
+def _refused(message: str, status: int = 400) -> HttpResponse:
+    return HttpResponse(message, status=status, content_type="text/plain; charset=utf-8")
+
+
+@login_required
+@require_POST
+def entry_inline(request, pk: int):
+    """One field of an entry changed on its row (description, project, start, end or duration) through the same
+    service as the edit form. Answers the row's day group with its total and the page's totals, or the reason in
+    plain text (400; 403 for an entry the viewer may see but not change) with nothing saved."""
+    viewer = request.user
+    entry = get_or_404(selectors.time_entry_get, viewer=viewer, pk=pk)
+    if not policy.can(viewer, policy.CHANGE, entry):
+        return _refused("You may not change this entry.", status=403)
+    if entry.end is None:
+        return _refused("A running timer is changed in the timer bar.")
+    form = EntryFieldForm(request.POST, entry=entry)
+    if not form.is_valid():
+        return _refused(" ".join(str(m) for errors in form.errors.values() for m in errors))
+    if changes := form.changes():
+        try:
+            services.time_entry_update(actor=viewer, entry=entry, **changes)
+        except PermissionDenied as exc:
+            return _refused(error_message(exc), status=403)
+        except ValidationError as exc:  # overlap, locked time, rules of the entry
+            return _refused(error_message(exc))
+    if request.POST.get("view") == "recent":
+        return _recent_group(request)
+    return _day_group(request, pk)
+
+
+def _recent_group(request):
+    """The dashboard's recent entries and the viewer's own totals (today, this week), as the dashboard shows them."""
+    viewer = request.user
+    recent = list(selectors.recent_entries(user=viewer))
+    mark_changeable(viewer, recent)
+    running = services.timer_status(user=viewer)
+    totals = selectors.own_totals(user=viewer, today=local_today(viewer), running=running)
+    return render(request, "tracking/_recent_swap.html", {"recent": recent, "totals": totals})
+
+
+def _day_group(request, pk: int):
+    """The day group holding entry `pk` as the page shows it (its rows: `ids`), with the day's and the page's totals
+    under the page's filters (`q`, the list's query string)."""
+    viewer = request.user
+    sent = (v.strip() for v in request.POST.get("ids", "").split(",")[:MAX_GROUP_ROWS])
+    ids = {int(v) for v in sent if v.isdigit() and len(v) <= 18} | {pk}  # ids, not numbers past the database's
+    query = QueryDict(request.POST.get("q", "").lstrip("?")[:2000])
+    filters_form = EntryFilterForm(query or None, viewer=viewer)
+    valid = filters_form.is_bound and filters_form.is_valid()
+    filters = filters_form.selector_filters(viewer.tzinfo) if valid else {}
+    listed = time_entry_list(viewer=viewer, filters=filters)
+    rows = list(time_entry_list(viewer=viewer).filter(pk__in=ids))
+    mark_changeable(viewer, rows)
+    entry = next(row for row in rows if row.pk == pk)
+    day = timezone.localtime(entry.start, viewer.tzinfo).date()
+    rows = [row for row in rows if timezone.localtime(row.start, viewer.tzinfo).date() == day]
+    count, exact = bounded_count(listed)
+    context = {
+        "group": {
+            "day": day,
+            "seconds": selectors.day_totals(listed, days=[day], tz=viewer.tzinfo).get(day, 0),
+            "entries": rows,
+        },
+        "totals": entry_totals(listed) if exact else None,
+        "count": count,
+        "show_user": viewer.role != "member",
+        "next_url": reverse("entry_list") + ("?" + query.urlencode() if query else ""),
+    }
+    return render(request, "tracking/_entry_day_swap.html", context)
+
+
 def _by_day(entries, shown: list, tz) -> list[dict]:
     """The page's entries grouped by their local day, newest first, each day with its whole total."""
     groups: dict = {}
@@ -278,17 +356,8 @@ def _int(value) -> int | None:
     return int(value) if value and str(value).isdigit() else None
 
 
-def _mark_changeable(viewer, entries) -> None:
-    """Ask the policy once for the page, so each row knows whether to offer Edit and Delete (not in locked time)."""
-    ids = policy.correctable_user_ids(viewer)
-    locked = selectors.locked_entry_ids(entries)
-    for entry in entries:
-        entry.locked = entry.pk in locked
-        entry.may_change = (ids is None or entry.user_id in ids) and not entry.locked
-
-
 def _row(request, entry):
-    _mark_changeable(request.user, [entry])
+    mark_changeable(request.user, [entry])
     return render(request, "tracking/_entry_row.html", {"entry": entry, "show_user": request.user.role != "member"})
 
 

@@ -15,7 +15,7 @@ from ..forms import TimerEditForm, TimerStartForm, add_service_error, tag_names
 from ..models import Project, TimeEntry
 from ..periods import local_today
 from ..utils import format_duration
-from ._common import back, get_or_404
+from ._common import back, get_or_404, mark_changeable
 
 
 def _recent_projects(recent) -> list[int]:
@@ -26,8 +26,12 @@ def _dashboard(request, form=None, edit_form=None, status=200):
     user = request.user
     recent = list(selectors.recent_entries(user=user))
     running = request.running_entry = services.timer_status(user=user)  # also the header's (context processor)
+    mark_changeable(user, recent)  # the recent entries are edited in place, outside locked time
+    form = form or TimerStartForm(user=user, recent_projects=_recent_projects(recent))
     context = {
-        "form": form or TimerStartForm(user=user, recent_projects=_recent_projects(recent)),
+        "form": form,
+        # The rows' project pickers offer the timer bar's projects (read once, for both).
+        "inline_projects": form.fields["project"].queryset if policy.writes(user) else None,
         "edit_form": edit_form or (TimerEditForm(user=user, entry=running) if running else None),
         "totals": selectors.own_totals(user=user, today=local_today(user), running=running),
         "recent": recent,

@@ -185,6 +185,9 @@
     root.querySelectorAll("select[data-combobox]").forEach(build);
   }
 
+  // For pickers whose options are filled in by another script first (the rows of the entries list: inline.js).
+  window.ttCombobox = { build: build };
+
   document.addEventListener("DOMContentLoaded", function () {
     init(document);
     document.body.addEventListener("htmx:load", function (event) { init(event.target); });
