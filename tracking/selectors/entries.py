@@ -161,6 +161,11 @@ def _seconds(running: dict[int, int], default=None):
     return Case(*whens, default=default, output_field=IntegerField())
 
 
+def entry_seconds(running: dict[int, int]):
+    """The expression of an entry's seconds in a sum (see running_timers for `running`)."""
+    return _seconds(running)
+
+
 def _second_sums(running: dict[int, int]) -> dict:
     """The sums of seconds (all, billable, of running timers) — computed on the entries' table alone."""
     seconds = _seconds(running)
