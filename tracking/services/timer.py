@@ -3,16 +3,16 @@
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
-from django.db.models.functions import TruncDate
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 
 from accounts import policy
 
 from .. import signals
 from ..exceptions import InvalidEntry, NoRunningTimer, TimerAlreadyRunning
-from ..models import Project, Source, Task, TimeEntry
+from ..models import Project, Source, Tag, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
 from .entries import max_entry_length, new_entry_checked
@@ -98,6 +98,16 @@ def _timer_start(*, actor, user, project, task, notes, tags, billable, source, e
     return entry
 
 
+def _tags_read_with() -> dict:
+    """On PostgreSQL, the running entry's tags as an array in the same read (the stop's answer shows them)."""
+    if connection.vendor != "postgresql":
+        return {}
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    through = TimeEntry.tags.through.objects.filter(timeentry_id=OuterRef("pk")).order_by("tag__name")
+    return {"tag_rows": ArraySubquery(through.values(json=JSONObject(id="tag_id", name="tag__name")))}
+
+
 @transaction.atomic
 def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = Source.WEB) -> TimeEntry:
     """Stop `user`'s (default: the actor's) running timer. Raises NoRunningTimer when none runs.
@@ -121,6 +131,7 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
         .annotate(
             **lock_probe(user, OuterRef("local_day")),
             next_start=Subquery(following.values("start")[:1]),
+            **_tags_read_with(),
         )
         .first()
     )
@@ -144,6 +155,8 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     # A timer that started in locked time is still stopped (at the end of it): the one write the lock lets through.
     with allow_locked_write() if boundary is not None else nullcontext():
         entry.save(update_fields=["end", "duration_seconds", "updated_at"])
+    if hasattr(entry, "tag_rows"):  # the answer shows the tags: read with the entry, not again
+        known_tags(entry, [Tag(pk=row["id"], name=row["name"]) for row in entry.tag_rows])
     send_on_commit(
         signals.timer_stopped,
         TimeEntry,
