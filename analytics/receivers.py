@@ -5,6 +5,9 @@ track_event enqueues a Celery task, activity_record writes one local row.
 """
 
 from django.db import transaction
+from django.utils import timezone
+
+from timetracker import outbox
 
 from . import services
 from .client import shutdown_client
@@ -41,6 +44,13 @@ record = services.activity_record
 track = services.track_event
 
 
+def record_later(verb, *, actor_id, owner_id, object_type, object_id, metadata) -> None:
+    """`record`, by a task (the outbox's: queued with a broker, kept when it is down, after the response without
+    one), for the timer, whose request should write nothing but the entry."""
+    at = timezone.now().isoformat()
+    outbox.enqueue("analytics.record_activity", verb, actor_id, owner_id, object_type, object_id, metadata, at)
+
+
 # --- accounts ------------------------------------------------------------------------------------------------------
 def on_user_logged_in(sender, user_id, method, **kwargs):
     services.track_login(user_id, method)
@@ -71,8 +81,8 @@ def on_user_erased(sender, user_id, actor_id, **kwargs):
 # --- tracking ------------------------------------------------------------------------------------------------------
 def on_timer_started(sender, entry_id, user_id, project_id, actor_id=None, source="", **kwargs):
     track(actor_id or user_id, TIMER_STARTED, {Prop.SOURCE: source, Prop.PROJECT_ID: project_id})
-    record(
-        Verb.TIMER_STARTED,
+    record_later(
+        Verb.TIMER_STARTED.value,
         actor_id=actor_id or user_id,
         owner_id=user_id,
         object_type="tracking.timeentry",
@@ -87,8 +97,8 @@ def on_timer_stopped(sender, entry_id, user_id, project_id, actor_id=None, sourc
         TIMER_STOPPED,
         {Prop.SOURCE: source, Prop.PROJECT_ID: project_id, Prop.DURATION_SECONDS: duration_seconds},
     )
-    record(
-        Verb.TIMER_STOPPED,
+    record_later(
+        Verb.TIMER_STOPPED.value,
         actor_id=actor_id or user_id,
         owner_id=user_id,
         object_type="tracking.timeentry",

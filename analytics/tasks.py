@@ -1,6 +1,7 @@
 """Celery tasks of the analytics app. They take ids, never raise (analytics must not fill a dead-letter queue)."""
 
 import logging
+from datetime import datetime
 
 from celery import shared_task
 
@@ -41,3 +42,18 @@ def send_telemetry() -> None:
 @shared_task(name="analytics.activity_cleanup")
 def activity_cleanup() -> int:
     return services.activity_cleanup()
+
+
+@shared_task(name="analytics.record_activity", ignore_result=True)
+def record_activity(verb: str, actor_id, owner_id, object_type: str, object_id, metadata: dict, at: str) -> None:
+    """Write an activity row after the fact (`at`: when it happened, ISO 8601), for receivers that keep the work
+    out of the request that caused it (the timer's start and stop)."""
+    services.activity_record(
+        verb,
+        actor_id=actor_id,
+        owner_id=owner_id,
+        object_type=object_type,
+        object_id=object_id,
+        metadata=metadata,
+        created_at=datetime.fromisoformat(at),
+    )

@@ -22,11 +22,13 @@ from __future__ import annotations
 import statistics
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
 import requests
+from celery import current_app
 from django.conf import settings
 from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY, get_user_model
 from django.db import connection
@@ -118,10 +120,12 @@ class People:
     def user(self, who: str):
         return self.admin if who == "admin" else self.member
 
-    def http(self, base: str, user) -> requests.Session:
+    def http(self, base: str, user, *, web: bool = False) -> requests.Session:
+        """A client as people use them: the API with a token alone, the web pages with a session cookie alone."""
         session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {self.tokens[user.pk]}"
-        if user.pk in self.sessions:
+        if not web:
+            session.headers["Authorization"] = f"Bearer {self.tokens[user.pk]}"
+        else:
             host = base.split("://", 1)[1].split("/", 1)[0].split(":")[0]
             session.cookies.set(settings.SESSION_COOKIE_NAME, self.sessions[user.pk], domain=host)
         return session
@@ -150,10 +154,12 @@ def measure_latency(base: str, people: People, runs: int, names: set[str]) -> di
     """{request name: (p50 ms, p95 ms)} of the requests named — None when the server has no such request or it
     failed."""
     figures: dict[str, tuple[float, float] | None] = {}
-    sessions = {who: people.http(base, people.user(who)) for who in ("admin", "member")}
-    _stop(sessions["member"], base)
+    sessions = {
+        (who, web): people.http(base, people.user(who), web=web) for who in ("admin", "member") for web in (False, True)
+    }
+    _stop(sessions["member", False], base)
     for request in requests_to_measure():
-        session = sessions[request.as_]
+        session = sessions[request.as_, not request.path.startswith(("/api/", "cursor:"))]
         if request.method == "POST" or request.name not in names:
             continue
         url = _prepare(session, base, request)
@@ -176,7 +182,7 @@ def measure_latency(base: str, people: People, runs: int, names: set[str]) -> di
     # The timer: start and stop alternately, each timed.
     project = people.project[people.member.pk]
     starts, stops = [], []
-    session = sessions["member"]
+    session = sessions["member", False]
     for number in range(runs + 1):
         began = time.perf_counter()
         started = session.post(f"{base}/api/v1/timer/start/", json={"project": project}, timeout=TIMEOUT)
@@ -194,33 +200,34 @@ def measure_latency(base: str, people: People, runs: int, names: set[str]) -> di
     return figures
 
 
-def measure_throughput(base: str, people: People, clients: int, seconds: float) -> dict[str, float]:
-    """Operations per second with `clients` threads: timer cycles (one person each), then admin list pages."""
-    results = {}
+def _run(clients: int, seconds: float, work) -> tuple[float, int]:
+    """`clients` threads repeating `work(index)`'s step for `seconds`: (steps per second, failed steps)."""
+    done = [0] * clients
+    errors = [0] * clients
+    deadline = time.perf_counter() + seconds
 
-    def run(work) -> float:
-        done = [0] * clients
-        errors = [0] * clients
-        deadline = time.perf_counter() + seconds
+    def worker(index):
+        session, step = work(index)
+        while time.perf_counter() < deadline:
+            if step(session):
+                done[index] += 1
+            else:
+                errors[index] += 1
 
-        def worker(index):
-            session, step = work(index)
-            while time.perf_counter() < deadline:
-                if step(session):
-                    done[index] += 1
-                else:
-                    errors[index] += 1
+    threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
+    began = time.perf_counter()
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    elapsed = time.perf_counter() - began
+    return sum(done) / elapsed, sum(errors)
 
-        threads = [threading.Thread(target=worker, args=(i,)) for i in range(clients)]
-        began = time.perf_counter()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        elapsed = time.perf_counter() - began
-        return sum(done) / elapsed, sum(errors)
 
-    def cycle(index):
+def _cycle(base: str, people: People):
+    """A client starting and stopping one person's timer (its own person: `index`)."""
+
+    def work(index):
         user = people.cyclers[index]
         session = people.http(base, user)
         _stop(session, base)
@@ -233,7 +240,13 @@ def measure_throughput(base: str, people: People, clients: int, seconds: float) 
 
         return session, step
 
-    def listing(index):
+    return work
+
+
+def _listing(base: str, people: People):
+    """A client reading the admin's first page of entries."""
+
+    def work(index):
         session = people.http(base, people.admin)
 
         def step(session):
@@ -241,30 +254,82 @@ def measure_throughput(base: str, people: People, clients: int, seconds: float) 
 
         return session, step
 
-    results["timer cycles/s"], results["timer errors"] = run(cycle)
-    results["entry list pages/s"], results["list errors"] = run(listing)
+    return work
+
+
+def measure_throughput(base: str, people: People, clients: int, seconds: float) -> dict[str, float]:
+    """Operations per second with `clients` threads: timer cycles (one person each), then admin list pages."""
+    results = {}
+    results["timer cycles/s"], results["timer errors"] = _run(clients, seconds, _cycle(base, people))
+    results["entry list pages/s"], results["list errors"] = _run(clients, seconds, _listing(base, people))
     return results
 
 
+def soak(base: str, people: People, clients: int, seconds: float, gunicorn_pid: int | None, every: float = 60):
+    """A long load (half the clients cycling timers, half listing entries, in turns of `every` seconds) with the
+    workers' resident memory read before and after each turn: [(seconds elapsed, {pid: KiB}, operations/s)]."""
+    samples = [(0.0, worker_rss(gunicorn_pid) if gunicorn_pid else {}, 0.0)]
+    cyclers, listers = max(1, clients // 2), max(1, clients - clients // 2)
+    cycle, listing = _cycle(base, people), _listing(base, people)
+    began = time.perf_counter()
+    while (left := seconds - (time.perf_counter() - began)) > 0:
+        turn = min(every, left)
+        rates = {}
+
+        def part(name, count, work, turn=turn, rates=rates):
+            rates[name] = _run(count, turn, work)[0]
+
+        threads = [
+            threading.Thread(target=part, args=("cycles", cyclers, cycle)),
+            threading.Thread(target=part, args=("lists", listers, listing)),
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        rss = worker_rss(gunicorn_pid) if gunicorn_pid else {}
+        samples.append((time.perf_counter() - began, rss, rates.get("cycles", 0) * 2 + rates.get("lists", 0)))
+    return samples
+
+
+@contextmanager
+def _tasks_queued():
+    """Tasks sent to a broker, not run: without REDIS_URL, Celery's in-memory transport takes them, so a request is
+    counted up to its response (the in-process run of a notice after the response is not the request's)."""
+    app = current_app
+    if not app.conf.task_always_eager:
+        yield
+        return
+    saved = app.conf.broker_url, app.conf.task_always_eager
+    app.conf.broker_url, app.conf.task_always_eager = "memory://", False
+    app._pool = None
+    try:
+        yield
+    finally:
+        app.conf.broker_url, app.conf.task_always_eager = saved
+        app._pool = None
+
+
 def count_queries(people: People) -> dict[str, int]:
-    """Queries per request, through Django's test client in this process (the code of this checkout)."""
+    """Queries per request, through Django's test client in this process (the code of this checkout): API requests
+    with the token alone, web pages with the session alone, as people send them; tasks queued, not run."""
     counts = {}
     clients = {}
     for who in ("admin", "member"):
-        client = Client(HTTP_AUTHORIZATION=f"Bearer {people.tokens[people.user(who).pk]}")
-        client.force_login(people.user(who))
-        clients[who] = client
-    clients["member"].post("/api/v1/timer/stop/")
+        clients[who, False] = Client(HTTP_AUTHORIZATION=f"Bearer {people.tokens[people.user(who).pk]}")
+        web = clients[who, True] = Client()
+        web.force_login(people.user(who))
+    clients["member", False].post("/api/v1/timer/stop/")
     for request in requests_to_measure():
-        client = clients[request.as_]
         path = request.path
+        client = clients[request.as_, not path.startswith(("/api/", "cursor:"))]
         if path.startswith("cursor:"):
             body = client.get(f"/api/v1/time-entries/?page={int(path.split(':')[1]) - 1}").json()
             if "cursor=" not in (body.get("next") or ""):
                 continue
             path = body["next"][body["next"].index("/api/") :]
         data = {"project": people.project[people.member.pk]} if path.endswith("/start/") else None
-        with CaptureQueriesContext(connection) as queries:
+        with _tasks_queued(), CaptureQueriesContext(connection) as queries:
             if request.method == "POST":
                 response = client.post(path, data=data, content_type="application/json")
             else:

@@ -23,6 +23,7 @@ def activity_record(
     object_id: Any = "",
     metadata: dict | None = None,
     strict: bool = False,
+    created_at: datetime | None = None,
 ) -> ActivityLog | None:
     """Write one activity row. Ids and codes only in metadata; names are shown from the rows they point to.
 
@@ -46,6 +47,8 @@ def activity_record(
         "description": description[:255],
         "metadata": metadata,
     }
+    if created_at is not None:  # written later by a task: the time it happened, not the time it was written
+        row["created_at"] = created_at
     if strict:
         return ActivityLog.objects.create(**row)
     try:

@@ -1,6 +1,6 @@
 """The local activity log: fed by the signals, scoped by the policy, filterable, with retention."""
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -193,3 +193,44 @@ def test_the_activity_link_follows_the_policy(client, manager, member):
     assert '/activity/">Activity</a>' in client.get("/").content.decode()
     client.force_login(member)
     assert '/activity/">Activity</a>' not in client.get("/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_timers_activity_lines_are_queued_with_a_broker_and_written_with_the_time_they_happened(member, project):
+    from celery import current_app
+
+    from tests.brokers import broker
+
+    with broker("memory://") as app, app.connection_for_write() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue)
+        queue.clear()
+        entry = tracking.timer_start(actor=member, project=project)
+        tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=10))
+        messages = []
+        while len(messages) < 4:  # two activity lines, two Slack notices
+            message = queue.get(timeout=5)
+            message.ack()
+            messages.append(message)
+        queue.close()
+    assert not ActivityLog.objects.exists()  # nothing written in the timer's requests
+    recorded = [m for m in messages if m.headers["task"] == "analytics.record_activity"]
+    assert [m.payload[0][0] for m in recorded] == [Verb.TIMER_STARTED, Verb.TIMER_STOPPED]
+    for message in recorded:  # what a worker does with them, later
+        current_app.tasks["analytics.record_activity"].run(*message.payload[0])
+    started = ActivityLog.objects.get(verb=Verb.TIMER_STARTED)
+    assert (started.actor, started.owner, started.object_id) == (member, member, str(entry.pk))
+    happened = datetime.fromisoformat(recorded[0].payload[0][-1])
+    assert started.created_at == happened and abs(happened - entry.start) < timedelta(seconds=5)
+    assert ActivityLog.objects.get(verb=Verb.TIMER_STOPPED).metadata["duration_seconds"] == 600
+
+
+@pytest.mark.django_db(transaction=True)
+def test_with_the_broker_down_the_timers_activity_line_waits_in_the_outbox(member, project):
+    from tests.brokers import broker, free_port
+    from timetracker.outbox.models import OutboxTask
+
+    with broker(f"redis://127.0.0.1:{free_port()}/0"):
+        entry = tracking.timer_start(actor=member, project=project)
+    kept = OutboxTask.objects.filter(task_name="analytics.record_activity").get()
+    assert kept.args[:3] == [Verb.TIMER_STARTED, member.pk, member.pk]
+    assert kept.args[4] == entry.pk

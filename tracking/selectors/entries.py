@@ -6,8 +6,8 @@ from datetime import date, datetime, time
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from django.db.models import Case, DecimalField, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import Case, Count, DecimalField, F, IntegerField, Model, Q, QuerySet, Sum, Value, When
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from accounts import policy
@@ -161,6 +161,11 @@ def _seconds(running: dict[int, int], default=None):
     return Case(*whens, default=default, output_field=IntegerField())
 
 
+def entry_seconds(running: dict[int, int]):
+    """The expression of an entry's seconds in a sum (see running_timers for `running`)."""
+    return _seconds(running)
+
+
 def _second_sums(running: dict[int, int]) -> dict:
     """The sums of seconds (all, billable, of running timers) — computed on the entries' table alone."""
     seconds = _seconds(running)
@@ -214,11 +219,21 @@ def day_totals(entries: QuerySet, *, days, tz, now: datetime | None = None) -> d
     end = periods.day_bounds(days[-1], tz)[1]
     now = now or timezone.now()
     totals = dict.fromkeys(days, 0)
-    rows = entries.filter(start__gte=begin, start__lt=end).order_by().values_list("start", "end", "duration_seconds")
-    for start, stop, seconds in rows:
-        day = timezone.localtime(start, tz).date()
+    # Summed in the database by local day (an admin's page of 50 entries spans days of ~2,000); a running timer
+    # keeps its own group (its start), to be counted up to now.
+    rows = (
+        entries.filter(start__gte=begin, start__lt=end)
+        .order_by()
+        .annotate(
+            _day=TruncDate("start", tzinfo=tz),
+            _running_start=Case(When(end__isnull=True, then=F("start")), default=None),
+        )
+        .values_list("_day", "_running_start")
+        .annotate(_seconds=Sum("duration_seconds"), _count=Count("pk"))
+    )
+    for day, running_start, seconds, count in rows:
         if day in totals:
-            totals[day] += seconds if stop is not None else running_seconds(start, now)
+            totals[day] += (seconds or 0) if running_start is None else count * running_seconds(running_start, now)
     return totals
 
 

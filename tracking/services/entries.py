@@ -5,6 +5,7 @@ from datetime import UTC, date, timedelta
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import policy
@@ -83,17 +84,22 @@ def time_entry_validate(entry: TimeEntry, *, running_until=None, reader=None) ->
     others = TimeEntry.objects.select_related("user", "project", "project__client").filter(user_id=entry.user_id)
     if entry.pk:
         others = others.exclude(pk=entry.pk)
-    if entry.end is None:
-        running = others.filter(end=None).first()
-        if running is not None:
-            raise TimerAlreadyRunning(running, reader=reader)
     # Completed entries may not overlap; a running timer counts as open-ended, so nothing can be logged
     # after its start until it is stopped.
     if entry.end is None and running_until is not None:
-        others = others.completed().filter(start__lte=running_until, end__gt=entry.start)
+        clash = Q(end__isnull=False, start__lte=running_until, end__gt=entry.start)
     else:
-        others = others.overlapping(entry.start, entry.end)
-    conflict = others.order_by("start").first()
+        clash = Q(end__isnull=True) | Q(end__gt=entry.start)
+        if entry.end is not None:
+            clash &= Q(start__lt=entry.end)
+    if entry.end is None:
+        # One query for both rules: another running timer (named first) or the earliest overlapping entry.
+        clash |= Q(end__isnull=True)
+        conflict = others.filter(clash).order_by(F("end").asc(nulls_first=True), "start").first()
+        if conflict is not None and conflict.end is None:
+            raise TimerAlreadyRunning(conflict, reader=reader)
+    else:
+        conflict = others.filter(clash).order_by("start").first()
     if conflict is not None:
         raise OverlappingEntry(conflict, reader=reader)
 

@@ -15,7 +15,9 @@ from __future__ import annotations
 from contextlib import contextmanager
 from datetime import date, datetime
 
+from django.contrib.auth import get_user_model
 from django.db import connection
+from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts import policy
@@ -71,9 +73,41 @@ def week_error(sheet: Timesheet) -> PeriodLocked:
     )
 
 
+def lock_probe(user, day) -> dict:
+    """Annotations that say, in the query they are added to, whether `day` (a date, or an expression such as the
+    local day of an entry's start) is locked for `user`: `lock_until`, the last day of the furthest active lock that
+    reaches it (None: no lock does), and `approved_week`, the latest approved week of theirs starting on or before it
+    (it covers the day when it is the day's Monday: `is_locked`)."""
+    return {
+        "lock_until": Subquery(
+            PeriodLock.objects.applying_to(user).filter(until__gte=day).order_by("-until").values("until")[:1]
+        ),
+        "approved_week": Subquery(
+            Timesheet.objects.filter(user=user, state=TimesheetState.APPROVED, week__lte=day)
+            .order_by("-week")
+            .values("week")[:1]
+        ),
+    }
+
+
+def is_locked(day: date, lock_until: date | None, approved_week: date | None) -> bool:
+    """Whether the figures of `lock_probe` for `day` lock it."""
+    return (lock_until is not None and lock_until >= day) or approved_week == periods.week_start(day)
+
+
+def _probe(user, day: date) -> tuple[date | None, date | None]:
+    """`lock_probe` for one day: one query (on the person's row, which always exists)."""
+    row = get_user_model().objects.filter(pk=user.pk).annotate(**lock_probe(user, day))
+    return row.values_list("lock_until", "approved_week").first() or (None, None)
+
+
 def lock_reason(user, start: datetime) -> PeriodLocked | None:
-    """Why time of `user` starting at `start` is locked, or None when it is not."""
+    """Why time of `user` starting at `start` is locked, or None when it is not: one query when it is not (the usual
+    case); the lock or the approved week is then read for the message."""
     day = local_day(user, start)
+    lock_until, approved_week = _probe(user, day)
+    if not is_locked(day, lock_until, approved_week):
+        return None
     lock = lock_covering(user, day)
     if lock is not None:
         return lock_error(lock)
@@ -115,15 +149,19 @@ def record_override(*, actor, user_id: int, entry_id: int, action: str, reason: 
     )
 
 
-def locked_span_end(user, start: datetime) -> datetime | None:
+def locked_span_end(user, start: datetime, lock_until=None, approved_week=None, *, probed: bool = False):
     """Where the locked time that `start` falls in ends (the midnight after the last locked day or the approved
-    week, on `user`'s clock); None when `start` is not locked. A timer running across it is stopped there."""
+    week, on `user`'s clock); None when `start` is not locked. A timer running across it is stopped there.
+
+    With `probed`, `lock_until` and `approved_week` are those of `lock_probe` for the local day of `start` (read
+    with the entry, as the timer's stop does); without, they are read here (one query)."""
     day = local_day(user, start)
+    if not probed:
+        lock_until, approved_week = _probe(user, day)
     ends = []
-    lock = lock_covering(user, day)
-    if lock is not None:
-        ends.append(periods.day_bounds(lock.until, user.tzinfo)[1])
+    if lock_until is not None and lock_until >= day:
+        ends.append(periods.day_bounds(lock_until, user.tzinfo)[1])
     monday = periods.week_start(day)
-    if Timesheet.objects.filter(user=user, week=monday, state=TimesheetState.APPROVED).exists():
+    if approved_week == monday:
         ends.append(periods.week(monday).bounds(user.tzinfo)[1])
     return max(ends) if ends else None

@@ -63,3 +63,12 @@ def tag_delete(*, actor, tag: Tag) -> None:
     """Delete a tag; entries keep everything else and simply lose the tag."""
     policy.require(actor, policy.DELETE, tag)
     tag.delete()
+
+
+def known_tags(entry, tags: list[Tag]) -> None:
+    """Remember on `entry` that its tags are `tags` (just set), as `prefetch_related("tags")` would, so showing the
+    entry does not read them back."""
+    queryset = entry.tags.all()
+    queryset._result_cache = sorted(tags, key=lambda tag: (tag.name, tag.pk))
+    queryset._prefetch_done = True
+    entry._prefetched_objects_cache = {**getattr(entry, "_prefetched_objects_cache", {}), "tags": queryset}

@@ -3,19 +3,21 @@
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import OuterRef, Subquery
+from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 
 from accounts import policy
 
 from .. import signals
 from ..exceptions import InvalidEntry, NoRunningTimer, TimerAlreadyRunning
-from ..models import Project, Source, Task, TimeEntry
+from ..models import Project, Source, Tag, Task, TimeEntry
 from ..rounding import duration_for
 from ._common import lock_user, send_on_commit
 from .entries import max_entry_length, new_entry_checked
-from .locks import allow_locked_write, locked_span_end
-from .tags import tags_resolve
+from .locks import allow_locked_write, lock_probe, locked_span_end
+from .tags import known_tags, tags_resolve
 
 
 def timer_status(*, user) -> TimeEntry | None:
@@ -23,7 +25,10 @@ def timer_status(*, user) -> TimeEntry | None:
     return TimeEntry.objects.select_related("project", "project__client", "task").filter(user=user, end=None).first()
 
 
-@transaction.atomic
+class _StartRefused(Exception):
+    """The insert hit the one-running-timer index: raised out of the transaction so it is rolled back first."""
+
+
 def timer_start(
     *,
     actor,
@@ -39,6 +44,27 @@ def timer_start(
     """Start `user`'s timer (default: the actor's) now. Raises TimerAlreadyRunning; the database's partial unique
     index backs it up. Checked like a logged entry (`new_entry_checked`), up to now."""
     user = user or actor
+    try:
+        return _timer_start(
+            actor=actor,
+            user=user,
+            project=project,
+            task=task,
+            notes=notes,
+            tags=tags,
+            billable=billable,
+            source=source,
+            external_ref=external_ref,
+        )
+    except _StartRefused as refused:
+        # Someone started a timer for `user` without the user's lock (the index caught it). No savepoint around the
+        # insert: the transaction is rolled back, then the running timer is read for the message.
+        running = TimeEntry.objects.select_related("user", "project").filter(user=user, end=None).first()
+        raise TimerAlreadyRunning(running, reader=actor) from refused.__cause__
+
+
+@transaction.atomic
+def _timer_start(*, actor, user, project, task, notes, tags, billable, source, external_ref) -> TimeEntry:
     now = timezone.now()
     entry = new_entry_checked(
         actor=actor,
@@ -53,14 +79,13 @@ def timer_start(
         running_until=now,
     )
     try:
-        with transaction.atomic():
-            entry.save()
+        entry.save()
     except IntegrityError as exc:
-        running = TimeEntry.objects.select_related("user", "project").filter(user=user, end=None).first()
-        raise TimerAlreadyRunning(running, reader=actor) from exc
+        raise _StartRefused() from exc
     resolved = tags_resolve(actor=actor, tags=tags)
     if resolved:
         entry.tags.set(resolved)
+    known_tags(entry, resolved or [])
     send_on_commit(
         signals.timer_started,
         TimeEntry,
@@ -71,6 +96,16 @@ def timer_start(
         source=source,
     )
     return entry
+
+
+def _tags_read_with() -> dict:
+    """On PostgreSQL, the running entry's tags as an array in the same read (the stop's answer shows them)."""
+    if connection.vendor != "postgresql":
+        return {}
+    from django.contrib.postgres.expressions import ArraySubquery
+
+    through = TimeEntry.tags.through.objects.filter(timeentry_id=OuterRef("pk")).order_by("tag__name")
+    return {"tag_rows": ArraySubquery(through.values(json=JSONObject(id="tag_id", name="tag__name")))}
 
 
 @transaction.atomic
@@ -86,7 +121,20 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     user = user or actor
     policy.require(actor, policy.CREATE, TimeEntry)  # a viewer is refused (403) whether or not a timer runs
     lock_user(user.pk)
-    entry = TimeEntry.objects.select_related("project", "user").filter(user=user, end=None).first()
+    # One read, under the user's lock: the running entry, whether its start lies in locked time, and the next
+    # entry logged after its start (where it must end at the latest).
+    following = TimeEntry.objects.filter(user=user, end__isnull=False, start__gt=OuterRef("start")).order_by("start")
+    entry = (
+        TimeEntry.objects.select_related("project", "user")
+        .filter(user=user, end=None)
+        .annotate(local_day=TruncDate("start", tzinfo=user.tzinfo))
+        .annotate(
+            **lock_probe(user, OuterRef("local_day")),
+            next_start=Subquery(following.values("start")[:1]),
+            **_tags_read_with(),
+        )
+        .first()
+    )
     if entry is None:
         raise NoRunningTimer()
     policy.require(actor, policy.CHANGE, entry)
@@ -97,21 +145,18 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
         # A start ahead of now (stored before such starts were refused) ends a minute after it; any other timer now.
         end = now if now > entry.start else entry.start + timedelta(minutes=1)
     end = min(end, entry.start + max_entry_length())
-    boundary = locked_span_end(entry.user, entry.start)
+    boundary = locked_span_end(entry.user, entry.start, entry.lock_until, entry.approved_week, probed=True)
     if boundary is not None and entry.start < boundary < end:
         end = boundary
-    next_entry = (
-        TimeEntry.objects.filter(user=user, end__isnull=False, start__gt=entry.start, start__lt=end)
-        .order_by("start")
-        .first()
-    )
-    if next_entry is not None:
-        end = next_entry.start
+    if entry.next_start is not None and entry.next_start < end:
+        end = entry.next_start
     entry.end = end
     entry.duration_seconds = duration_for(entry.user, entry.start, entry.end)
     # A timer that started in locked time is still stopped (at the end of it): the one write the lock lets through.
     with allow_locked_write() if boundary is not None else nullcontext():
         entry.save(update_fields=["end", "duration_seconds", "updated_at"])
+    if hasattr(entry, "tag_rows"):  # the answer shows the tags: read with the entry, not again
+        known_tags(entry, [Tag(pk=row["id"], name=row["name"]) for row in entry.tag_rows])
     send_on_commit(
         signals.timer_stopped,
         TimeEntry,

@@ -39,7 +39,7 @@ def _may_retry(task) -> bool:
 def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: int | None = None) -> str:
     """Post a start ("started") or stop ("stopped") notice for the entry, if the settings ask for one."""
     integration = selectors.slack_integration()
-    token = selectors.slack_secret("bot_token", integration)
+    token = selectors.slack_secret("bot_token", integration) if integration is not None else ""
     if not token:
         return "not configured"
     entry = selectors.entry_for_notice(entry_id)
@@ -60,7 +60,7 @@ def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: i
 def slack_notify_comment_task(self, comment_id: int) -> str:
     """Tell a saved report's owner about a new comment by DM, when they linked Slack and asked for it."""
     integration = selectors.slack_integration()
-    token = selectors.slack_secret("bot_token", integration)
+    token = selectors.slack_secret("bot_token", integration) if integration is not None else ""
     if not token:
         return "not configured"
     comment = selectors.comment_for_notice(comment_id)
@@ -80,7 +80,7 @@ def slack_notify_comment_task(self, comment_id: int) -> str:
 def slack_unfurl_task(self, channel: str, ts: str, slack_user_id: str, urls: list) -> str:
     """Answer a link_shared event: chat.unfurl with a preview of each saved report or share link that gets one."""
     integration = selectors.slack_integration()
-    token = selectors.slack_secret("bot_token", integration)
+    token = selectors.slack_secret("bot_token", integration) if integration is not None else ""
     if not token:
         return "not configured"
     found = unfurls.unfurls(urls, slack_user_id)

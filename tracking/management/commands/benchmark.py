@@ -34,8 +34,17 @@ class Command(BaseCommand):
         parser.add_argument("--seconds", type=float, default=20, help="Seconds of each concurrent run (default 20).")
         parser.add_argument("--gunicorn-pid", type=int, help="The base server's gunicorn master: report worker RSS.")
         parser.add_argument("--no-load", action="store_true", help="Skip the concurrent runs.")
+        parser.add_argument(
+            "--soak-seconds",
+            type=float,
+            default=0,
+            help="Then load the base server this long (e.g. 600: timer cycles and list pages at once), reading the "
+            "workers' memory every minute (with --gunicorn-pid).",
+        )
+        parser.add_argument("--only-load", action="store_true", help="Skip the per-request timings and counts.")
 
     def handle(self, *args, base, compare, requests, clients, seconds, gunicorn_pid, no_load, **options):
+        soak_seconds, only_load = options["soak_seconds"], options["only_load"]
         servers = {"base": base.rstrip("/")}
         if compare:
             servers["compare"] = compare.rstrip("/")
@@ -47,7 +56,7 @@ class Command(BaseCommand):
             rss_before = benchmark.worker_rss(gunicorn_pid) if gunicorn_pid else {}
             latency = {key: {} for key in servers}
             self.stdout.write(f"Timing {', '.join(servers.values())} ({requests} requests each, interleaved)…")
-            for request in benchmark.requests_to_measure():
+            for request in [] if only_load else benchmark.requests_to_measure():
                 if request.name == "API timer stop":
                     continue  # timed with the start
                 names = {request.name}
@@ -61,14 +70,34 @@ class Command(BaseCommand):
                     for name, value in figures.items():
                         load[key][name] = load[key].get(name, 0) + (value / 2 if name.endswith("/s") else value)
             rss_after = benchmark.worker_rss(gunicorn_pid) if gunicorn_pid else {}
-            with contextlib.suppress(RuntimeError):  # already set up under the test runner
-                setup_test_environment()  # the test client's host, in-memory mail
-            settings.API_THROTTLE_RATE = None
-            queries = benchmark.count_queries(people)
+            soaked = []
+            if soak_seconds > 0:
+                self.stdout.write(f"Soaking {servers['base']} for {soak_seconds:g} s ({clients} clients)…")
+                soaked = benchmark.soak(servers["base"], people, clients, soak_seconds, gunicorn_pid)
+            queries = {}
+            if not only_load:
+                with contextlib.suppress(RuntimeError):  # already set up under the test runner
+                    setup_test_environment()  # the test client's host, in-memory mail
+                settings.API_THROTTLE_RATE = None
+                queries = benchmark.count_queries(people)
         finally:
             benchmark.cleanup(people)
 
         self._print(servers, latency, load, queries, rss_before, rss_after)
+        if soaked:
+            self._print_soak(soaked)
+
+    def _print_soak(self, samples):
+        out = self.stdout.write
+        out("")
+        out("Soak on the base server: seconds, operations/s in the last turn, workers' RSS (MiB):")
+        for elapsed, rss, rate in samples:
+            memory = ", ".join(f"{pid}: {kib / 1024:.0f}" for pid, kib in sorted(rss.items())) or "–"
+            out(f"  {elapsed:6.0f} s  {rate:6.1f}/s  {memory}")
+        first, last = samples[0][1], samples[-1][1]
+        grown = [last[pid] - kib for pid, kib in first.items() if pid in last]
+        if grown:
+            out(f"  growth per worker, first to last: {', '.join(f'{kib / 1024:+.1f} MiB' for kib in grown)}")
 
     def _print(self, servers, latency, load, queries, rss_before, rss_after):
         out = self.stdout.write
@@ -103,6 +132,8 @@ class Command(BaseCommand):
                 out(line)
             errors = {k: (v["timer errors"], v["list errors"]) for k, v in load.items()}
             out(f"(failed requests, timer / list: {errors})")
+        if queries:
+            out("(queries: API requests with the token alone, web pages with a session; tasks queued, not run)")
         if rss_before:
             out("")
             out("gunicorn workers' RSS (MiB), before → after:")
