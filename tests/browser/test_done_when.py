@@ -5,7 +5,6 @@ audit at desktop and phone widths."""
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from accounts.models import Role
@@ -121,10 +120,6 @@ def test_a_whole_day_from_the_one_line_bar_with_the_keyboard_only(page_for, live
     assert page.errors == []
 
 
-@pytest.mark.skipif(
-    connection.vendor == "postgresql",
-    reason="on PostgreSQL the third cell's save is sometimes not sent within the wait (a race not yet understood)",
-)
 def test_last_weeks_timesheet_typed_into_the_week_grid(page_for, live_server):
     sam = UserFactory(username="sam", role=Role.MEMBER, timezone="Europe/Berlin")
     website = ProjectFactory(name="Website", client=None)
