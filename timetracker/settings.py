@@ -440,7 +440,7 @@ REST_FRAMEWORK = {
     "DEFAULT_THROTTLE_CLASSES": ["timetracker.api.throttling.ApiRateThrottle"],
     "DEFAULT_PAGINATION_CLASS": "timetracker.api.pagination.ApiPagination",
     "DEFAULT_RENDERER_CLASSES": [
-        "rest_framework.renderers.JSONRenderer",
+        "timetracker.api.renderers.JSONRenderer",
         "rest_framework.renderers.BrowsableAPIRenderer",
     ],
     "DEFAULT_PARSER_CLASSES": ["timetracker.api.parsers.JSONParser", "rest_framework.parsers.FormParser"],
