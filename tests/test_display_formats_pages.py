@@ -16,6 +16,7 @@ from django.utils import timezone
 from accounts.models import ApiToken, Role
 from accounts.tests.factories import TeamFactory, UserFactory
 from analytics.models import ActivityLog
+from monitoring.usage import FORGOTTEN_AFTER
 from reports.models import Comment, ShareLink, Subscription
 from reports.tests.factories import SavedReportFactory
 from tracking.tests.factories import ProjectFactory, TimeEntryFactory
@@ -50,11 +51,12 @@ def foreign_formats(text: str) -> list[str]:
 
 @pytest.fixture
 def instant():
-    """Today 00:05 in Auckland: the previous day in UTC (a page in the wrong zone shows another date)."""
-    today = timezone.localtime(timezone.now(), AUCKLAND).date()
-    if timezone.localtime(timezone.now(), AUCKLAND).time() < time(1, 10):
-        today -= timedelta(days=1)  # the entry must be over by now
-    return datetime.combine(today, time(0, 5), tzinfo=AUCKLAND)
+    """00:05 in Auckland, the previous day in UTC (a page in the wrong zone shows another date): the latest such
+    moment at least FORGOTTEN_AFTER and an hour ago, so that the timer running since then is a forgotten one on the
+    usage page (and the 90-minute entry is over), whatever the time of day the test runs."""
+    latest = timezone.localtime(timezone.now() - FORGOTTEN_AFTER - timedelta(hours=1), AUCKLAND)
+    day = latest.date() if latest.time() >= time(0, 5) else latest.date() - timedelta(days=1)
+    return datetime.combine(day, time(0, 5), tzinfo=AUCKLAND)
 
 
 @pytest.fixture
