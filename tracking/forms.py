@@ -17,6 +17,7 @@ from timetracker.errors import NOT_VISIBLE, form_error
 
 from . import periods, selectors
 from .models import Client, Project, Task
+from .utils import escape_text as _escape
 from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
@@ -53,7 +54,7 @@ class DayField(forms.DateField):
 def _attrs(attrs: dict) -> str:
     """flatatt's HTML, without its per-attribute format_html (an option of a long list has five)."""
     return "".join(
-        f" {key}" if value is True else f' {key}="{conditional_escape(value)}"'
+        f" {key}" if value is True else f' {key}="{_escape(value)}"'
         for key, value in attrs.items()
         if value is not None and value is not False
     )
@@ -80,10 +81,8 @@ class ListSelect(forms.Select):
     def _option(self, value, label, selected: bool, extra: dict | None = None) -> str:
         if extra is None:
             extra = self.option_attrs(value)
-        if selected:
-            extra = {"selected": True, **extra}
         attrs = _attrs(extra) if extra else ""
-        return f'<option value="{conditional_escape(str(value))}"{attrs}>{conditional_escape(label)}</option>'
+        return f'<option value="{_escape(value)}"{" selected" if selected else ""}{attrs}>{_escape(label)}</option>'
 
     def _option_choices(self):
         """The choices; a model field's read in one fetch (its iterator would use a server-side cursor on

@@ -11,11 +11,11 @@ not ours is escaped; the ids and labels are the templates' were.
 from django.conf import settings
 from django.urls import reverse
 from django.utils import dateformat, timezone
-from django.utils.html import conditional_escape
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from .utils import DATE_STYLES, format_duration
+from .utils import escape_text as _e
 
 _PK = 2147480001  # a sentinel id, replaced in a reversed URL by each row's own
 
@@ -27,14 +27,14 @@ class RowWriter:
     def __init__(self, *, csrf_token, viewer_id, may_track: bool, show_user: bool = False, next_url: str = ""):
         token = str(csrf_token) if csrf_token else ""
         self.csrf = (
-            f'<input type="hidden" name="csrfmiddlewaretoken" value="{conditional_escape(token)}">'
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{_e(token)}">'
             if token and token != "NOTPROVIDED"  # noqa: S105 - Django's word for "no token", as {% csrf_token %}
             else ""
         )
         self.viewer_id = viewer_id
         self.may_track = bool(may_track)
         self.show_user = bool(show_user)
-        self.next_url = conditional_escape(next_url)
+        self.next_url = _e(next_url)
         self._urls: dict = {}
         self._days: dict = {}
         self._clocks: dict = {}
@@ -43,7 +43,7 @@ class RowWriter:
     def url(self, name: str, pk: int) -> str:
         parts = self._urls.get(name)
         if parts is None:
-            parts = self._urls[name] = str(conditional_escape(reverse(name, args=[_PK]))).split(str(_PK))
+            parts = self._urls[name] = str(_e(reverse(name, args=[_PK]))).split(str(_PK))
         return str(pk).join(parts)
 
     def day(self, local) -> str:
@@ -51,9 +51,7 @@ class RowWriter:
         key = local.date()
         text = self._days.get(key)
         if text is None:
-            text = self._days[key] = str(
-                conditional_escape(dateformat.format(local, getattr(settings, DATE_STYLES["short"])))
-            )
+            text = self._days[key] = str(_e(dateformat.format(local, getattr(settings, DATE_STYLES["short"]))))
         return text
 
     def clock(self, local) -> str:
@@ -61,7 +59,7 @@ class RowWriter:
         key = (local.hour, local.minute, local.second, local.utcoffset())
         text = self._clocks.get(key)
         if text is None:
-            shown = str(conditional_escape(dateformat.time_format(local, settings.DISPLAY_TIME_FORMAT)))
+            shown = str(_e(dateformat.time_format(local, settings.DISPLAY_TIME_FORMAT)))
             text = self._clocks[key] = (shown, f"{local.hour:02d}:{local.minute:02d}")
         return text
 
@@ -70,7 +68,7 @@ class RowWriter:
 
 
 def _tags(entry) -> str:
-    return "".join(f'<span class="tag">{conditional_escape(t)}</span>' for t in entry.tags.all())
+    return "".join(f'<span class="tag">{_e(t)}</span>' for t in entry.tags.all())
 
 
 def _billable(entry) -> str:
@@ -81,10 +79,10 @@ def _billable(entry) -> str:
 
 def _project_option(entry) -> str:
     project = entry.project
-    client = conditional_escape(project.client.name) if project.client_id else ""
+    client = _e(project.client.name) if project.client_id else ""
     return (
-        f'<option value="{entry.project_id}" selected data-color="{conditional_escape(project.color)}"'
-        f' data-name="{conditional_escape(project.name)}" data-client="{client}">{conditional_escape(project)}</option>'
+        f'<option value="{entry.project_id}" selected data-color="{_e(project.color)}"'
+        f' data-name="{_e(project.name)}" data-client="{client}">{_e(project)}</option>'
     )
 
 
@@ -132,9 +130,9 @@ def entry_row(w: RowWriter, entry) -> str:
     start = w.local(entry.start)
     when = w.day(start)
     start_clock, start_input = w.clock(start)
-    notes = conditional_escape(entry.notes)
-    task = conditional_escape(entry.task) if entry.task else None
-    person = f'<td data-label="Person">{conditional_escape(entry.user.display_name)}</td>' if w.show_user else ""
+    notes = _e(entry.notes)
+    task = _e(entry.task) if entry.task else None
+    person = f'<td data-label="Person">{_e(entry.user.display_name)}</td>' if w.show_user else ""
     out = [f'\n<tr id="entry-{pk}" data-entry="{pk}"']
     if inline:
         out.append(f' class="inline-row" data-inline-url="{w.url("entry_inline", pk)}"')
@@ -168,8 +166,7 @@ def entry_row(w: RowWriter, entry) -> str:
         out += [
             f'\n  <td data-label="Time">{start_clock}–{end}</td>\n  ',
             person,
-            f'\n  <td data-label="Project"><span class="dot" data-color="{conditional_escape(project.color)}"></span>'
-            f" {conditional_escape(project)}",
+            f'\n  <td data-label="Project"><span class="dot" data-color="{_e(project.color)}"></span> {_e(project)}',
             f'<br><span class="muted">{task}</span>' if task is not None else "",
             f'</td>\n  <td data-label="Notes">{notes} {_tags(entry)}</td>\n',
             f'  <td data-label="Billable">{_billable(entry)}</td>\n',
@@ -179,9 +176,9 @@ def entry_row(w: RowWriter, entry) -> str:
         ]
     out.append('\n  <td class="actions">\n    ')
     if w.may_track and entry.end and entry.user_id == w.viewer_id:
-        what = conditional_escape(entry.project.name)
+        what = _e(entry.project.name)
         if entry.notes:
-            what += ": " + conditional_escape(Truncator(entry.notes).chars(40))
+            what += ": " + _e(Truncator(entry.notes).chars(40))
         out.append(
             f'\n    <form method="post" action="{w.url("timer_continue", pk)}" class="inline">{w.csrf}\n'
             f'      <input type="hidden" name="next" value="{w.next_url}">\n'
@@ -214,7 +211,7 @@ def recent_entry(w: RowWriter, e) -> str:
     start = w.local(e.start)
     when = w.day(start)
     start_clock, start_input = w.clock(start)
-    task = conditional_escape(e.task) if e.task else None
+    task = _e(e.task) if e.task else None
     out = [f'\n<li id="recent-{pk}" data-entry="{pk}"']
     if may_change:
         out.append(f' class="inline-row" data-inline-url="{w.url("entry_inline", pk)}" data-inline-view="recent"')
@@ -228,7 +225,7 @@ def recent_entry(w: RowWriter, e) -> str:
             "</span>",
             f'<span class="muted inline-task">{task}</span>' if task is not None else "",
             '\n    <span class="inline-notes">',
-            _field(pk, "notes", f"Description of {of}", _notes_input(pk, conditional_escape(e.notes))),
+            _field(pk, "notes", f"Description of {of}", _notes_input(pk, _e(e.notes))),
             f"</span>\n    {_tags(e)}\n  </span>\n",
             f'  <span class="muted when inline-time">{when} ',
             _field(pk, "start", f"Start of the entry of {when}", _clock_input(pk, "start", start_input)),
@@ -240,10 +237,10 @@ def recent_entry(w: RowWriter, e) -> str:
         ]
     else:
         project = e.project
-        notes = f' <span class="muted">— {conditional_escape(e.notes)}</span>' if e.notes else ""
+        notes = f' <span class="muted">— {_e(e.notes)}</span>' if e.notes else ""
         out += [
-            f'\n  <span class="dot" data-color="{conditional_escape(project.color)}"></span>\n',
-            f'  <span class="recent-what"><strong>{conditional_escape(project.name)}</strong>',
+            f'\n  <span class="dot" data-color="{_e(project.color)}"></span>\n',
+            f'  <span class="recent-what"><strong>{_e(project.name)}</strong>',
             f" · {task}" if task is not None else "",
             f"{notes}\n    {_tags(e)}</span>\n",
             f'  <span class="muted when">{when} {start_clock}–{end_clock}</span>\n',
@@ -254,7 +251,7 @@ def recent_entry(w: RowWriter, e) -> str:
         out.append(
             f'\n  <form method="post" action="{w.url("timer_continue", pk)}" class="inline">{w.csrf}\n'
             f'    <button type="submit" class="btn btn-small" title="Start a new timer like this entry"'
-            f' aria-label="Continue {conditional_escape(e.project.name)}">▶ Continue</button>\n  </form>\n  '
+            f' aria-label="Continue {_e(e.project.name)}">▶ Continue</button>\n  </form>\n  '
         )
     out.append("\n  ")
     if may_change:
@@ -272,16 +269,16 @@ def project_options(projects) -> str:
     """The inline project picker's options, once per page (`<template id="inline-project-options">`)."""
     out = []
     for p in projects:
-        client = conditional_escape(p.client.name) if p.client_id else ""
+        client = _e(p.client.name) if p.client_id else ""
         out.append(
-            f'<option value="{p.pk}" data-color="{conditional_escape(p.color)}"'
-            f' data-name="{conditional_escape(p.name)}" data-client="{client}"'
-            f' data-code="{conditional_escape(p.code)}">'
-            f"{conditional_escape(p)}</option>"
+            f'<option value="{p.pk}" data-color="{_e(p.color)}"'
+            f' data-name="{_e(p.name)}" data-client="{client}"'
+            f' data-code="{_e(p.code)}">'
+            f"{_e(p)}</option>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
 def plain_options(projects) -> str:
     """Options of projects with their labels alone (the bulk action's project select)."""
-    return mark_safe("".join(f'<option value="{p.pk}">{conditional_escape(p)}</option>' for p in projects))  # noqa: S308
+    return mark_safe("".join(f'<option value="{p.pk}">{_e(p)}</option>' for p in projects))  # noqa: S308
