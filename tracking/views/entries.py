@@ -66,7 +66,8 @@ def entry_list(request):
     mark_changeable(viewer, page.object_list)
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
     totals = entry_totals(entries) if exact else None
-    projects = selectors.trackable_projects(user=viewer)
+    # The bulk select and the rows' picker show a project's name, colour, code and client's name, nothing else.
+    projects = selectors.trackable_projects(user=viewer).only("name", "color", "code", "client__name")
     context = {
         "filters": filters_form,
         "page": page,
