@@ -10,7 +10,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from timetracker.errors import NOT_VISIBLE, form_error
@@ -230,7 +230,7 @@ class _TrackingChoices(forms.Form):
         return mark_safe(  # noqa: S308 - the name is escaped, the rest are integers
             "".join(
                 f'<option value="{pk}" data-project="{project_id}"{" selected" if str(pk) == chosen else ""}>'
-                f"{conditional_escape(name)}</option>"
+                f"{_escape(name)}</option>"
                 for pk, project_id, name in rows
             )
         )
