@@ -10,13 +10,14 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.utils import flatatt
 from django.utils import timezone
-from django.utils.html import conditional_escape, format_html
+from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
 from timetracker.errors import NOT_VISIBLE, form_error
 
 from . import periods, selectors
 from .models import Client, Project, Task
+from .utils import escape_text as _escape
 from .utils import format_duration, parse_duration
 
 OPEN = {"archived": False}  # choices offer what is not archived
@@ -53,7 +54,7 @@ class DayField(forms.DateField):
 def _attrs(attrs: dict) -> str:
     """flatatt's HTML, without its per-attribute format_html (an option of a long list has five)."""
     return "".join(
-        f" {key}" if value is True else f' {key}="{conditional_escape(value)}"'
+        f" {key}" if value is True else f' {key}="{_escape(value)}"'
         for key, value in attrs.items()
         if value is not None and value is not False
     )
@@ -64,16 +65,24 @@ class ListSelect(forms.Select):
     ~0.3 ms an option — a page offering a large organisation's 1,000 tasks and 500 people spent most of its time
     there. Django's option dictionaries (`optgroups`) are skipped too: each option is one string."""
 
+    # The columns a model field's options are read from (the primary key first), when its options are written from
+    # rows rather than model instances (`option_from_row`); None reads instances. A filter offering a thousand
+    # tasks spent more on making the instances than on writing the options.
+    columns: tuple[str, ...] | None = None
+
     def option_attrs(self, value) -> dict:
         """Extra attributes of the option for `value` (a ModelChoiceIteratorValue for a model's choices)."""
         return {}
 
-    def _option(self, value, label, selected: bool) -> str:
-        extra = self.option_attrs(value)
-        if selected:
-            extra = {"selected": True, **extra}
+    def option_from_row(self, row: tuple) -> tuple:
+        """(value, label, extra attributes) of the option for a row of `columns`: by default the label's column."""
+        return row[0], row[1], None
+
+    def _option(self, value, label, selected: bool, extra: dict | None = None) -> str:
+        if extra is None:
+            extra = self.option_attrs(value)
         attrs = _attrs(extra) if extra else ""
-        return f'<option value="{conditional_escape(str(value))}"{attrs}>{conditional_escape(label)}</option>'
+        return f'<option value="{_escape(value)}"{" selected" if selected else ""}{attrs}>{_escape(label)}</option>'
 
     def _option_choices(self):
         """The choices; a model field's read in one fetch (its iterator would use a server-side cursor on
@@ -82,6 +91,8 @@ class ListSelect(forms.Select):
         if not isinstance(choices, forms.models.ModelChoiceIterator):
             return choices
         empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
+        if self.columns:
+            return empty + [self.option_from_row(row) for row in choices.queryset.values_list(*self.columns)]
         return empty + [choices.choice(obj) for obj in choices.queryset]
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -90,19 +101,19 @@ class ListSelect(forms.Select):
         found = False
         html = [format_html("<select{}>", flatatt({"name": widget["name"], **widget["attrs"]}))]
 
-        def option(value, label):
+        def option(value, label, extra=None):
             nonlocal found
             selected = not found and str(value) in wanted
             found = found or selected
-            return self._option(value, label, selected)
+            return self._option(value, label, selected, extra)
 
-        for group_value, group_label in self._option_choices():
+        for group_value, group_label, *extra in self._option_choices():
             if isinstance(group_label, (list, tuple)):
                 html.append(format_html('<optgroup label="{}">', group_value))
                 html.extend(option(value, label) for value, label in group_label)
                 html.append("</optgroup>")
             else:
-                html.append(option(group_value, group_label))
+                html.append(option(group_value, group_label, *extra))
         html.append("</select>")
         return mark_safe("\n".join(html))  # noqa: S308 - every part was escaped
 
@@ -143,6 +154,38 @@ class ProjectSelect(ListSelect):
             "data-client": project.client.name if project.client_id else "",
             "data-code": project.code,
         }
+
+
+class NameSelect(ListSelect):
+    """A model's options read as (pk, name) rows: for models whose label is their name (clients, tasks, tags)."""
+
+    columns = ("pk", "name")
+
+
+class PersonSelect(ListSelect):
+    """People's options read as rows; the label is the person's (User.__str__: the full name, else the login)."""
+
+    columns = ("pk", "full_name", "username")
+
+    def option_from_row(self, row: tuple) -> tuple:
+        return row[0], row[1] or row[2], None
+
+
+class ProjectRowSelect(ProjectSelect):
+    """ProjectSelect's options read as rows, not projects with their clients (the entry list's project filter)."""
+
+    columns = ("pk", "name", "client_id", "client__name", "billable", "color", "code")
+
+    def option_from_row(self, row: tuple) -> tuple:
+        pk, name, client_id, client, billable, color, code = row
+        attrs = {
+            "data-billable": "1" if billable else "0",
+            "data-color": color,
+            "data-name": name,
+            "data-client": client if client_id else "",
+            "data-code": code,
+        }
+        return pk, f"{client} / {name}" if client_id else name, attrs  # Project.__str__
 
 
 class _ReadOnceIterator(forms.models.ModelChoiceIterator):
@@ -187,7 +230,7 @@ class _TrackingChoices(forms.Form):
         return mark_safe(  # noqa: S308 - the name is escaped, the rest are integers
             "".join(
                 f'<option value="{pk}" data-project="{project_id}"{" selected" if str(pk) == chosen else ""}>'
-                f"{conditional_escape(name)}</option>"
+                f"{_escape(name)}</option>"
                 for pk, project_id, name in rows
             )
         )
@@ -489,22 +532,22 @@ class EntryFilterForm(forms.Form):
         queryset=Project.objects.none(),
         required=False,
         empty_label="All projects",
-        widget=ProjectSelect(attrs={"data-combobox": "", "data-placeholder": "All projects"}),
+        widget=ProjectRowSelect(attrs={"data-combobox": "", "data-placeholder": "All projects"}),
     )
     client = forms.ModelChoiceField(
-        queryset=Client.objects.none(), required=False, empty_label="All clients", widget=ListSelect
+        queryset=Client.objects.none(), required=False, empty_label="All clients", widget=NameSelect
     )
     task = forms.ModelChoiceField(
-        queryset=Task.objects.none(), required=False, empty_label="All tasks", widget=ListSelect
+        queryset=Task.objects.none(), required=False, empty_label="All tasks", widget=NameSelect
     )
-    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tags", widget=ListSelect)
+    tag = forms.ModelChoiceField(queryset=None, required=False, empty_label="All tags", widget=NameSelect)
     billable = forms.TypedChoiceField(
         choices=[("", "Billable or not"), ("1", "Billable"), ("0", "Non-billable")],
         required=False,
         coerce=lambda v: v == "1",
         empty_value=None,
     )
-    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone I can see", widget=ListSelect)
+    user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone I can see", widget=PersonSelect)
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)

@@ -205,12 +205,19 @@ def locked_entry_ids(entries) -> set[int]:
         if team_ids
         else set()
     )
+    days = {entry.pk: timezone.localtime(entry.start, entry.user.tzinfo).date() for entry in entries}
+    # Only the weeks on the page: people whose weeks are approved every week have a hundred a year each.
+    weeks = {periods.week_start(day) for day in days.values()}
     approved = set(
-        Timesheet.objects.filter(user_id__in=user_ids, state=TimesheetState.APPROVED).values_list("user_id", "week")
+        Timesheet.objects.filter(user_id__in=user_ids, week__in=weeks, state=TimesheetState.APPROVED).values_list(
+            "user_id", "week"
+        )
     )
+    if not approved and not locks:
+        return set()
     locked = set()
     for entry in entries:
-        day = timezone.localtime(entry.start, entry.user.tzinfo).date()
+        day = days[entry.pk]
         if (entry.user_id, periods.week_start(day)) in approved or any(
             until >= day and (team is None or (team, entry.user_id) in members) for until, team in locks
         ):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
+from tracking import rows
 from tracking.utils import format_date, format_datetime, format_duration, format_relative, format_time
 
 register = template.Library()
@@ -106,3 +107,49 @@ def get_item(mapping, key):
 @register.filter
 def hours_nonbillable(seconds, billable_seconds) -> str:
     return f"{((seconds or 0) - (billable_seconds or 0)) / 3600:.2f}"
+
+
+def _row_writer(context) -> rows.RowWriter:
+    """One writer per page (kept on the request): the rows share its URLs, CSRF field and day strings."""
+    request = context.get("request")
+    user = context.get("user")
+    key = (bool(context.get("show_user")), context.get("next_url") or (request.get_full_path() if request else ""))
+    writers = getattr(request, "_tt_row_writers", None)
+    if writers is None:
+        writers = {}
+        if request is not None:
+            request._tt_row_writers = writers
+    writer = writers.get(key)
+    if writer is None:
+        writer = writers[key] = rows.RowWriter(
+            csrf_token=context.get("csrf_token"),
+            viewer_id=getattr(user, "pk", None),
+            may_track=context.get("may_track"),
+            show_user=key[0],
+            next_url=key[1],
+        )
+    return writer
+
+
+@register.simple_tag(takes_context=True)
+def entry_row(context, entry) -> str:
+    """One row of the entry list (tracking.rows.entry_row)."""
+    return rows.entry_row(_row_writer(context), entry)
+
+
+@register.simple_tag(takes_context=True)
+def recent_entry(context, entry) -> str:
+    """One of the dashboard's recent entries (tracking.rows.recent_entry)."""
+    return rows.recent_entry(_row_writer(context), entry)
+
+
+@register.simple_tag
+def inline_project_options(projects) -> str:
+    """The options of every row's project picker, once per page (tracking.rows.project_options)."""
+    return rows.project_options(projects)
+
+
+@register.simple_tag
+def plain_project_options(projects) -> str:
+    """`<option value="{{ p.pk }}">{{ p }}</option>` for each project, without a template per option."""
+    return rows.plain_options(projects)

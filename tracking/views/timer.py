@@ -27,7 +27,12 @@ def _dashboard(request, form=None, edit_form=None, status=200):
     recent = list(selectors.recent_entries(user=user))
     running = request.running_entry = services.timer_status(user=user)  # also the header's (context processor)
     mark_changeable(user, recent)  # the recent entries are edited in place, outside locked time
-    form = form or TimerStartForm(user=user, recent_projects=_recent_projects(recent))
+    if form is None:
+        form = TimerStartForm(user=user, recent_projects=_recent_projects(recent))
+        # The bar's project options (and the rows' pickers, from the same read) show these columns only; a bound
+        # form (a refused start) keeps whole projects, which its validation hands to the services.
+        projects = form.fields["project"].queryset
+        form.fields["project"].queryset = projects.only("name", "color", "code", "billable", "client__name")
     context = {
         "form": form,
         # The rows' project pickers offer the timer bar's projects (read once, for both).

@@ -115,6 +115,19 @@ def test_the_entry_list_marks_locked_entries_and_offers_no_edit(client_for, admi
     assert "Locked" in row and "Edit" not in row and 'name="ids"' not in row
 
 
+def test_the_entry_list_marks_entries_of_an_approved_week_locked_and_no_other(
+    client_for, member, manager, team, project, entry, last_monday
+):
+    earlier = TimeEntryFactory(user=member, project=project, start=entry.start - timedelta(days=7))
+    services.timesheet_submit(actor=member, week=last_monday)
+    services.timesheet_approve(actor=manager, user=member, week=last_monday)
+    page = client_for(member).get(reverse("entry_list")).content.decode()
+    row = page.split(f'id="entry-{entry.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "Locked" in row and "Edit" not in row
+    row = page.split(f'id="entry-{earlier.pk}"', 1)[1].split("</tr>", 1)[0]
+    assert "Locked" not in row and "Edit" in row
+
+
 def test_a_required_team_flags_last_week_not_submitted(client_for, admin_user, manager, member, team, entry):
     boss = client_for(manager)
     assert "Last week not submitted" not in boss.get(reverse("team_overview")).content.decode()

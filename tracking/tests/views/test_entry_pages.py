@@ -254,3 +254,23 @@ def test_entry_list_query_count_does_not_grow_with_entries(
     with django_assert_max_num_queries(25):
         response = client.get(reverse("entry_list"))
     assert len(response.context["entries"]) == 40
+
+
+def test_the_list_and_the_dashboard_escape_what_people_typed(client_for, member):
+    """Rows are written in Python (tracking.rows), not by an autoescaping template: every typed value is escaped."""
+    from tracking.tests.factories import ClientFactory, TagFactory, TaskFactory
+
+    project = ProjectFactory(name='<b>R&D</b> "x"', client=ClientFactory(name="A&B <i>"), code='<c">')
+    task = TaskFactory(project=project, name="<u>task</u>")
+    start = timezone.now() - timedelta(hours=3)
+    entry = TimeEntryFactory(
+        user=member, project=project, task=task, notes='<script>alert(1)</script> "q"', start=start
+    )
+    entry.tags.add(TagFactory(name="<tag>"))
+    TimeEntryFactory(user=member, project=project, start=start + timedelta(hours=2), end=None, notes="<running>")
+    for url in (reverse("entry_list"), reverse("dashboard")):
+        page = client_for(member).get(url).content.decode()
+        for raw in ("<script>alert", "<b>R&D", "A&B <i>", "<u>task", "<tag>", "<running>", '<c">'):
+            assert raw not in page, (url, raw)
+        assert "&lt;script&gt;alert(1)&lt;/script&gt; &quot;q&quot;" in page
+        assert "A&amp;B &lt;i&gt; / &lt;b&gt;R&amp;D&lt;/b&gt; &quot;x&quot;" in page
