@@ -87,3 +87,25 @@ def test_admins_see_what_waits_for_the_broker(client, admin_user):
     response = client.get("/admin/outbox/outboxtask/")
     assert response.status_code == 200
     assert b"integrations.sync" in response.content
+
+
+def test_without_a_broker_a_failing_task_is_logged_after_the_response_and_the_others_still_run(
+    admin_user, settings, monkeypatch, caplog
+):
+    from celery import current_app
+
+    from analytics.models import ActivityLog, Verb
+    from timetracker.outbox import deferred
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
+    at = timezone.now().isoformat()
+    deferred._on_request_started(None)
+    assert outbox.enqueue("analytics.record_activity", Verb.LOGIN, admin_user.pk, admin_user.pk, "", "", {}, "noon")
+    assert outbox.enqueue("analytics.record_activity", Verb.LOGOUT, admin_user.pk, admin_user.pk, "", "", {}, at)
+    assert not ActivityLog.objects.exists()  # nothing before the response has gone out
+    with caplog.at_level(logging.ERROR):
+        deferred._on_request_finished(None)  # raises nothing
+    assert "Task analytics.record_activity failed in-process" in caplog.text
+    assert "Invalid isoformat string: 'noon'" in caplog.text
+    assert list(ActivityLog.objects.values_list("verb", flat=True)) == [Verb.LOGOUT]
