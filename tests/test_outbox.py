@@ -109,3 +109,26 @@ def test_without_a_broker_a_failing_task_is_logged_after_the_response_and_the_ot
     assert "Task analytics.record_activity failed in-process" in caplog.text
     assert "Invalid isoformat string: 'noon'" in caplog.text
     assert list(ActivityLog.objects.values_list("verb", flat=True)) == [Verb.LOGOUT]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_after_the_response_reuses_the_requests_connection_without_checking_it_again(admin_user):
+    """Django's request_finished receiver (close_old_connections) runs after the deferred work, not before it: it
+    would mark the connection for a health check (a SELECT 1) that the work pays after every request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import connection
+
+    from accounts.models import User
+    from timetracker.outbox import deferred
+
+    request_started.send(sender=None)
+    assert User.objects.filter(pk=admin_user.pk).exists()  # the request checked and used its connection
+    used = connection.connection
+    seen = []
+    outbox.after_response(lambda: seen.append((connection.health_check_done, connection.connection is used)))
+    outbox.after_response(lambda: seen.append(User.objects.filter(pk=admin_user.pk).exists()))
+    assert seen == []
+    request_finished.send(sender=None)
+    assert seen == [(True, True), True]
+    assert connection.health_check_done is False  # then marked for the next request's check, as before
+    assert deferred._pending.get() is None
