@@ -87,3 +87,48 @@ def test_admins_see_what_waits_for_the_broker(client, admin_user):
     response = client.get("/admin/outbox/outboxtask/")
     assert response.status_code == 200
     assert b"integrations.sync" in response.content
+
+
+def test_without_a_broker_a_failing_task_is_logged_after_the_response_and_the_others_still_run(
+    admin_user, settings, monkeypatch, caplog
+):
+    from celery import current_app
+
+    from analytics.models import ActivityLog, Verb
+    from timetracker.outbox import deferred
+
+    settings.CELERY_TASK_ALWAYS_EAGER = True
+    monkeypatch.setitem(current_app.conf, "task_always_eager", True)
+    at = timezone.now().isoformat()
+    deferred._on_request_started(None)
+    assert outbox.enqueue("analytics.record_activity", Verb.LOGIN, admin_user.pk, admin_user.pk, "", "", {}, "noon")
+    assert outbox.enqueue("analytics.record_activity", Verb.LOGOUT, admin_user.pk, admin_user.pk, "", "", {}, at)
+    assert not ActivityLog.objects.exists()  # nothing before the response has gone out
+    with caplog.at_level(logging.ERROR):
+        deferred._on_request_finished(None)  # raises nothing
+    assert "Task analytics.record_activity failed in-process" in caplog.text
+    assert "Invalid isoformat string: 'noon'" in caplog.text
+    assert list(ActivityLog.objects.values_list("verb", flat=True)) == [Verb.LOGOUT]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_work_after_the_response_reuses_the_requests_connection_without_checking_it_again(admin_user):
+    """Django's request_finished receiver (close_old_connections) runs after the deferred work, not before it: it
+    would mark the connection for a health check (a SELECT 1) that the work pays after every request."""
+    from django.core.signals import request_finished, request_started
+    from django.db import connection
+
+    from accounts.models import User
+    from timetracker.outbox import deferred
+
+    request_started.send(sender=None)
+    assert User.objects.filter(pk=admin_user.pk).exists()  # the request checked and used its connection
+    used = connection.connection
+    seen = []
+    outbox.after_response(lambda: seen.append((connection.health_check_done, connection.connection is used)))
+    outbox.after_response(lambda: seen.append(User.objects.filter(pk=admin_user.pk).exists()))
+    assert seen == []
+    request_finished.send(sender=None)
+    assert seen == [(True, True), True]
+    assert connection.health_check_done is False  # then marked for the next request's check, as before
+    assert deferred._pending.get() is None

@@ -123,7 +123,9 @@ def api_token_authenticate(raw: str) -> ApiToken | None:
     raw = (raw or "").strip()
     if not looks_like_token(raw):
         return None
-    token = ApiToken.objects.select_related("owner").filter(key_hash=hash_token(raw)).first()
+    # key_hash is unique: no ORDER BY (first() would add the model's ordering, compiled on every API request).
+    found = list(ApiToken.objects.select_related("owner").filter(key_hash=hash_token(raw)).order_by()[:1])
+    token = found[0] if found else None
     if token is None or not token.is_active or not token.owner.is_active:
         return None
     now = timezone.now()

@@ -207,7 +207,8 @@ def test_the_timers_activity_lines_are_queued_with_a_broker_and_written_with_the
         entry = tracking.timer_start(actor=member, project=project)
         tracking.timer_stop(actor=member, end=entry.start + timedelta(minutes=10))
         messages = []
-        while len(messages) < 4:  # two activity lines, two Slack notices
+        # Two activity lines (and two Slack notices, unless a notice already found Slack not set up).
+        while sum(m.headers["task"] == "analytics.record_activity" for m in messages) < 2:
             message = queue.get(timeout=5)
             message.ack()
             messages.append(message)

@@ -9,7 +9,8 @@ def lock_user(user_id: int) -> None:
     row locks: nothing is asked of it)."""
     if not connection.features.has_select_for_update:
         return
-    get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True).first()
+    # One row by its key: no ORDER BY (first() would add the model's ordering, for nothing but compiling it).
+    list(get_user_model().objects.select_for_update().filter(pk=user_id).values_list("pk", flat=True).order_by()[:1])
 
 
 def send_on_commit(signal, sender, **kwargs) -> None:

@@ -98,7 +98,9 @@ def is_locked(day: date, lock_until: date | None, approved_week: date | None) ->
 def _probe(user, day: date) -> tuple[date | None, date | None]:
     """`lock_probe` for one day: one query (on the person's row, which always exists)."""
     row = get_user_model().objects.filter(pk=user.pk).annotate(**lock_probe(user, day))
-    return row.values_list("lock_until", "approved_week").first() or (None, None)
+    # One row by its key: no ORDER BY (first() would add the model's ordering, for nothing but compiling it).
+    found = list(row.values_list("lock_until", "approved_week").order_by()[:1])
+    return found[0] if found else (None, None)
 
 
 def lock_reason(user, start: datetime) -> PeriodLocked | None:

@@ -8,16 +8,24 @@ broker the notice runs after the timer's response has gone out.
 
 from __future__ import annotations
 
+from django.db import transaction
+from django.db.models.signals import post_delete, post_save
+
 from reports.models import SavedReport
 from reports.signals import report_commented
 from timetracker import outbox
 from tracking.models import TimeEntry, TimesheetReminder
 from tracking.signals import timer_started, timer_stopped, timesheet_reminder_due
 
+from ...models import Integration
 from . import selectors, tasks
 
 
 def _enqueue(*args) -> None:
+    # Slack known not to be set up (cached by the task that found it so): no notice to queue. Not known, or the
+    # cache failing: queued, and the task finds out.
+    if selectors.slack_known_not_set_up():
+        return
     outbox.enqueue(tasks.slack_notify_timer_task.name, *args)
 
 
@@ -44,7 +52,16 @@ def on_timesheet_reminder_due(sender, reminder_id, user_id, text, **kwargs) -> s
     return "slack"
 
 
+def on_integration_changed(sender, **kwargs) -> None:
+    """An integration saved or deleted: Slack may be set up now. Forgotten at once and again once the change has
+    committed (a notice task reading the old state in between could have remembered it)."""
+    selectors.slack_forget_not_set_up()
+    transaction.on_commit(selectors.slack_forget_not_set_up)
+
+
 def connect() -> None:
+    post_save.connect(on_integration_changed, sender=Integration, dispatch_uid="integrations.slack.setup_saved")
+    post_delete.connect(on_integration_changed, sender=Integration, dispatch_uid="integrations.slack.setup_deleted")
     timer_started.connect(on_timer_started, sender=TimeEntry, dispatch_uid="integrations.slack.timer_started")
     timer_stopped.connect(on_timer_stopped, sender=TimeEntry, dispatch_uid="integrations.slack.timer_stopped")
     report_commented.connect(

@@ -6,10 +6,12 @@ Projects are scoped by accounts.policy's `trackable_projects`, entries through t
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
+from django.core.cache import cache
 from django.db.models import Q
 from django.utils import timezone
 
@@ -22,6 +24,8 @@ from tracking.models import Project, TimeEntry
 from ...models import Integration
 from .models import SlackSummarySent, SlackUserPreference
 
+logger = logging.getLogger(__name__)
+
 PROVIDER = "slack"
 
 MAX_CHOICES = 8
@@ -32,6 +36,37 @@ LATE_LIMIT = timedelta(hours=6)
 def slack_integration() -> Integration | None:
     """The active organisation-wide Slack integration, or None."""
     return Integration.objects.filter(provider=PROVIDER, owner__isnull=True, is_active=True).first()
+
+
+# "Slack is not set up", remembered in the cache so a timer queues no notice that would only find that out. Saving or
+# deleting an Integration forgets it (receivers.py); it also lapses after NOT_SET_UP_SECONDS, the most another
+# process may keep it after Slack is set up when the cache is its own (LocMemCache, without Redis).
+NOT_SET_UP_KEY = "slack:not-set-up"
+NOT_SET_UP_SECONDS = 30
+
+
+def slack_known_not_set_up() -> bool:
+    """True when the cache says Slack was found not set up a moment ago (no query). Nothing cached, or a cache that
+    fails: False, so the caller does what it would without the cache."""
+    try:
+        return cache.get(NOT_SET_UP_KEY) is True
+    except Exception:
+        return False
+
+
+def slack_remember_not_set_up() -> None:
+    """Remember that Slack was just found not set up (by the notice task, after the timer's answer)."""
+    try:
+        cache.set(NOT_SET_UP_KEY, True, NOT_SET_UP_SECONDS)
+    except Exception as exc:
+        logger.warning("slack: could not cache that Slack is not set up: %s", exc.__class__.__name__)
+
+
+def slack_forget_not_set_up() -> None:
+    try:
+        cache.delete(NOT_SET_UP_KEY)
+    except Exception as exc:  # then it lapses on its own, after NOT_SET_UP_SECONDS
+        logger.warning("slack: could not forget that Slack was not set up: %s", exc.__class__.__name__)
 
 
 def slack_secret(name: str, integration: Integration | None = None) -> str:

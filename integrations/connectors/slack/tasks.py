@@ -41,6 +41,7 @@ def slack_notify_timer_task(self, entry_id: int, event: str, duration_seconds: i
     integration = selectors.slack_integration()
     token = selectors.slack_secret("bot_token", integration) if integration is not None else ""
     if not token:
+        selectors.slack_remember_not_set_up()  # the next timers queue no notice (receivers.py)
         return "not configured"
     entry = selectors.entry_for_notice(entry_id)
     if entry is None:

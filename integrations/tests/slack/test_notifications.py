@@ -174,3 +174,124 @@ def test_without_a_worker_a_slack_that_does_not_answer_never_holds_up_the_timer(
             break
         time.sleep(0.05)
     assert [p["channel"] for p in fake_slack.posted] == [TEAM_CHANNEL]
+
+
+# -- no notice queued while Slack is known not to be set up --------------------------------------------------------
+
+
+@pytest.fixture
+def nothing_known_of_slack():
+    """No "Slack is not set up" left in the cache by an earlier test."""
+    from integrations.connectors.slack import selectors
+
+    selectors.slack_forget_not_set_up()
+    yield
+    selectors.slack_forget_not_set_up()
+
+
+def _timer_by_api(client, raw_token, project):
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {raw_token}"}
+    started = client.post("/api/v1/timer/start/", {"project": project.pk}, content_type="application/json", **headers)
+    assert started.status_code == 201
+    assert client.post("/api/v1/timer/stop/", **headers).status_code == 200
+
+
+def _queued_tasks(make_requests) -> list[str]:
+    """The names of the tasks `make_requests()` queues, sent to Celery's in-memory transport as to a worker's."""
+    from tests.brokers import broker
+
+    with broker("memory://") as app, app.connection_for_write() as connection:
+        queue = connection.SimpleQueue(app.conf.task_default_queue)
+        queue.clear()
+        try:
+            make_requests()
+            names = []
+            while True:
+                try:
+                    message = queue.get(timeout=0.5)
+                except queue.Empty:
+                    return names
+                message.ack()
+                names.append(message.headers["task"])
+        finally:
+            queue.clear()
+            queue.close()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_once_a_notice_found_slack_not_set_up_timers_queue_none(client, linked, website, nothing_known_of_slack):
+    _, raw = api_token_create(actor=linked, name="cli", scopes="write:time_entries")
+    first = _queued_tasks(lambda: _timer_by_api(client, raw, website))
+    # Not known yet: the notices are queued as always, and the first a worker runs finds Slack not set up.
+    assert first.count("integrations.slack.notify_timer") == 2
+    assert slack_notify_timer_task.apply(args=(1, "started")).get() == "not configured"
+    then = _queued_tasks(lambda: _timer_by_api(client, raw, website))
+    assert "integrations.slack.notify_timer" not in then
+    assert then.count("analytics.record_activity") == 2  # the rest of the timer's work is queued as before
+
+
+@pytest.mark.django_db(transaction=True)
+def test_slack_set_up_after_it_was_found_not_set_up_gets_the_next_notices(
+    db,
+    client,
+    fake_slack,
+    linked,
+    website,
+    admin_user,
+    in_process_tasks,
+    nothing_known_of_slack,
+    django_capture_on_commit_callbacks,
+):
+    from integrations import services
+
+    from .conftest import SIGNING_SECRET
+
+    _, raw = api_token_create(actor=linked, name="cli", scopes="write:time_entries")
+    _timer_by_api(client, raw, website)  # the notices run after each answer and find Slack not set up
+    _timer_by_api(client, raw, website)  # then none is queued
+    assert fake_slack.calls == []
+
+    services.integration_configure(
+        actor=admin_user,
+        provider="slack",
+        owner=None,
+        is_active=True,
+        config={"default_channel": TEAM_CHANNEL, "notify_on_start": True, "notify_on_stop": True},
+        secrets={"signing_secret": SIGNING_SECRET, "bot_token": BOT_TOKEN},
+    )
+    _timer_by_api(client, raw, website)
+    assert [(p["channel"], p["text"][:18]) for p in fake_slack.posted] == [
+        (TEAM_CHANNEL, ":stopwatch: <@U2CE"),
+        (TEAM_CHANNEL, ":white_check_mark:"),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_cache_that_fails_leaves_the_notices_as_they_were(
+    db,
+    client,
+    fake_slack,
+    slack,
+    linked,
+    website,
+    settings,
+    nothing_known_of_slack,
+    django_capture_on_commit_callbacks,
+):
+    """The cache down (Redis unreachable: the fail-open backend answers nothing): every notice is queued and posted."""
+    from django.core.cache import caches
+
+    from tests.brokers import free_port
+
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "timetracker.cache.FailOpenRedisCache",
+            "LOCATION": f"redis://127.0.0.1:{free_port()}/0",
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2, "RETRY_SECONDS": 60},
+        }
+    }
+    assert caches["default"].get("anything") is None  # the dead one, from now on
+    _, raw = api_token_create(actor=linked, name="cli", scopes="write:time_entries")
+    _timer_by_api(client, raw, website)
+    _timer_by_api(client, raw, website)
+    assert len(fake_slack.posted) == 4
