@@ -177,11 +177,10 @@ def fake_slack(settings):
         yield fake
 
 
-@pytest.fixture
-def slack(db, admin_user, fake_slack, in_process_tasks):
-    """The active organisation-wide Slack integration, saved as an admin would."""
+def set_up_slack(admin):
+    """Save the active organisation-wide Slack integration as `admin` would (notices on start and stop)."""
     integration, _ = services.integration_configure(
-        actor=admin_user,
+        actor=admin,
         provider="slack",
         owner=None,
         is_active=True,
@@ -189,6 +188,12 @@ def slack(db, admin_user, fake_slack, in_process_tasks):
         secrets={"signing_secret": SIGNING_SECRET, "bot_token": BOT_TOKEN},
     )
     return integration
+
+
+@pytest.fixture
+def slack(db, admin_user, fake_slack, in_process_tasks):
+    """The active organisation-wide Slack integration, saved as an admin would."""
+    return set_up_slack(admin_user)
 
 
 @pytest.fixture

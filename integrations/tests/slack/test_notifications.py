@@ -242,23 +242,14 @@ def test_slack_set_up_after_it_was_found_not_set_up_gets_the_next_notices(
     nothing_known_of_slack,
     django_capture_on_commit_callbacks,
 ):
-    from integrations import services
-
-    from .conftest import SIGNING_SECRET
+    from .conftest import set_up_slack
 
     _, raw = api_token_create(actor=linked, name="cli", scopes="write:time_entries")
     _timer_by_api(client, raw, website)  # the notices run after each answer and find Slack not set up
     _timer_by_api(client, raw, website)  # then none is queued
     assert fake_slack.calls == []
 
-    services.integration_configure(
-        actor=admin_user,
-        provider="slack",
-        owner=None,
-        is_active=True,
-        config={"default_channel": TEAM_CHANNEL, "notify_on_start": True, "notify_on_stop": True},
-        secrets={"signing_secret": SIGNING_SECRET, "bot_token": BOT_TOKEN},
-    )
+    set_up_slack(admin_user)
     _timer_by_api(client, raw, website)
     assert [(p["channel"], p["text"][:18]) for p in fake_slack.posted] == [
         (TEAM_CHANNEL, ":stopwatch: <@U2CE"),
