@@ -147,13 +147,19 @@ class ProjectSelect(ListSelect):
         project = getattr(value, "instance", None)
         if project is None:
             return {}
-        return {
-            "data-billable": "1" if project.billable else "0",
-            "data-color": project.color,
-            "data-name": project.name,
-            "data-client": project.client.name if project.client_id else "",
-            "data-code": project.code,
-        }
+        client = project.client.name if project.client_id else None
+        return _project_attrs(project.billable, project.color, project.name, client, project.code)
+
+
+def _project_attrs(billable: bool, color: str, name: str, client: str | None, code: str) -> dict:
+    """The data attributes of a project's option: what the combobox shows and the billable default follows."""
+    return {
+        "data-billable": "1" if billable else "0",
+        "data-color": color,
+        "data-name": name,
+        "data-client": client or "",
+        "data-code": code,
+    }
 
 
 class NameSelect(ListSelect):
@@ -178,14 +184,8 @@ class ProjectRowSelect(ProjectSelect):
 
     def option_from_row(self, row: tuple) -> tuple:
         pk, name, client_id, client, billable, color, code = row
-        attrs = {
-            "data-billable": "1" if billable else "0",
-            "data-color": color,
-            "data-name": name,
-            "data-client": client if client_id else "",
-            "data-code": code,
-        }
-        return pk, f"{client} / {name}" if client_id else name, attrs  # Project.__str__
+        client = client if client_id else None
+        return pk, Project.label_of(name, client), _project_attrs(billable, color, name, client, code)
 
 
 class _ReadOnceIterator(forms.models.ModelChoiceIterator):

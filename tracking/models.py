@@ -76,7 +76,12 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.client.name} / {self.name}" if self.client_id else self.name
+        return self.label_of(self.name, self.client.name if self.client_id else None)
+
+    @staticmethod
+    def label_of(name: str, client_name: str | None) -> str:
+        """A project as people read it: "Client / Project", or the name alone without a client."""
+        return f"{client_name} / {name}" if client_name is not None else name
 
     @property
     def effective_hourly_rate(self) -> Decimal | None:

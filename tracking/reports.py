@@ -89,7 +89,7 @@ class _Lookups:
     def _label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
         if dimension == "project":
             project = self.projects[key]
-            label = f"{project.client.name} / {project.name}" if project.client_id else project.name
+            label = str(project)
             return key, label, (0, label.lower())
         if dimension == "client":
             name = self.clients.get(key)

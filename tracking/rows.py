@@ -8,14 +8,13 @@ so a row re-rendered after an inline edit is the one the list showed) from value
 not ours is escaped; the ids and labels are the templates' were.
 """
 
-from django.conf import settings
 from django.urls import reverse
-from django.utils import dateformat, timezone
+from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
-from .utils import DATE_STYLES, format_duration
 from .utils import escape_text as _e
+from .utils import format_date, format_duration, format_time
 
 _PK = 2147480001  # a sentinel id, replaced in a reversed URL by each row's own
 
@@ -51,7 +50,7 @@ class RowWriter:
         key = local.date()
         text = self._days.get(key)
         if text is None:
-            text = self._days[key] = str(_e(dateformat.format(local, getattr(settings, DATE_STYLES["short"]))))
+            text = self._days[key] = str(_e(format_date(local, "short")))
         return text
 
     def clock(self, local) -> str:
@@ -59,7 +58,7 @@ class RowWriter:
         key = (local.hour, local.minute, local.second, local.utcoffset())
         text = self._clocks.get(key)
         if text is None:
-            shown = str(_e(dateformat.time_format(local, settings.DISPLAY_TIME_FORMAT)))
+            shown = str(_e(format_time(local)))
             text = self._clocks[key] = (shown, f"{local.hour:02d}:{local.minute:02d}")
         return text
 
