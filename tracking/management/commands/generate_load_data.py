@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from tracking.load_data import LoadDataExists, generate_load_data
+from tracking.load_data import LoadDataExists, generate_load_data, vacuum_load_data
 
 
 class Command(BaseCommand):
@@ -36,6 +36,8 @@ class Command(BaseCommand):
             )
         except LoadDataExists as exc:
             raise CommandError(str(exc)) from exc
+        self.stdout.write("  vacuuming the entries, as autovacuum would (PostgreSQL)")
+        vacuum_load_data()
         self.stdout.write(
             self.style.SUCCESS(
                 f"Generated {summary.entries} entries ({summary.running} running) for {summary.users} people in "
