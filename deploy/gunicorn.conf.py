@@ -30,12 +30,3 @@ accesslog = "-" if os.environ.get("GUNICORN_ACCESS_LOG", "true").lower() in ("1"
 errorlog = "-"
 # Heartbeat files in memory, not on the container's overlay file system.
 worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # noqa: S108 - gunicorn's heartbeat, not data
-
-
-def post_worker_init(worker):
-    """Once a worker has loaded the application, its long-lived objects (modules, settings, URL patterns, templates)
-    leave the garbage collector's sight: the full collections a large answer triggers (a month's report by person
-    then day allocates ~10,000 groups) then scan that request's objects only — about a fifth of its CPU time."""
-    import gc
-
-    gc.freeze()
