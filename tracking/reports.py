@@ -16,8 +16,8 @@ from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import connection
-from django.db.models import Count, F, IntegerField, Q, QuerySet, Sum, Value
-from django.db.models.functions import Coalesce, TruncDate, TruncWeek
+from django.db.models import BigIntegerField, Count, F, IntegerField, Q, QuerySet, Sum, Value
+from django.db.models.functions import Cast, Coalesce, Round, TruncDate, TruncWeek
 from django.db.models.sql.constants import MULTI
 from django.utils import timezone
 
@@ -26,7 +26,7 @@ from accounts import policy
 from . import periods
 from .exceptions import InvalidFilter
 from .models import Client, EntryMonthRollup, Project, Tag, Task, TimeEntry
-from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _running, _second_sums, _sums
+from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _rate, _running, _second_sums, _seconds
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
@@ -136,21 +136,45 @@ def _values(qs: QuerySet, dimensions: list[str]) -> list[dict]:
     return [dict(zip(names, row, strict=False)) for chunk in chunks for row in chunk]  # extra columns: dropped
 
 
+def _rate_cents(project: Project) -> int:
+    """A project's effective hourly rate in whole cents (rates have two decimals); 0 without a rate."""
+    rate = project.effective_hourly_rate
+    return int(rate * 100) if rate else 0
+
+
+def _cent_sums(running: dict[int, int]) -> dict:
+    """_second_sums and "_cents_x3600": billable seconds × the effective hourly rate in cents, summed as integers
+    (cents × 3600) by the database — no numeric arithmetic per entry, and an int per row rather than a Decimal."""
+    rate_cents = Cast(Round(_rate() * 100), BigIntegerField())
+    cents = Sum(Cast(_seconds(running), BigIntegerField()) * rate_cents, filter=Q(billable=True))
+    return {
+        **_second_sums(running),
+        "_cents_x3600": Coalesce(Cast(cents, BigIntegerField()), 0, output_field=BigIntegerField()),
+    }
+
+
+def _price(rows: list[dict], cache: dict) -> list[dict]:
+    """Rows grouped on the project (among other keys) given their client and their cents × 3600 from the project's
+    rate, one query for the projects not loaded yet."""
+    projects = _projects(cache, {row["project_id"] for row in rows})
+    cents = {pk: _rate_cents(project) for pk, project in projects.items()}
+    for row in rows:
+        project_id = row["project_id"]
+        row["project__client_id"] = projects[project_id].client_id
+        row["_cents_x3600"] = row["_billable_seconds"] * cents[project_id]
+    return rows
+
+
 def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cache: dict) -> list[dict]:
-    """One pass over the entries: seconds and amount per group of the dimensions' keys (integer ids and dates);
-    names are looked up afterwards."""
+    """One pass over the entries: seconds and amount (as integer cents × 3600) per group of the dimensions' keys
+    (integer ids and dates); names are looked up afterwards."""
     if set(dimensions) <= _PRICED_AFTERWARDS or "project" in dimensions:
         keys = [_KEYS[d] for d in dimensions if d != "client"]
         rows = _values(
             qs.values(*dict.fromkeys([*keys, "project_id"])).annotate(**_second_sums(running)).order_by(), dimensions
         )
-        projects = _projects(cache, {row["project_id"] for row in rows})
-        for row in rows:
-            project = projects[row["project_id"]]
-            row["project__client_id"] = project.client_id
-            row["_amount_x3600"] = row["_billable_seconds"] * (project.effective_hourly_rate or 0)
-        return rows
-    return _values(qs.values(*(_KEYS[d] for d in dimensions)).annotate(**_sums(running)).order_by(), dimensions)
+        return _price(rows, cache)
+    return _values(qs.values(*(_KEYS[d] for d in dimensions)).annotate(**_cent_sums(running)).order_by(), dimensions)
 
 
 # --- the monthly rollup: whole UTC months of a long period read from EntryMonthRollup ---------------------------------
@@ -270,23 +294,7 @@ def _aggregate_with_rollup(
         else:
             for k in _SUMS:
                 found[k] += int(row[k])
-    rows = [row for row in merged.values() if row["_count"]]
-    projects = _projects(cache, {row["project_id"] for row in rows})
-    for row in rows:
-        project = projects[row["project_id"]]
-        row["project__client_id"] = project.client_id
-        row["_amount_x3600"] = row["_billable_seconds"] * (project.effective_hourly_rate or 0)
-    return rows
-
-
-def _cents_x3600(amount_x3600) -> int | Decimal:
-    """An aggregate row's amount × 3600 as an integer number of cents × 3600 (billable seconds × a rate with two
-    decimals is a whole number of cents), so groups add integers; a value that is not whole stays an exact Decimal."""
-    if not amount_x3600:
-        return 0
-    scaled = amount_x3600 * 100
-    whole = int(scaled)
-    return whole if whole == scaled else scaled
+    return _price([row for row in merged.values() if row["_count"]], cache)
 
 
 def _amount_of(cents_x3600: int | Decimal) -> Decimal:
@@ -313,7 +321,7 @@ class _Sum:
         self.seconds += row["_seconds"]
         self.billable_seconds += row["_billable_seconds"]
         self.running_seconds += row["_running_seconds"]
-        self.cents_x3600 += _cents_x3600(row["_amount_x3600"])
+        self.cents_x3600 += row["_cents_x3600"]
 
     def totals(self) -> dict:
         return {
@@ -330,7 +338,7 @@ def _sum_rows(rows: list[dict], lookups: _Lookups, levels: list[str], into: _Sum
     columns = [_KEYS[dimension] for dimension in levels]
     for row in rows:
         seconds, billable, running = row["_seconds"], row["_billable_seconds"], row["_running_seconds"]
-        amount = _cents_x3600(row["_amount_x3600"])
+        amount = row["_cents_x3600"]
         node = into
         node.seconds += seconds
         node.billable_seconds += billable
