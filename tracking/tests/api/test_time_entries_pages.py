@@ -77,6 +77,25 @@ def test_page_numbers_still_jump(api_as, member, entries):
     assert api_as(member).get(f"{URL}?page=9").status_code == 404
 
 
+def test_page_jumps_skip_rows_on_ids_alone_and_join_only_the_page(api_as, member, entries):
+    """?page=N counts its OFFSET in a subquery of ids (the index alone, no join per skipped row); every page still
+    holds the list's rows in order."""
+    client = api_as(member)
+    newest_first = [e.pk for e in reversed(entries)]
+    for page in range(1, 5):
+        with CaptureQueriesContext(connection) as queries:
+            body = client.get(f"{URL}?page_size=3&page={page}").json()
+        assert [r["id"] for r in body["results"]] == newest_first[(page - 1) * 3 : page * 3]
+        listed = [q["sql"] for q in queries if 'FROM "tracking_timeentry"' in q["sql"] and "LIMIT" in q["sql"]]
+        with_offset = [sql for sql in listed if "OFFSET" in sql]
+        if page == 1:
+            assert not with_offset
+        else:
+            assert len(with_offset) == 1 and "IN (SELECT" in with_offset[0]
+            offset_at = with_offset[0].index("OFFSET")
+            assert with_offset[0].count("JOIN", offset_at) == 0  # the joins are outside the subquery
+
+
 def _cursor(text: str) -> str:
     return base64.urlsafe_b64encode(text.encode()).decode()
 
