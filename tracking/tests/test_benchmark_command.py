@@ -38,3 +38,7 @@ def test_the_benchmark_prints_a_line_per_request_and_cleans_up(live_server, sett
     start = text.split("| API timer start |")[1].split("|")[0].strip()
     assert 0 < int(start) <= 8, start
     assert not ApiToken.objects.filter(name="benchmark").exists()
+    if concurrent:  # --only-load prints the load's table alone, no empty request lines
+        out = io.StringIO()
+        call_command("benchmark", base=live_server.url, clients=2, seconds=0.5, only_load=True, stdout=out)
+        assert "| timer cycles/s |" in out.getvalue() and "| request |" not in out.getvalue()

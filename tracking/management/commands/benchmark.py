@@ -104,6 +104,12 @@ class Command(BaseCommand):
         compare = "compare" in servers
         out("")
         out(f"base: {servers['base']}" + (f"   compare: {servers['compare']}" if compare else ""))
+        if any(latency.values()) or queries:
+            self._print_requests(compare, latency, queries)
+        self._print_load(compare, load, queries, rss_before, rss_after)
+
+    def _print_requests(self, compare, latency, queries):
+        out = self.stdout.write
         out("")
         header = "| request | queries | base p50 / p95 ms |"
         rule = "|---|---|---|"
@@ -119,6 +125,9 @@ class Command(BaseCommand):
                 theirs = latency["compare"].get(request.name)
                 line += f" {_ms(theirs)} | {_ratio(ours, theirs)} |"
             out(line)
+
+    def _print_load(self, compare, load, queries, rss_before, rss_after):
+        out = self.stdout.write
         if load:
             out("")
             out("| concurrent | base | " + ("compare | base faster by |" if compare else ""))
