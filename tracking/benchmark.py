@@ -320,6 +320,8 @@ def count_queries(people: People) -> dict[str, int]:
         web = clients[who, True] = Client()
         web.force_login(people.user(who))
     clients["member", False].post("/api/v1/timer/stop/")
+    # The admin token's once-a-minute last_used_at write happens here, not in the first request counted.
+    clients["admin", False].get("/api/v1/time-entries/?page_size=1")
     for request in requests_to_measure():
         path = request.path
         client = clients[request.as_, not path.startswith(("/api/", "cursor:"))]
