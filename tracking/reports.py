@@ -71,7 +71,7 @@ class _Lookups:
             self.tasks = dict(Task.objects.filter(pk__in=ids("task")).values_list("pk", "name"))
         if "tag" in dimensions:
             self.tags = dict(Tag.objects.filter(pk__in=ids("tag")).values_list("pk", "name"))
-        self._labels: dict[tuple[str, Any], tuple[Any, str, tuple]] = {}
+        self._labels: dict[str, dict[Any, tuple[Any, str, tuple]]] = {}
 
     @staticmethod
     def key_of(dimension: str):
@@ -81,10 +81,15 @@ class _Lookups:
 
     def label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
         """(key as shown, label, sort key) of a group; remembered, as a day recurs under every first-level group."""
-        found = self._labels.get((dimension, key))
+        labels = self.labels(dimension)
+        found = labels.get(key)
         if found is None:
-            found = self._labels[(dimension, key)] = self._label(dimension, key)
+            found = labels[key] = self._label(dimension, key)
         return found
+
+    def labels(self, dimension: str) -> dict[Any, tuple[Any, str, tuple]]:
+        """The labels of `dimension` remembered so far, by key (label() adds to it)."""
+        return self._labels.setdefault(dimension, {})
 
     def _label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
         if dimension == "project":
@@ -366,19 +371,25 @@ def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
     if not levels:
         return []
     dimension, rest = levels[0], levels[1:]
-    label_of = lookups.label
+    labels = lookups.labels(dimension)
     groups = []
+    append = groups.append
     for key, child in (node.children or {}).items():
-        shown, label, sort_key = label_of(dimension, key)
-        group = {
-            "key": shown,
-            "label": label,
-            "seconds": child.seconds,
-            "billable_seconds": child.billable_seconds,
-            "amount": _amount_of(child.cents_x3600),
-            "children": _groups(child, lookups, rest) if rest else [],
-        }
-        groups.append((sort_key, group))
+        found = labels.get(key)
+        shown, label, sort_key = found if found is not None else lookups.label(dimension, key)
+        append(
+            (
+                sort_key,
+                {
+                    "key": shown,
+                    "label": label,
+                    "seconds": child.seconds,
+                    "billable_seconds": child.billable_seconds,
+                    "amount": _amount_of(child.cents_x3600),
+                    "children": _groups(child, lookups, rest) if rest else [],
+                },
+            )
+        )
     groups.sort(key=_by_sort_key)  # stable: equal names keep the aggregate's order, as before
     return [group for _, group in groups]
 
