@@ -340,6 +340,23 @@ def count_queries(people: People) -> dict[str, int]:
     return counts
 
 
+def machine_speed() -> tuple[float, float]:
+    """(ms for a fixed pure-Python loop, ms for PostgreSQL or SQLite to count the entries), the best of three: a
+    yardstick printed with the figures, so that absolute times from different machines (or the same machine
+    under different load) can be read side by side."""
+    loops, counts = [], []
+    for _ in range(3):
+        began = time.perf_counter()
+        total = 0
+        for number in range(2_000_000):
+            total += number
+        loops.append(time.perf_counter() - began)
+        began = time.perf_counter()
+        TimeEntry.objects.order_by().count()
+        counts.append(time.perf_counter() - began)
+    return min(loops) * 1000, min(counts) * 1000
+
+
 def worker_rss(master_pid: int) -> dict[int, int]:
     """{worker pid: resident KiB} of a gunicorn master's children."""
     children = []

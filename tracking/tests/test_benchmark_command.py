@@ -28,6 +28,7 @@ def test_the_benchmark_prints_a_line_per_request_and_cleans_up(live_server, sett
         stdout=out,
     )
     text = out.getvalue()
+    assert "Machine: a 2-million-step Python loop" in text
     assert "| API month summary, admin, by project |" in text and "| API timer start |" in text
     if concurrent:
         assert "| timer cycles/s |" in text and "failed requests, timer / list: {'base': (0, 0)}" in text
