@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .models import Project
 from .utils import escape_text as _e
 from .utils import format_date, format_duration, format_time
 
@@ -264,20 +265,45 @@ def recent_entry(w: RowWriter, e) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
+# The columns of a project's option (`project_option_rows`): a page offering 200 projects spent more on making the
+# projects and their clients than on writing the options.
+PROJECT_COLUMNS = ("pk", "name", "client_id", "client__name", "color", "code")
+
+
+def project_option_rows(projects) -> list[tuple]:
+    """Rows of PROJECT_COLUMNS from `projects`: a queryset is read as rows (one fetch, no instances), projects
+    already read are taken as they are."""
+    if hasattr(projects, "values_list") and getattr(projects, "_result_cache", None) is None:
+        return list(projects.values_list(*PROJECT_COLUMNS))
+    return [(p.pk, p.name, p.client_id, p.client.name if p.client_id else None, p.color, p.code) for p in projects]
+
+
 def project_options(projects) -> str:
-    """The inline project picker's options, once per page (`<template id="inline-project-options">`)."""
+    """The inline project picker's options, once per page (`<template id="inline-project-options">`): from projects,
+    or from rows of PROJECT_COLUMNS (`project_option_rows`)."""
     out = []
-    for p in projects:
-        client = _e(p.client.name) if p.client_id else ""
+    for pk, name, client_id, client_name, color, code in _rows(projects):
+        client = client_name if client_id else None
         out.append(
-            f'<option value="{p.pk}" data-color="{_e(p.color)}"'
-            f' data-name="{_e(p.name)}" data-client="{client}"'
-            f' data-code="{_e(p.code)}">'
-            f"{_e(p)}</option>"
+            f'<option value="{pk}" data-color="{_e(color)}"'
+            f' data-name="{_e(name)}" data-client="{_e(client) if client is not None else ""}"'
+            f' data-code="{_e(code)}">'
+            f"{_e(Project.label_of(name, client))}</option>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
 def plain_options(projects) -> str:
-    """Options of projects with their labels alone (the bulk action's project select)."""
-    return mark_safe("".join(f'<option value="{p.pk}">{_e(p)}</option>' for p in projects))  # noqa: S308
+    """Options of projects with their labels alone (the bulk action's project select): from projects or rows."""
+    return mark_safe(  # noqa: S308 - every value in it was escaped
+        "".join(
+            f'<option value="{pk}">{_e(Project.label_of(name, client_name if client_id else None))}</option>'
+            for pk, name, client_id, client_name, *_ in _rows(projects)
+        )
+    )
+
+
+def _rows(projects) -> list[tuple]:
+    if isinstance(projects, list) and (not projects or isinstance(projects[0], tuple)):
+        return projects
+    return project_option_rows(projects)

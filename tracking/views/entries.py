@@ -25,6 +25,7 @@ from ..exports import export_response, with_currency
 from ..forms import BulkForm, EntryFieldForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, outside_window, week_start
+from ..rows import project_option_rows
 from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration, parse_duration
 from ._common import back, get_or_404, mark_changeable
@@ -66,8 +67,8 @@ def entry_list(request):
     mark_changeable(viewer, page.object_list)
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
     totals = entry_totals(entries) if exact else None
-    # The bulk select and the rows' picker show a project's name, colour, code and client's name, nothing else.
-    projects = selectors.trackable_projects(user=viewer).only("name", "color", "code", "client__name")
+    # The bulk select and the rows' picker show a project's name, colour, code and client's name, read as rows.
+    projects = project_option_rows(selectors.trackable_projects(user=viewer))
     context = {
         "filters": filters_form,
         "page": page,
