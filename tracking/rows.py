@@ -68,7 +68,8 @@ class RowWriter:
 
 
 def _tags(entry) -> str:
-    return "".join(f'<span class="tag">{_e(t)}</span>' for t in entry.tags.all())
+    names = getattr(entry, "tag_names", None)  # the entry list's (selectors.entry_tag_names), else its tags
+    return "".join(f'<span class="tag">{_e(t)}</span>' for t in (entry.tags.all() if names is None else names))
 
 
 def _billable(entry) -> str:
