@@ -204,6 +204,23 @@ def entry_row(w: RowWriter, entry) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
+def entry_day(w: RowWriter, group: dict) -> str:
+    """A day of the entry list: its header (the day and its whole total) and its rows (was the template
+    tracking/_entry_day.html, included once per day; the answer to an inline change re-renders one)."""
+    day = group["day"]
+    out = [
+        f'<tbody class="day" data-inline-swap id="day-{day.isoformat()}">\n'
+        f'    <tr class="day-head"><th colspan="{7 if w.show_user else 6}" scope="rowgroup">'
+        f'{_e(format_date(day, "long"))}</th><td class="num day-total">{_e(format_duration(group["seconds"]))}</td>'
+        '<td class="actions"></td></tr>\n    '
+    ]
+    for entry in group["entries"]:
+        out.append(entry_row(w, entry))
+        out.append("\n")
+    out.append("\n  </tbody>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
+
+
 def recent_entry(w: RowWriter, e) -> str:
     """One of the dashboard's recent entries (was the template tracking/_recent_entry.html); the viewer's own,
     outside locked time, are edited in place (inline.js)."""
