@@ -107,11 +107,16 @@ class ListSelect(forms.Select):
             found = found or selected
             return self._option(value, label, selected, extra)
 
+        plain = type(self).option_attrs is ListSelect.option_attrs  # no extra attributes but a row's
         for group_value, group_label, *extra in self._option_choices():
             if isinstance(group_label, (list, tuple)):
                 html.append(format_html('<optgroup label="{}">', group_value))
                 html.extend(option(value, label) for value, label in group_label)
                 html.append("</optgroup>")
+            elif plain and found and (not extra or not extra[0]):
+                # The common option of a long list (a name, nothing selected after the selected one): written
+                # here, as _option writes it, without its calls.
+                html.append(f'<option value="{_escape(group_value)}">{_escape(group_label)}</option>')
             else:
                 html.append(option(group_value, group_label, *extra))
         html.append("</select>")
@@ -564,10 +569,10 @@ class EntryFilterForm(forms.Form):
             selectors.task_list(viewer=viewer, filters=OPEN).select_related(None).only("pk", "name")
         )
         self.fields["tag"].queryset = selectors.tag_list(viewer=viewer)
-        users = selectors.user_choices(viewer=viewer).only("pk", "username", "full_name")
-        self.fields["user"].queryset = users
         self.show_user = viewer.role != "member"
-        if not self.show_user:
+        if self.show_user:
+            self.fields["user"].queryset = selectors.user_choices(viewer=viewer).only("pk", "username", "full_name")
+        else:
             del self.fields["user"]
         for name in ("project", "client", "task", "tag", "user"):
             if name in self.fields:  # an id the viewer may not see is answered like one that does not exist
