@@ -69,6 +69,8 @@ class ListSelect(forms.Select):
     # rows rather than model instances (`option_from_row`); None reads instances. A filter offering a thousand
     # tasks spent more on making the instances than on writing the options.
     columns: tuple[str, ...] | None = None
+    # Rows of `columns` already read (`rows_from`), written instead of reading the field's queryset again.
+    rows: list[tuple] | None = None
 
     def option_attrs(self, value) -> dict:
         """Extra attributes of the option for `value` (a ModelChoiceIteratorValue for a model's choices)."""
@@ -92,7 +94,8 @@ class ListSelect(forms.Select):
             return choices
         empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
         if self.columns:
-            return empty + [self.option_from_row(row) for row in choices.queryset.values_list(*self.columns)]
+            rows = self.rows if self.rows is not None else choices.queryset.values_list(*self.columns)
+            return empty + [self.option_from_row(row) for row in rows]
         return empty + [choices.choice(obj) for obj in choices.queryset]
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -226,6 +229,24 @@ class _TrackingChoices(forms.Form):
         self.fields["project"].queryset = selectors.trackable_projects(user=user)
         self.fields["task"].queryset = selectors.trackable_tasks(user=user)
         self.tag_choices = selectors.tag_list(viewer=user)
+
+    def project_rows(self) -> list[tuple]:
+        """The project options as rows (ProjectRowSelect's), read once and written by the project select from then
+        on: a page that shows the options and the projects again (the dashboard's rows' pickers) reads no project
+        objects. For an unbound form: a bound one hands its projects to the services."""
+        field = self.fields["project"]
+        widget = ProjectRowSelect(attrs=field.widget.attrs)
+        widget.is_required, widget.is_localized = field.widget.is_required, field.widget.is_localized
+        widget.choices = field.choices
+        widget.rows = list(field.queryset.values_list(*ProjectRowSelect.columns))
+        field.widget = widget
+        return widget.rows
+
+    @property
+    def has_projects(self) -> bool:
+        """Whether any project is offered (from the rows when read, else the queryset the options were read from)."""
+        rows = getattr(self.fields["project"].widget, "rows", None)
+        return bool(rows) if rows is not None else bool(self.fields["project"].queryset)
 
     def task_options(self) -> str:
         """The task <option>s, each saying its project (the task list follows the chosen project): written here,
