@@ -8,6 +8,9 @@ so a row re-rendered after an inline edit is the one the list showed) from value
 not ours is escaped; the ids and labels are the templates' were.
 """
 
+import unicodedata
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
@@ -56,6 +59,9 @@ class RowWriter:
 
     def clock(self, local) -> str:
         """`|clock` of a local moment (the display format) and its `|time:'H:i'` (the input's value)."""
+        if settings.DISPLAY_TIME_FORMAT == "H:i":  # the default: both are the hour and minute, zero-padded
+            text = f"{local.hour:02d}:{local.minute:02d}"
+            return text, text
         key = (local.hour, local.minute, local.second, local.utcoffset())
         text = self._clocks.get(key)
         if text is None:
@@ -65,6 +71,13 @@ class RowWriter:
 
     def local(self, moment):
         return timezone.localtime(moment, self.tz)
+
+
+def _chars(text: str, length: int) -> str:
+    """Truncator(text).chars(length): a text of at most `length` characters, already in NFC, is what it answers."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
 
 
 def _tags(entry) -> str:
@@ -179,7 +192,7 @@ def entry_row(w: RowWriter, entry) -> str:
     if w.may_track and entry.end and entry.user_id == w.viewer_id:
         what = _e(entry.project.name)
         if entry.notes:
-            what += ": " + _e(Truncator(entry.notes).chars(40))
+            what += ": " + _e(_chars(entry.notes, 40))
         out.append(
             f'\n    <form method="post" action="{w.url("timer_continue", pk)}" class="inline">{w.csrf}\n'
             f'      <input type="hidden" name="next" value="{w.next_url}">\n'
