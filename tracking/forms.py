@@ -69,6 +69,8 @@ class ListSelect(forms.Select):
     # rows rather than model instances (`option_from_row`); None reads instances. A filter offering a thousand
     # tasks spent more on making the instances than on writing the options.
     columns: tuple[str, ...] | None = None
+    # Rows of `columns` already read (`rows_from`), written instead of reading the field's queryset again.
+    rows: list[tuple] | None = None
 
     def option_attrs(self, value) -> dict:
         """Extra attributes of the option for `value` (a ModelChoiceIteratorValue for a model's choices)."""
@@ -92,7 +94,8 @@ class ListSelect(forms.Select):
             return choices
         empty = [("", choices.field.empty_label)] if choices.field.empty_label is not None else []
         if self.columns:
-            return empty + [self.option_from_row(row) for row in choices.queryset.values_list(*self.columns)]
+            rows = self.rows if self.rows is not None else choices.queryset.values_list(*self.columns)
+            return empty + [self.option_from_row(row) for row in rows]
         return empty + [choices.choice(obj) for obj in choices.queryset]
 
     def render(self, name, value, attrs=None, renderer=None):
@@ -107,11 +110,16 @@ class ListSelect(forms.Select):
             found = found or selected
             return self._option(value, label, selected, extra)
 
+        plain = type(self).option_attrs is ListSelect.option_attrs  # no extra attributes but a row's
         for group_value, group_label, *extra in self._option_choices():
             if isinstance(group_label, (list, tuple)):
                 html.append(format_html('<optgroup label="{}">', group_value))
                 html.extend(option(value, label) for value, label in group_label)
                 html.append("</optgroup>")
+            elif plain and found and (not extra or not extra[0]):
+                # The common option of a long list (a name, nothing selected after the selected one): written
+                # here, as _option writes it, without its calls.
+                html.append(f'<option value="{_escape(group_value)}">{_escape(group_label)}</option>')
             else:
                 html.append(option(group_value, group_label, *extra))
         html.append("</select>")
@@ -221,6 +229,24 @@ class _TrackingChoices(forms.Form):
         self.fields["project"].queryset = selectors.trackable_projects(user=user)
         self.fields["task"].queryset = selectors.trackable_tasks(user=user)
         self.tag_choices = selectors.tag_list(viewer=user)
+
+    def project_rows(self) -> list[tuple]:
+        """The project options as rows (ProjectRowSelect's), read once and written by the project select from then
+        on: a page that shows the options and the projects again (the dashboard's rows' pickers) reads no project
+        objects. For an unbound form: a bound one hands its projects to the services."""
+        field = self.fields["project"]
+        widget = ProjectRowSelect(attrs=field.widget.attrs)
+        widget.is_required, widget.is_localized = field.widget.is_required, field.widget.is_localized
+        widget.choices = field.choices
+        widget.rows = list(field.queryset.values_list(*ProjectRowSelect.columns))
+        field.widget = widget
+        return widget.rows
+
+    @property
+    def has_projects(self) -> bool:
+        """Whether any project is offered (from the rows when read, else the queryset the options were read from)."""
+        rows = getattr(self.fields["project"].widget, "rows", None)
+        return bool(rows) if rows is not None else bool(self.fields["project"].queryset)
 
     def task_options(self) -> str:
         """The task <option>s, each saying its project (the task list follows the chosen project): written here,
@@ -564,10 +590,10 @@ class EntryFilterForm(forms.Form):
             selectors.task_list(viewer=viewer, filters=OPEN).select_related(None).only("pk", "name")
         )
         self.fields["tag"].queryset = selectors.tag_list(viewer=viewer)
-        users = selectors.user_choices(viewer=viewer).only("pk", "username", "full_name")
-        self.fields["user"].queryset = users
         self.show_user = viewer.role != "member"
-        if not self.show_user:
+        if self.show_user:
+            self.fields["user"].queryset = selectors.user_choices(viewer=viewer).only("pk", "username", "full_name")
+        else:
             del self.fields["user"]
         for name in ("project", "client", "task", "tag", "user"):
             if name in self.fields:  # an id the viewer may not see is answered like one that does not exist

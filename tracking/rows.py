@@ -8,11 +8,15 @@ so a row re-rendered after an inline edit is the one the list showed) from value
 not ours is escaped; the ids and labels are the templates' were.
 """
 
+import unicodedata
+
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
+from .models import Project
 from .utils import escape_text as _e
 from .utils import format_date, format_duration, format_time
 
@@ -55,6 +59,9 @@ class RowWriter:
 
     def clock(self, local) -> str:
         """`|clock` of a local moment (the display format) and its `|time:'H:i'` (the input's value)."""
+        if settings.DISPLAY_TIME_FORMAT == "H:i":  # the default: both are the hour and minute, zero-padded
+            text = f"{local.hour:02d}:{local.minute:02d}"
+            return text, text
         key = (local.hour, local.minute, local.second, local.utcoffset())
         text = self._clocks.get(key)
         if text is None:
@@ -66,8 +73,16 @@ class RowWriter:
         return timezone.localtime(moment, self.tz)
 
 
+def _chars(text: str, length: int) -> str:
+    """Truncator(text).chars(length): a text of at most `length` characters, already in NFC, is what it answers."""
+    if len(text) <= length and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(length)
+
+
 def _tags(entry) -> str:
-    return "".join(f'<span class="tag">{_e(t)}</span>' for t in entry.tags.all())
+    names = getattr(entry, "tag_names", None)  # the entry list's (selectors.entry_tag_names), else its tags
+    return "".join(f'<span class="tag">{_e(t)}</span>' for t in (entry.tags.all() if names is None else names))
 
 
 def _billable(entry) -> str:
@@ -177,7 +192,7 @@ def entry_row(w: RowWriter, entry) -> str:
     if w.may_track and entry.end and entry.user_id == w.viewer_id:
         what = _e(entry.project.name)
         if entry.notes:
-            what += ": " + _e(Truncator(entry.notes).chars(40))
+            what += ": " + _e(_chars(entry.notes, 40))
         out.append(
             f'\n    <form method="post" action="{w.url("timer_continue", pk)}" class="inline">{w.csrf}\n'
             f'      <input type="hidden" name="next" value="{w.next_url}">\n'
@@ -199,6 +214,23 @@ def entry_row(w: RowWriter, entry) -> str:
     elif getattr(entry, "locked", False):
         out.append('<span class="state" title="In a locked period or an approved week">Locked</span>\n    ')
     out.append("\n  </td>\n</tr>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
+
+
+def entry_day(w: RowWriter, group: dict) -> str:
+    """A day of the entry list: its header (the day and its whole total) and its rows (was the template
+    tracking/_entry_day.html, included once per day; the answer to an inline change re-renders one)."""
+    day = group["day"]
+    out = [
+        f'<tbody class="day" data-inline-swap id="day-{day.isoformat()}">\n'
+        f'    <tr class="day-head"><th colspan="{7 if w.show_user else 6}" scope="rowgroup">'
+        f'{_e(format_date(day, "long"))}</th><td class="num day-total">{_e(format_duration(group["seconds"]))}</td>'
+        '<td class="actions"></td></tr>\n    '
+    ]
+    for entry in group["entries"]:
+        out.append(entry_row(w, entry))
+        out.append("\n")
+    out.append("\n  </tbody>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
@@ -264,20 +296,45 @@ def recent_entry(w: RowWriter, e) -> str:
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
+# The columns of a project's option (`project_option_rows`): a page offering 200 projects spent more on making the
+# projects and their clients than on writing the options.
+PROJECT_COLUMNS = ("pk", "name", "client_id", "client__name", "color", "code")
+
+
+def project_option_rows(projects) -> list[tuple]:
+    """Rows of PROJECT_COLUMNS from `projects`: a queryset is read as rows (one fetch, no instances), projects
+    already read are taken as they are."""
+    if hasattr(projects, "values_list") and getattr(projects, "_result_cache", None) is None:
+        return list(projects.values_list(*PROJECT_COLUMNS))
+    return [(p.pk, p.name, p.client_id, p.client.name if p.client_id else None, p.color, p.code) for p in projects]
+
+
 def project_options(projects) -> str:
-    """The inline project picker's options, once per page (`<template id="inline-project-options">`)."""
+    """The inline project picker's options, once per page (`<template id="inline-project-options">`): from projects,
+    or from rows of PROJECT_COLUMNS (`project_option_rows`)."""
     out = []
-    for p in projects:
-        client = _e(p.client.name) if p.client_id else ""
+    for pk, name, client_id, client_name, color, code in _rows(projects):
+        client = client_name if client_id else None
         out.append(
-            f'<option value="{p.pk}" data-color="{_e(p.color)}"'
-            f' data-name="{_e(p.name)}" data-client="{client}"'
-            f' data-code="{_e(p.code)}">'
-            f"{_e(p)}</option>"
+            f'<option value="{pk}" data-color="{_e(color)}"'
+            f' data-name="{_e(name)}" data-client="{_e(client) if client is not None else ""}"'
+            f' data-code="{_e(code)}">'
+            f"{_e(Project.label_of(name, client))}</option>"
         )
     return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
 
 
 def plain_options(projects) -> str:
-    """Options of projects with their labels alone (the bulk action's project select)."""
-    return mark_safe("".join(f'<option value="{p.pk}">{_e(p)}</option>' for p in projects))  # noqa: S308
+    """Options of projects with their labels alone (the bulk action's project select): from projects or rows."""
+    return mark_safe(  # noqa: S308 - every value in it was escaped
+        "".join(
+            f'<option value="{pk}">{_e(Project.label_of(name, client_name if client_id else None))}</option>'
+            for pk, name, client_id, client_name, *_ in _rows(projects)
+        )
+    )
+
+
+def _rows(projects) -> list[tuple]:
+    if isinstance(projects, list) and (not projects or isinstance(projects[0], tuple)):
+        return projects
+    return project_option_rows(projects)

@@ -131,4 +131,8 @@ def escape_text(value) -> str:
         return str(value)
     if kind is str:
         return _html_escape(value)
-    return conditional_escape(value if hasattr(value, "__html__") else str(value))
+    if not hasattr(value, "__html__"):
+        value = str(value)  # a model's label (a project, a task): plain text, unless its __str__ made it safe
+        if type(value) is str:
+            return _html_escape(value)
+    return conditional_escape(value)

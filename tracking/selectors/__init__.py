@@ -30,6 +30,7 @@ from .catalog import (
 from .entries import (
     TIME_ENTRY_FILTERS,
     day_totals,
+    entry_tag_names,
     entry_totals,
     period_totals,
     project_totals,
@@ -67,6 +68,7 @@ __all__ = [
     "client_get",
     "client_list",
     "day_totals",
+    "entry_tag_names",
     "entry_totals",
     "has_entries",
     "next_free_start",

@@ -124,6 +124,19 @@ def time_entry_list(*, viewer, filters: dict | None = None) -> QuerySet:
     return qs.select_related("user", "project", "project__client", "task").prefetch_related("tags")
 
 
+def entry_tag_names(entries) -> dict[int, list[str]]:
+    """{entry id: its tags' names, by name} for entries already read (one query): what a page of rows shows of the
+    tags, without the Tag objects and a related manager per entry that prefetch_related("tags") makes (most of the
+    cost of reading a page of 50 entries)."""
+    through = TimeEntry.tags.through
+    names: dict[int, list[str]] = {entry.pk: [] for entry in entries}
+    if names:
+        rows = through.objects.filter(timeentry_id__in=list(names)).order_by("tag__name")
+        for entry_id, name in rows.values_list("timeentry_id", "tag__name"):
+            names[entry_id].append(name)
+    return names
+
+
 def time_entry_get(*, viewer, pk: int) -> TimeEntry:
     """One entry `viewer` may see; TimeEntry.DoesNotExist otherwise (an entry you may not see does not exist)."""
     return time_entry_list(viewer=viewer).get(pk=pk)

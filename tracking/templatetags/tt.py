@@ -138,6 +138,12 @@ def entry_row(context, entry) -> str:
 
 
 @register.simple_tag(takes_context=True)
+def entry_day(context, group) -> str:
+    """A day of the entry list with its rows (tracking.rows.entry_day)."""
+    return rows.entry_day(_row_writer(context), group)
+
+
+@register.simple_tag(takes_context=True)
 def recent_entry(context, entry) -> str:
     """One of the dashboard's recent entries (tracking.rows.recent_entry)."""
     return rows.recent_entry(_row_writer(context), entry)

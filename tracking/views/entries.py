@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import BadRequest, ObjectDoesNotExist, PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
 from django.http import HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from ..exports import export_response, with_currency
 from ..forms import BulkForm, EntryFieldForm, EntryFilterForm, EntryForm, add_service_error, tag_names
 from ..models import Project, Tag, Task, TimeEntry
 from ..periods import local_today, outside_window, week_start
+from ..rows import project_option_rows
 from ..selectors import entry_totals, time_entry_list
 from ..utils import format_duration, parse_duration
 from ._common import back, get_or_404, mark_changeable
@@ -41,7 +41,6 @@ ROW_FIELDS = (
     *("project__name", "project__color", "project__code", "project__client", "project__client__name"),
     "task__name",
 )
-ROW_TAGS = Prefetch("tags", queryset=Tag.objects.only("pk", "name"))
 
 
 class _CountedPaginator(Paginator):
@@ -61,13 +60,16 @@ def entry_list(request):
     if filters_form.errors:  # say what is wrong with the filters; never list everything as if they applied
         entries = entries.none()
     count, exact = bounded_count(entries)
-    shown = entries.only(*ROW_FIELDS).prefetch_related(None).prefetch_related(ROW_TAGS)
+    shown = entries.only(*ROW_FIELDS).prefetch_related(None)
     page = _CountedPaginator(shown, PAGE_SIZE, count=count).get_page(request.GET.get("page"))
     mark_changeable(viewer, page.object_list)
+    tag_names = selectors.entry_tag_names(page.object_list)  # the rows show their tags' names only
+    for entry in page.object_list:
+        entry.tag_names = tag_names[entry.pk]
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
     totals = entry_totals(entries) if exact else None
-    # The bulk select and the rows' picker show a project's name, colour, code and client's name, nothing else.
-    projects = selectors.trackable_projects(user=viewer).only("name", "color", "code", "client__name")
+    # The bulk select and the rows' picker show a project's name, colour, code and client's name, read as rows.
+    projects = project_option_rows(selectors.trackable_projects(user=viewer))
     context = {
         "filters": filters_form,
         "page": page,

@@ -29,14 +29,16 @@ def _dashboard(request, form=None, edit_form=None, status=200):
     mark_changeable(user, recent)  # the recent entries are edited in place, outside locked time
     if form is None:
         form = TimerStartForm(user=user, recent_projects=_recent_projects(recent))
-        # The bar's project options (and the rows' pickers, from the same read) show these columns only; a bound
-        # form (a refused start) keeps whole projects, which its validation hands to the services.
+        # The bar's project options (and the rows' pickers, from the same read) are read as rows; a bound form (a
+        # refused start) keeps whole projects, which its validation hands to the services.
+        rows = form.project_rows()
+        projects = [(pk, name, client_id, client, color, code) for pk, name, client_id, client, _b, color, code in rows]
+    else:
         projects = form.fields["project"].queryset
-        form.fields["project"].queryset = projects.only("name", "color", "code", "billable", "client__name")
     context = {
         "form": form,
         # The rows' project pickers offer the timer bar's projects (read once, for both).
-        "inline_projects": form.fields["project"].queryset if policy.writes(user) else None,
+        "inline_projects": projects if policy.writes(user) else None,
         "edit_form": edit_form or (TimerEditForm(user=user, entry=running) if running else None),
         "totals": selectors.own_totals(user=user, today=local_today(user), running=running),
         "recent": recent,
