@@ -145,6 +145,8 @@ def generate_load_data(
     until = until or datetime.now(UTC).date()
     stamp = datetime.combine(until, datetime.min.time(), tzinfo=UTC)
     password = make_password(LOAD_PASSWORD, salt="loaddata")
+    # Everyone joined when their history starts: people with years of time are not new (no first-week checklist).
+    joined = stamp - timedelta(days=round(365.25 * years))
 
     # People: one admin, a manager per team of TEAM_SIZE, the rest members (every 25th a viewer).
     people = []
@@ -161,7 +163,7 @@ def generate_load_data(
                 role=role,
                 timezone=TIME_ZONES[number % len(TIME_ZONES)],
                 password=password,
-                date_joined=stamp,
+                date_joined=joined,
             )
         )
     people = _created(user_model, people)
