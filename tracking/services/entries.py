@@ -9,6 +9,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from accounts import policy
+from timetracker.prepared import PreparedRead
 
 from .. import periods, signals
 from ..exceptions import ArchivedProject, InvalidEntry, OverlappingEntry, TimerAlreadyRunning
@@ -81,27 +82,45 @@ def time_entry_validate(entry: TimeEntry, *, running_until=None, reader=None) ->
         validate_unique=False,
         validate_constraints=False,
     )
-    others = TimeEntry.objects.select_related("user", "project", "project__client").filter(user_id=entry.user_id)
+    values = {"user_id": entry.user_id, "start": entry.start}
     if entry.pk:
-        others = others.exclude(pk=entry.pk)
+        values["pk"] = entry.pk
+    if entry.end is not None:
+        values["end"] = entry.end
+    elif running_until is not None:
+        values["running_until"] = running_until
+    found = _conflict_read.rows((tuple(sorted(values)),), **values)
+    if not found:
+        return
+    conflict = TimeEntry.objects.select_related("user", "project", "project__client").get(pk=found[0]["pk"])
+    if entry.end is None and conflict.end is None:
+        raise TimerAlreadyRunning(conflict, reader=reader)
+    raise OverlappingEntry(conflict, reader=reader)
+
+
+def _build_conflict_read(names, *, user_id, start, pk=None, end=None, running_until=None):
+    """The first entry of the person's that clashes with an entry from `start` to `end` (none: running, checked up to
+    `running_until` when given), other than `pk`."""
+    others = TimeEntry.objects.filter(user_id=user_id)
+    if pk is not None:
+        others = others.exclude(pk=pk)
     # Completed entries may not overlap; a running timer counts as open-ended, so nothing can be logged
     # after its start until it is stopped.
-    if entry.end is None and running_until is not None:
-        clash = Q(end__isnull=False, start__lte=running_until, end__gt=entry.start)
+    if end is None and running_until is not None:
+        clash = Q(end__isnull=False, start__lte=running_until, end__gt=start)
     else:
-        clash = Q(end__isnull=True) | Q(end__gt=entry.start)
-        if entry.end is not None:
-            clash &= Q(start__lt=entry.end)
-    if entry.end is None:
+        clash = Q(end__isnull=True) | Q(end__gt=start)
+        if end is not None:
+            clash &= Q(start__lt=end)
+    if end is None:
         # One query for both rules: another running timer (named first) or the earliest overlapping entry.
         clash |= Q(end__isnull=True)
-        conflict = others.filter(clash).order_by(F("end").asc(nulls_first=True), "start").first()
-        if conflict is not None and conflict.end is None:
-            raise TimerAlreadyRunning(conflict, reader=reader)
-    else:
-        conflict = others.filter(clash).order_by("start").first()
-    if conflict is not None:
-        raise OverlappingEntry(conflict, reader=reader)
+        return others.filter(clash).order_by(F("end").asc(nulls_first=True), "start").values("pk")[:1]
+    return others.filter(clash).order_by("start").values("pk")[:1]
+
+
+# Compiled once per process and shape (timetracker.prepared); the clashing entry, rarely found, is read in full after.
+_conflict_read = PreparedRead(_build_conflict_read)
 
 
 def new_entry_checked(

@@ -21,6 +21,7 @@ from django.db.models import Subquery
 from django.utils import timezone
 
 from accounts import policy
+from timetracker.prepared import PreparedRead
 
 from .. import periods, signals
 from ..exceptions import PeriodLocked
@@ -75,9 +76,9 @@ def week_error(sheet: Timesheet) -> PeriodLocked:
 
 def lock_probe(user, day) -> dict:
     """Annotations that say, in the query they are added to, whether `day` (a date, or an expression such as the
-    local day of an entry's start) is locked for `user`: `lock_until`, the last day of the furthest active lock that
-    reaches it (None: no lock does), and `approved_week`, the latest approved week of theirs starting on or before it
-    (it covers the day when it is the day's Monday: `is_locked`)."""
+    local day of an entry's start) is locked for `user` (a user or their id): `lock_until`, the last day of the
+    furthest active lock that reaches it (None: no lock does), and `approved_week`, the latest approved week of theirs
+    starting on or before it (it covers the day when it is the day's Monday: `is_locked`)."""
     return {
         "lock_until": Subquery(
             PeriodLock.objects.applying_to(user).filter(until__gte=day).order_by("-until").values("until")[:1]
@@ -95,12 +96,20 @@ def is_locked(day: date, lock_until: date | None, approved_week: date | None) ->
     return (lock_until is not None and lock_until >= day) or approved_week == periods.week_start(day)
 
 
+def _build_probe(*, user_id: int, day: date):
+    row = get_user_model().objects.filter(pk=user_id).annotate(**lock_probe(user_id, day))
+    # One row by its key: no ORDER BY (first() would add the model's ordering, for nothing but compiling it).
+    return row.values("lock_until", "approved_week").order_by()[:1]
+
+
+# Compiled once per process: building the two subqueries cost more than PostgreSQL's answer (timetracker.prepared).
+_probe_read = PreparedRead(_build_probe)
+
+
 def _probe(user, day: date) -> tuple[date | None, date | None]:
     """`lock_probe` for one day: one query (on the person's row, which always exists)."""
-    row = get_user_model().objects.filter(pk=user.pk).annotate(**lock_probe(user, day))
-    # One row by its key: no ORDER BY (first() would add the model's ordering, for nothing but compiling it).
-    found = list(row.values_list("lock_until", "approved_week").order_by()[:1])
-    return found[0] if found else (None, None)
+    found = _probe_read.rows(user_id=user.pk, day=day)
+    return (found[0]["lock_until"], found[0]["approved_week"]) if found else (None, None)
 
 
 def lock_reason(user, start: datetime) -> PeriodLocked | None:

@@ -3,12 +3,14 @@
 from contextlib import nullcontext
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import IntegrityError, connection, transaction
 from django.db.models import OuterRef, Subquery
 from django.db.models.functions import JSONObject, TruncDate
 from django.utils import timezone
 
 from accounts import policy
+from timetracker.prepared import PreparedRead
 
 from .. import signals
 from ..exceptions import InvalidEntry, NoRunningTimer, TimerAlreadyRunning
@@ -108,6 +110,55 @@ def _tags_read_with() -> dict:
     return {"tag_rows": ArraySubquery(through.values(json=JSONObject(id="tag_id", name="tag__name")))}
 
 
+_ENTRY = tuple(field.attname for field in TimeEntry._meta.concrete_fields)
+_PROJECT = tuple(field.attname for field in Project._meta.concrete_fields)
+_USER = tuple(field.attname for field in get_user_model()._meta.concrete_fields)
+_READ_WITH = ("local_day", "lock_until", "approved_week", "next_start", "tag_rows")
+
+
+def _build_running_read(tzinfo, *, user_id: int):
+    # One read, under the user's lock: the running entry with its project and person, whether its start lies in
+    # locked time, and the next entry logged after its start (where it must end at the latest). One row at most (the
+    # one-running-timer index): no ORDER BY.
+    following = TimeEntry.objects.filter(user=user_id, end__isnull=False, start__gt=OuterRef("start")).order_by("start")
+    return (
+        TimeEntry.objects.filter(user=user_id, end=None)
+        .annotate(local_day=TruncDate("start", tzinfo=tzinfo))
+        .annotate(
+            **lock_probe(user_id, OuterRef("local_day")),
+            next_start=Subquery(following.values("start")[:1]),
+            **_tags_read_with(),
+        )
+        .values(
+            *_ENTRY,
+            *(f"project__{name}" for name in _PROJECT),
+            *(f"user__{name}" for name in _USER),
+            *(name for name in _READ_WITH if name != "tag_rows" or connection.vendor == "postgresql"),
+        )
+        .order_by()[:1]
+    )
+
+
+# Compiled once per process and time zone (timetracker.prepared): building it cost ~6 ms of CPU, the answer ~0.3 ms.
+_running_read = PreparedRead(_build_running_read)
+
+
+def _running_entry(user) -> TimeEntry | None:
+    """The user's running entry as `select_related("project", "user")` gives it, with the figures of the read."""
+    found = _running_read.rows((user.tzinfo,), user_id=user.pk)
+    if not found:
+        return None
+    row = found[0]
+    db = connection.alias
+    entry = TimeEntry.from_db(db, _ENTRY, [row[name] for name in _ENTRY])
+    entry.project = Project.from_db(db, _PROJECT, [row[f"project__{name}"] for name in _PROJECT])
+    entry.user = get_user_model().from_db(db, _USER, [row[f"user__{name}"] for name in _USER])
+    for name in _READ_WITH:
+        if name in row:
+            setattr(entry, name, row[name])
+    return entry
+
+
 @transaction.atomic
 def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = Source.WEB) -> TimeEntry:
     """Stop `user`'s (default: the actor's) running timer. Raises NoRunningTimer when none runs.
@@ -121,20 +172,7 @@ def timer_stop(*, actor, user=None, end: datetime | None = None, source: str = S
     user = user or actor
     policy.require(actor, policy.CREATE, TimeEntry)  # a viewer is refused (403) whether or not a timer runs
     lock_user(user.pk)
-    # One read, under the user's lock: the running entry, whether its start lies in locked time, and the next
-    # entry logged after its start (where it must end at the latest).
-    following = TimeEntry.objects.filter(user=user, end__isnull=False, start__gt=OuterRef("start")).order_by("start")
-    entry = (
-        TimeEntry.objects.select_related("project", "user")
-        .filter(user=user, end=None)
-        .annotate(local_day=TruncDate("start", tzinfo=user.tzinfo))
-        .annotate(
-            **lock_probe(user, OuterRef("local_day")),
-            next_start=Subquery(following.values("start")[:1]),
-            **_tags_read_with(),
-        )
-        .first()
-    )
+    entry = _running_entry(user)
     if entry is None:
         raise NoRunningTimer()
     policy.require(actor, policy.CHANGE, entry)

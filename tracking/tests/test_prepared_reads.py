@@ -1,0 +1,98 @@
+"""The timer's reads compiled once (timetracker.prepared) send what a fresh build of their queryset sends, and read
+what the ORM's own read gives."""
+
+from datetime import date, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.db import connection
+from django.utils import timezone
+
+from timetracker.prepared import PreparedRead
+from tracking.models import PeriodLock, TimeEntry
+from tracking.services import entries, locks, timer, timer_start
+from tracking.tests.factories import TagFactory, TimeEntryFactory
+
+pytestmark = pytest.mark.django_db
+
+on_postgres = pytest.mark.skipif(connection.vendor != "postgresql", reason="reads are prepared on PostgreSQL only")
+
+
+def _fresh(build, shape, values):
+    sql, params = build(*shape, **values).query.sql_with_params()
+    return sql, list(params)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_each_shape_sends_the_sql_and_parameters_of_a_fresh_build():
+    now = timezone.now()
+    cases = [
+        (locks._probe_read, (), {"user_id": 41, "day": date(2026, 3, 4)}),
+        (locks._probe_read, (), {"user_id": 7, "day": date(2025, 12, 31)}),
+        (timer._running_read, (ZoneInfo("Europe/Berlin"),), {"user_id": 41}),
+        (timer._running_read, (ZoneInfo("UTC"),), {"user_id": 3}),
+    ]
+    for values in (
+        {"user_id": 5, "start": now, "running_until": now + timedelta(seconds=1)},
+        {"user_id": 5, "start": now},
+        {"user_id": 5, "start": now, "end": now + timedelta(hours=1)},
+        {"user_id": 5, "start": now, "end": now + timedelta(hours=1), "pk": 9},
+        {"user_id": 5, "start": now, "pk": 9},
+    ):
+        cases.append((entries._conflict_read, (tuple(sorted(values)),), values))
+    for read, shape, values in cases:
+        read.rows(shape, **values)  # compiled here, or earlier by another test: either way kept
+        assert read.sql_with_params(shape, **values) == _fresh(read.build, shape, values), (read, shape)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_values_that_would_not_be_parameters_are_refused():
+    rewritten = PreparedRead(lambda *, name: TimeEntry.objects.filter(notes__contains=name).values("pk"))
+    with pytest.raises(ValueError):
+        rewritten.rows(name="text")  # "%text%" is not the marker: refused rather than guessed
+    with pytest.raises(TypeError):
+        PreparedRead(lambda *, end: TimeEntry.objects.filter(end=end).values("pk")).rows(end=None)  # SQL: IS NULL
+    constant = PreparedRead(lambda *, user_id: TimeEntry.objects.filter(user_id=1).values("pk"))
+    with pytest.raises(ValueError):
+        constant.rows(user_id=5)
+
+
+def test_the_running_entry_is_read_as_select_related_reads_it(member, project, admin_user):
+    member.timezone = "America/New_York"
+    member.save()
+    start = timezone.now() - timedelta(hours=3)
+    TimeEntryFactory(user=member, project=project, start=start - timedelta(hours=2), end=start - timedelta(hours=1))
+    later = TimeEntryFactory(user=member, project=project, start=start + timedelta(hours=1))
+    running = TimeEntryFactory(user=member, project=project, start=start, end=None, notes="Running")
+    running.tags.set([TagFactory(name="b"), TagFactory(name="a")])
+    PeriodLock.objects.create(until=date(2000, 1, 1), created_by=admin_user)
+    entry = timer._running_entry(member)
+    orm = TimeEntry.objects.select_related("project", "user").get(pk=running.pk)
+    for name in timer._ENTRY:
+        assert getattr(entry, name) == getattr(orm, name), name
+    for name in timer._PROJECT:
+        assert getattr(entry.project, name) == getattr(orm.project, name), name
+    for name in timer._USER:
+        assert getattr(entry.user, name) == getattr(orm.user, name), name
+    assert entry.next_start == later.start and entry.lock_until is None and entry.approved_week is None
+    assert entry.local_day == timezone.localtime(start, ZoneInfo("America/New_York")).date()
+    if connection.vendor == "postgresql":
+        assert [row["name"] for row in entry.tag_rows] == ["a", "b"]
+    assert not entry._state.adding and entry._state.db == "default"
+
+
+def test_a_probe_sees_a_lock_created_after_it_was_first_compiled(member, admin_user):
+    today = timezone.localdate()
+    assert locks._probe(member, today) == (None, None)
+    PeriodLock.objects.create(until=today, created_by=admin_user)
+    assert locks._probe(member, today) == (today, None)
+
+
+def test_the_start_conflict_check_finds_the_running_timer(member, project):
+    timer_start(actor=member, project=project)
+    from tracking.exceptions import TimerAlreadyRunning
+
+    with pytest.raises(TimerAlreadyRunning):
+        timer_start(actor=member, project=project)
