@@ -5,6 +5,7 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from django.utils import timezone
 from rest_framework import serializers
 
 from accounts import policy
@@ -150,6 +151,41 @@ class TimeEntrySerializer(ApiModelSerializer):
             "updated_at",
         )
         read_only_fields = fields
+
+
+def _utc_text(value) -> str | None:
+    """A datetime as UtcDateTimeField writes it: ISO 8601 in UTC, "Z" for +00:00."""
+    if not value:
+        return None
+    value = value.astimezone(UTC) if timezone.is_aware(value) else timezone.make_aware(value, UTC)
+    text = value.isoformat()
+    return text[:-6] + "Z" if text.endswith("+00:00") else text
+
+
+_SOURCES = {str(value): value for value, _ in Source.choices}
+
+
+def time_entry_output(entry: TimeEntry) -> dict:
+    """TimeEntrySerializer's output for one entry, written without building its fields (~1 ms of CPU each time, as
+    much as the timer's own work costs in Python). The entry's tags are read as the serializer reads them (prefetched
+    or known: `known_tags`). A test compares it with the serializer's output."""
+    source = entry.source
+    return {
+        "id": int(entry.pk),
+        "user": entry.user_id,
+        "project": entry.project_id,
+        "task": entry.task_id,
+        "start": _utc_text(entry.start),
+        "end": _utc_text(entry.end),
+        "duration_seconds": int(entry.duration_seconds),
+        "billable": bool(entry.billable),
+        "notes": str(entry.notes),
+        "tags": [tag.name for tag in entry.tags.all()],
+        "source": source if source in ("", None) else _SOURCES.get(str(source), source),
+        "external_ref": str(entry.external_ref),
+        "created_at": _utc_text(entry.created_at),
+        "updated_at": _utc_text(entry.updated_at),
+    }
 
 
 def _no_nul(value: str) -> str:

@@ -39,7 +39,7 @@ class TimerStartApi(ApiViewMixin, APIView):
         serializer.is_valid(raise_exception=True)
         entry = services.timer_start(actor=request.user, source=API_SOURCE, **serializer.validated_data)
         prefetch_related_objects([entry], "tags")  # the rest is on the entry the service returned
-        return Response(s.TimeEntrySerializer(entry).data, status=status.HTTP_201_CREATED)
+        return Response(s.time_entry_output(entry), status=status.HTTP_201_CREATED)
 
 
 class TimerStopApi(ApiViewMixin, APIView):
@@ -53,4 +53,4 @@ class TimerStopApi(ApiViewMixin, APIView):
     def post(self, request):
         entry = services.timer_stop(actor=request.user, source=API_SOURCE)
         prefetch_related_objects([entry], "tags")
-        return Response(s.TimeEntrySerializer(entry).data)
+        return Response(s.time_entry_output(entry))
