@@ -8,9 +8,11 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from accounts.services import tokens
 from timetracker.prepared import PreparedRead
 from tracking.models import PeriodLock, TimeEntry
 from tracking.services import entries, locks, timer, timer_start
+from tracking.services._common import _lock_read
 from tracking.tests.factories import TagFactory, TimeEntryFactory
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +34,8 @@ def test_each_shape_sends_the_sql_and_parameters_of_a_fresh_build():
         (locks._probe_read, (), {"user_id": 7, "day": date(2025, 12, 31)}),
         (timer._running_read, (ZoneInfo("Europe/Berlin"),), {"user_id": 41}),
         (timer._running_read, (ZoneInfo("UTC"),), {"user_id": 3}),
+        (_lock_read, (), {"user_id": 8}),
+        (tokens._token_read, (), {"key_hash": "ab" * 32}),
     ]
     for values in (
         {"user_id": 5, "start": now, "running_until": now + timedelta(seconds=1)},
