@@ -26,7 +26,7 @@ from accounts import policy
 from . import periods
 from .exceptions import InvalidFilter
 from .models import Client, EntryMonthRollup, Project, Tag, Task, TimeEntry
-from .selectors.entries import TIME_ENTRY_FILTERS, _amount, _apply_filters, _rate, _running, _second_sums, _seconds
+from .selectors.entries import TIME_ENTRY_FILTERS, _apply_filters, _rate, _running, _second_sums, _seconds
 
 GROUP_BY_CHOICES = ("project", "client", "user", "task", "tag", "day", "week")
 
@@ -302,10 +302,9 @@ def _aggregate_with_rollup(
     return _price([row for row in merged.values() if row["_count"]], cache)
 
 
-def _amount_of(cents_x3600: int | Decimal) -> Decimal:
-    """cents × 3600 as an amount rounded to cents, half up (away from zero) — as selectors' _amount rounds."""
-    if type(cents_x3600) is not int:
-        return _amount(cents_x3600 / 100)
+def _amount_of(cents_x3600: int) -> Decimal:
+    """cents × 3600 (an integer: the database sums them as bigint, _price multiplies whole cents) as an amount
+    rounded to cents, half up (away from zero) — as selectors' _amount rounds."""
     if cents_x3600 < 0:
         return -_amount_of(-cents_x3600)
     cents, rest = divmod(cents_x3600, 3600)
