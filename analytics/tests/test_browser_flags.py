@@ -39,6 +39,10 @@ def test_front_end_code_sees_the_flags_and_the_widget_appears_when_the_flag_is_o
     assert page.get_by_role("heading", name="Your recent activity").is_visible()
     page.get_by_role("link", name="See all activity").click()
     page.wait_for_url("**/activity/?ref=activity-widget")
+    for _ in range(50):  # the event leaves the page as it navigates: give it up to 5 s to arrive
+        if posthog.events_named("feature_interaction"):
+            break
+        page.wait_for_timeout(100)
     [interaction] = posthog.events_named("feature_interaction")
     assert interaction["properties"]["$browser"].startswith(("Chrome", "HeadlessChrome", "Chromium"))
     assert interaction["properties"]["$current_url"] == "/activity/"
