@@ -78,14 +78,17 @@ class TimeEntryViewSet(ApiViewMixin, viewsets.GenericViewSet):
 
     def _output(self, entry, **kwargs):
         entry = selectors.time_entry_list(viewer=self.request.user).get(pk=entry.pk)
-        return Response(s.TimeEntrySerializer(entry).data, **kwargs)
+        return Response(s.time_entry_output(entry), **kwargs)
 
     def list(self, request, *args, **kwargs):
-        page = self.paginate_queryset(self.get_queryset())
-        return self.get_paginated_response(s.TimeEntrySerializer(page, many=True).data)
+        # The output names no related object: the page is read from the entries' table alone (no joins, no
+        # objects for people, projects, clients and tasks) and its tags' names in one query.
+        page = self.paginate_queryset(self.get_queryset().select_related(None).prefetch_related(None))
+        tags = selectors.entry_tag_names(page)
+        return self.get_paginated_response([s.time_entry_output(entry, tags[entry.pk]) for entry in page])
 
     def retrieve(self, request, *args, **kwargs):
-        return Response(s.TimeEntrySerializer(self.get_object()).data)
+        return Response(s.time_entry_output(self.get_object()))
 
     def create(self, request, *args, **kwargs):
         serializer = s.TimeEntryWriteSerializer(data=request.data, context=self.get_serializer_context())

@@ -48,3 +48,22 @@ def test_the_timers_own_entries_are_written_as_the_serializer_writes_them(member
     fast, by_fields = _both(stopped)
     assert fast == by_fields and fast["end"] is not None and fast["tags"] == ["a", "b"]
     assert list(fast) == list(by_fields)
+
+
+def test_the_list_and_one_entry_are_written_as_the_serializer_writes_them(api_as, member, project):
+    """The list reads its page without related objects and its tags' names in one query: same output, same order."""
+    start = datetime(2026, 3, 2, 9, tzinfo=ZoneInfo("UTC"))
+    tagged = TimeEntryFactory(user=member, project=project, task=TaskFactory(project=project), start=start,
+                              end=start + timedelta(hours=1), notes="=cmd", source=Source.SLACK)  # fmt: skip
+    tagged.tags.set([TagFactory(name="zeta"), TagFactory(name="Alpha"), TagFactory(name="beta")])
+    TimeEntryFactory(user=member, project=project, start=start + timedelta(hours=2), end=start + timedelta(hours=3))
+    timer_start(actor=member, project=project, tags=["running"], source=Source.API)
+    api = api_as(member)
+
+    listed = api.get("/api/v1/time-entries/?page_size=2").json()
+    expected = TimeEntry.objects.filter(user=member).order_by("-start", "-id").prefetch_related("tags")
+    assert listed["results"] == [dict(TimeEntrySerializer(e).data) for e in expected[:2]]
+    following = api.get(listed["next"]).json()["results"]
+    assert following == [dict(TimeEntrySerializer(expected[2]).data)]
+    assert following[0]["tags"] == ["Alpha", "beta", "zeta"] and following[0]["task"] is not None
+    assert api.get(f"/api/v1/time-entries/{tagged.pk}/").json() == dict(TimeEntrySerializer(tagged).data)
