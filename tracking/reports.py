@@ -538,7 +538,8 @@ def report_summary(
 
     With `series` ("day" or "week", e.g. params.chart_level) the answer also holds report_series's answer for that
     level as "series" ({"level", "groups"}), summed from the same aggregate (grouped on that level as well) rather
-    than read again: a report page and its time chart read the entries once.
+    than read again: a report page and its time chart read the entries once — unless the rollup answers the levels
+    without the series, when the series is read on its own from the entries' table (fewer rows, less work).
     """
     now = now or timezone.now()
     if params is None:
@@ -566,7 +567,17 @@ def report_summary(
     extra = [series] if series and series not in levels else []
     finest = levels if "tag" in levels else levels + extra
     projects: dict[int, Project] = {}
-    plan = _rollup_plan(params, finest, *params.period.bounds(viewer.tzinfo))
+    bounds = params.period.bounds(viewer.tzinfo)
+    plan = _rollup_plan(params, finest, *bounds)
+    series_rows = None
+    if plan is None and extra and "tag" not in levels:
+        # A day or week series keeps the aggregate off the rollup and multiplies its rows (a month by project and
+        # day: ~4,000 rows where the rollup answers ~200). When the rollup answers the levels, they come from it
+        # and the series from its own pass over the entries' table (no rate, ~30 rows): one query more, less read.
+        plan = _rollup_plan(params, levels, *bounds)
+        if plan is not None:
+            finest = levels
+            series_rows = list(qs.values(_KEYS[series]).annotate(**_second_sums(running)).order_by())
     if plan is not None:
         rows = _aggregate_with_rollup(viewer, params, qs, plan, finest, running, projects)
     else:
@@ -602,7 +613,7 @@ def report_summary(
         "as_of": now,
     }
     if series:
-        answer["series"] = _series(total_rows, lookups, series)
+        answer["series"] = _series(total_rows if series_rows is None else series_rows, lookups, series)
     return answer
 
 

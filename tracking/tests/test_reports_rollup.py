@@ -113,10 +113,12 @@ def test_random_questions_answered_from_the_rollup_equal_the_entries_answer(load
             [group_by],
             *reports.periods.Period(start, end).bounds(viewer.tzinfo),
         )
+        series = rng.choice([None, "day", "week"])  # a chart's series comes from the entries beside the rollup
         answer = _both(
             monkeypatch, viewer, expect_rollup=plan is not None, start=start, end=end, group_by=group_by,
-            then_by=then_by, filters=filters,
+            then_by=then_by, filters=filters, series=series,
         )  # fmt: skip
+        assert ("series" in answer) is (series is not None)
         used += plan is not None and answer["total"]["seconds"] > 0
     assert used >= 20
 
@@ -206,6 +208,8 @@ def test_month_edges_and_dst_changes_count_each_entry_once(edge_entries, monkeyp
     for group_by, then_by in (("project", None), ("client", "user"), ("user", "project")):
         answer = _both(monkeypatch, admin, start=start, end=end, group_by=group_by, then_by=then_by)
         assert answer["total"]["seconds"] == expected
+    charted = _both(monkeypatch, admin, start=start, end=end, group_by="project", series="week")
+    assert sum(group["seconds"] for group in charted["series"]["groups"]) == expected
     assert expected > 0
 
 
