@@ -8,7 +8,7 @@ from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from tracking import rows
+from tracking import report_table, rows
 from tracking.utils import format_date, format_datetime, format_duration, format_relative, format_time
 
 register = template.Library()
@@ -159,3 +159,9 @@ def inline_project_options(projects) -> str:
 def plain_project_options(projects) -> str:
     """`<option value="{{ p.pk }}">{{ p }}</option>` for each project, without a template per option."""
     return rows.plain_options(projects)
+
+
+@register.simple_tag
+def report_table_rows(groups, nested) -> str:
+    """The report table's body rows (tracking.report_table.report_table_rows)."""
+    return report_table.report_table_rows(groups, bool(nested))
