@@ -48,7 +48,7 @@ _KEYS: dict[str, str] = {
 class _Lookups:
     """Names of the ids an aggregate returned: one query per kind of object."""
 
-    def __init__(self, dimensions: list[str], rows: list[dict], projects: dict[int, Project]):
+    def __init__(self, dimensions: list[str], rows: list[dict], projects: dict[int, _ProjectFacts]):
         def ids(dimension):
             return {row.get(_KEYS[dimension]) for row in rows} - {None}
 
@@ -56,7 +56,7 @@ class _Lookups:
         if "project" in dimensions:
             self.projects = _projects(projects, ids("project"))
         if "client" in dimensions:
-            self.clients = {p.client_id: p.client.name for p in projects.values() if p.client_id}
+            self.clients = {p.client_id: p.client_name for p in projects.values() if p.client_id}
             missing = ids("client") - self.clients.keys()
             if missing:
                 self.clients.update(Client.objects.filter(pk__in=missing).values_list("pk", "name"))
@@ -93,8 +93,7 @@ class _Lookups:
 
     def _label(self, dimension: str, key: Any) -> tuple[Any, str, tuple]:
         if dimension == "project":
-            project = self.projects[key]
-            label = str(project)
+            label = self.projects[key].label
             return key, label, (0, label.lower())
         if dimension == "client":
             name = self.clients.get(key)
@@ -119,11 +118,28 @@ class _Lookups:
 _PRICED_AFTERWARDS = {"project", "client", "tag", "week"}
 
 
-def _projects(cache: dict[int, Project], ids: set[int]) -> dict[int, Project]:
-    """Projects (with their clients) by id, each loaded once per report."""
+@dataclass(frozen=True, slots=True)
+class _ProjectFacts:
+    """What a report needs of a project: its client, its label (str(project)) and its effective hourly rate in
+    whole cents (rates have two decimals; 0 without a rate) — read as values, not as model instances."""
+
+    client_id: int | None
+    client_name: str | None
+    label: str
+    rate_cents: int
+
+
+def _projects(cache: dict[int, _ProjectFacts], ids: set[int]) -> dict[int, _ProjectFacts]:
+    """Projects (with their clients) by id, each read once per report (one query)."""
     missing = ids - cache.keys()
     if missing:
-        cache.update(Project.objects.select_related("client").in_bulk(missing))
+        rows = Project.objects.filter(pk__in=missing).values_list(
+            "pk", "name", "client_id", "client__name", "hourly_rate", "client__default_hourly_rate"
+        )
+        for pk, name, client_id, client_name, rate, client_rate in rows:
+            effective = rate if rate is not None else client_rate  # effective_hourly_rate (no client: None)
+            label = Project.label_of(name, client_name)
+            cache[pk] = _ProjectFacts(client_id, client_name, label, int(effective * 100) if effective else 0)
     return cache
 
 
@@ -141,12 +157,6 @@ def _values(qs: QuerySet, dimensions: list[str]) -> list[dict]:
     return [dict(zip(names, row, strict=False)) for chunk in chunks for row in chunk]  # extra columns: dropped
 
 
-def _rate_cents(project: Project) -> int:
-    """A project's effective hourly rate in whole cents (rates have two decimals); 0 without a rate."""
-    rate = project.effective_hourly_rate
-    return int(rate * 100) if rate else 0
-
-
 def _cent_sums(running: dict[int, int]) -> dict:
     """_second_sums and "_cents_x3600": billable seconds × the effective hourly rate in cents, summed as integers
     (cents × 3600) by the database — no numeric arithmetic per entry, and an int per row rather than a Decimal."""
@@ -162,7 +172,7 @@ def _price(rows: list[dict], cache: dict) -> list[dict]:
     """Rows grouped on the project (among other keys) given their client and their cents × 3600 from the project's
     rate, one query for the projects not loaded yet."""
     projects = _projects(cache, {row["project_id"] for row in rows})
-    cents = {pk: _rate_cents(project) for pk, project in projects.items()}
+    cents = {pk: project.rate_cents for pk, project in projects.items()}
     for row in rows:
         project_id = row["project_id"]
         row["project__client_id"] = projects[project_id].client_id
@@ -566,7 +576,7 @@ def report_summary(
     # days or weeks). A series' level is added to the pass that counts each entry once (the total's), summed across.
     extra = [series] if series and series not in levels else []
     finest = levels if "tag" in levels else levels + extra
-    projects: dict[int, Project] = {}
+    projects: dict[int, _ProjectFacts] = {}
     bounds = params.period.bounds(viewer.tzinfo)
     plan = _rollup_plan(params, finest, *bounds)
     series_rows = None
