@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
+from operator import itemgetter
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -48,9 +49,16 @@ _KEYS: dict[str, str] = {
 class _Lookups:
     """Names of the ids an aggregate returned: one query per kind of object."""
 
-    def __init__(self, dimensions: list[str], rows: list[dict], projects: dict[int, _ProjectFacts]):
-        def ids(dimension):
-            return {row.get(_KEYS[dimension]) for row in rows} - {None}
+    def __init__(
+        self,
+        dimensions: list[str],
+        rows: list[dict],
+        projects: dict[int, _ProjectFacts],
+        keys: dict[str, set] | None = None,
+    ):
+        def ids(dimension):  # the rows' keys on `dimension`, or those given in `keys`
+            found = keys[dimension] if keys is not None else {row.get(_KEYS[dimension]) for row in rows}
+            return found - {None}
 
         self.projects = self.clients = self.users = self.tasks = self.tags = {}
         if "project" in dimensions:
@@ -178,6 +186,14 @@ def _price(rows: list[dict], cache: dict) -> list[dict]:
         row["project__client_id"] = projects[project_id].client_id
         row["_cents_x3600"] = row["_billable_seconds"] * cents[project_id]
     return rows
+
+
+def _one_row_per_group(dimensions: list[str]) -> bool:
+    """Whether _aggregate's rows are one per group of `dimensions`: it grouped on their keys alone (not on the
+    project as well, to price a client's or a week's rows afterwards)."""
+    if set(dimensions) <= _PRICED_AFTERWARDS or "project" in dimensions:
+        return "project" in dimensions and "client" not in dimensions
+    return True
 
 
 def _aggregate(qs: QuerySet, dimensions: list[str], running: dict[int, int], cache: dict) -> list[dict]:
@@ -321,6 +337,17 @@ def _amount_of(cents_x3600: int) -> Decimal:
     return Decimal(cents + (rest >= 1800)).scaleb(-2)
 
 
+def _amount_text(cents_x3600: int) -> str:
+    """_amount_of's amount as the API writes it ("1234.50", two decimals): str(_amount_of(...)) in integer
+    arithmetic, no Decimal per group (a month by person then day has ~10,000 of them)."""
+    if cents_x3600 < 0:
+        text = _amount_text(-cents_x3600)
+        return "-" + text if text != "0.00" else text  # as -Decimal("0.00") is written: "0.00"
+    cents, rest = divmod(cents_x3600, 3600)
+    whole, part = divmod(cents + (rest >= 1800), 100)
+    return f"{whole}.{part:02d}"
+
+
 class _Sum:
     """A group's sums; the amount is kept as an exact integer (cents × 3600) and rounded once, when shown.
     `children` is None on the last level (a month by person then day has ~10,000 such groups: no dict each)."""
@@ -337,11 +364,11 @@ class _Sum:
         self.running_seconds += row["_running_seconds"]
         self.cents_x3600 += row["_cents_x3600"]
 
-    def totals(self) -> dict:
+    def totals(self, amount=_amount_of) -> dict:
         return {
             "seconds": self.seconds,
             "billable_seconds": self.billable_seconds,
-            "amount": _amount_of(self.cents_x3600),
+            "amount": amount(self.cents_x3600),
         }
 
 
@@ -376,7 +403,7 @@ def _by_sort_key(item: tuple) -> tuple:
     return item[0]
 
 
-def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
+def _groups(node: _Sum, lookups: _Lookups, levels: list[str], amount=_amount_of) -> list[dict]:
     if not levels:
         return []
     dimension, rest = levels[0], levels[1:]
@@ -394,13 +421,99 @@ def _groups(node: _Sum, lookups: _Lookups, levels: list[str]) -> list[dict]:
                     "label": label,
                     "seconds": child.seconds,
                     "billable_seconds": child.billable_seconds,
-                    "amount": _amount_of(child.cents_x3600),
-                    "children": _groups(child, lookups, rest) if rest else [],
+                    "amount": amount(child.cents_x3600),
+                    "children": _groups(child, lookups, rest, amount) if rest else [],
                 },
             )
         )
     groups.sort(key=_by_sort_key)  # stable: equal names keep the aggregate's order, as before
     return [group for _, group in groups]
+
+
+def _leaf_groups(rows: list[tuple], lookups: _Lookups, levels: list[str], total: _Sum, amount) -> list[dict]:
+    """_groups' answer for two levels from _leaf_rows (one row per group of the second level), their sums added to
+    `total`: every row becomes its group as it is read and is added to its first-level group on the way — no
+    _Sum node per row (a month by person then day has ~10,000 of them); the same groups in the same order."""
+    outer, inner = levels
+    # The second level's keys: shown, label and rank (the place of its sort key among theirs; equal keys, equal rank).
+    labels = {key: lookups.label(inner, key) for key in {row[1] for row in rows}}
+    ranks = {sort_key: rank for rank, sort_key in enumerate(sorted({found[2] for found in labels.values()}))}
+    shown_of = {key: (shown, label, ranks[sort_key]) for key, (shown, label, sort_key) in labels.items()}
+    texts: dict[int, Any] = {}  # amount(cents × 3600), written once per value (whole hours at one rate recur)
+    parents: dict[Any, list] = {}  # key -> [seconds, billable seconds, cents × 3600, [(rank, child)]]
+    for first, second, seconds, billable, cents in rows:
+        parent = parents.get(first)
+        if parent is None:
+            parent = parents[first] = [0, 0, 0, []]
+        parent[0] += seconds
+        parent[1] += billable
+        parent[2] += cents
+        text = texts.get(cents)
+        if text is None:
+            text = texts[cents] = amount(cents)
+        shown, label, rank = shown_of[second]
+        child = {"key": shown, "label": label, "seconds": seconds, "billable_seconds": billable, "amount": text,
+                 "children": []}  # fmt: skip
+        parent[3].append((rank, child))
+    first_of = itemgetter(0)
+    groups = []
+    for key, (seconds, billable, cents, children) in parents.items():
+        total.seconds += seconds
+        total.billable_seconds += billable
+        total.cents_x3600 += cents
+        shown, label, sort_key = lookups.label(outer, key)
+        children.sort(key=first_of)  # stable: as _groups sorts the children, ties in the aggregate's order
+        group = {
+            "key": shown,
+            "label": label,
+            "seconds": seconds,
+            "billable_seconds": billable,
+            "amount": amount(cents),
+            "children": [child for _, child in children],
+        }
+        groups.append((sort_key, group))
+    groups.sort(key=first_of)
+    return [group for _, group in groups]
+
+
+_LEAF_SUMS = ("_seconds", "_billable_seconds", "_cents_x3600")
+
+
+def _leaf_rows(qs: QuerySet, levels: list[str], running: dict[int, int], cache: dict) -> list[tuple]:
+    """_aggregate's rows for two levels it groups on alone (_one_row_per_group) as tuples (first key, second key,
+    seconds, billable seconds, cents × 3600), without the running timers' seconds (the caller knows their sum).
+    Levels priced in the database are read on PostgreSQL from the cursor as they come, without a dict each."""
+    first, second = (_KEYS[dimension] for dimension in levels)
+    priced_here = not (set(levels) <= _PRICED_AFTERWARDS or "project" in levels)
+    if connection.vendor == "postgresql" and "week" not in levels and priced_here:
+        sums = _cent_sums(running)
+        qs = qs.values(first, second).annotate(**{k: sums[k] for k in _LEAF_SUMS}).order_by()
+        query = qs.query
+        names = list(query.selected or [*query.extra_select, *query.values_select, *query.annotation_select])
+        if names == [first, second, *_LEAF_SUMS]:  # as _values names the columns
+            chunks = query.get_compiler(using=qs.db).execute_sql(MULTI)
+            return [row for chunk in chunks for row in chunk]
+    return [
+        (row[first], row[second], row["_seconds"], row["_billable_seconds"], row["_cents_x3600"])
+        for row in _aggregate(qs, levels, running, cache)
+    ]
+
+
+def _leaf_report(qs: QuerySet, levels: list[str], running: dict[int, int], cache: dict, amount) -> tuple[list, _Sum]:
+    """report_summary's groups and total for two levels _aggregate groups on alone (no tag second, no rollup, no
+    series), from one row per group of the second level. A tag first needs the total's own pass, as there."""
+    rows = _leaf_rows(qs, levels, running, cache)
+    total_rows = _aggregate(qs, [], running, cache) if levels[0] == "tag" else None
+    keys = {levels[0]: {row[0] for row in rows}, levels[1]: {row[1] for row in rows}}
+    lookups = _Lookups(levels, [], cache, keys)
+    tree = _Sum()
+    groups = _leaf_groups(rows, lookups, levels, tree, amount)
+    if total_rows is None:
+        tree.running_seconds = sum(running.values())  # each running timer is in one row: all of them, once
+        return groups, tree
+    total = _Sum()
+    _sum_rows(total_rows, lookups, [], total)
+    return groups, total
 
 
 def _series(rows: list[dict], lookups: _Lookups, dimension: str) -> dict:
@@ -531,6 +644,7 @@ def report_summary(
     preset: str | None = None,
     now: datetime | None = None,
     series: str | None = None,
+    amount_text: bool = False,
 ) -> dict:
     """Totals of the entries `viewer` may see that started in the report's period (inclusive days in the viewer's
     time zone), grouped by `group_by` and optionally within each group by `then_by`. Pass checked `params`, or
@@ -550,6 +664,8 @@ def report_summary(
     level as "series" ({"level", "groups"}), summed from the same aggregate (grouped on that level as well) rather
     than read again: a report page and its time chart read the entries once — unless the rollup answers the levels
     without the series, when the series is read on its own from the entries' table (fewer rows, less work).
+
+    With `amount_text` every amount is written as the API writes it (str of the Decimal: "1234.50"), not a Decimal.
     """
     now = now or timezone.now()
     if params is None:
@@ -588,28 +704,36 @@ def report_summary(
         if plan is not None:
             finest = levels
             series_rows = list(qs.values(_KEYS[series]).annotate(**_second_sums(running)).order_by())
-    if plan is not None:
-        rows = _aggregate_with_rollup(viewer, params, qs, plan, finest, running, projects)
+    amount = _amount_text if amount_text else _amount_of
+    if then_by and then_by != "tag" and not series and plan is None and _one_row_per_group(levels):
+        # One row per group of the second level (e.g. a month by person then day): the groups straight from them.
+        groups, total = _leaf_report(qs, levels, running, projects, amount)
     else:
-        rows = _aggregate(qs, finest, running, projects)
-    outer_rows = _aggregate(qs, [group_by, *extra], running, projects) if then_by == "tag" else rows
-    if then_by == "tag":
-        total_rows = outer_rows
-    else:
-        total_rows = _aggregate(qs, [series] if series else [], running, projects) if group_by == "tag" else rows
-    lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []), projects)
-    tree, total = _Sum(), _Sum()
-    _sum_rows(rows, lookups, levels, tree)
-    if outer_rows is not rows:
-        outer = _Sum()
-        _sum_rows(outer_rows, lookups, [group_by], outer)
-        for key, node in (outer.children or {}).items():  # the first level's own sums, its tag children kept
-            node.children = tree.children[key].children if key in (tree.children or {}) else None
-        tree = outer
-    if total_rows is rows:
-        total = tree
-    else:
-        _sum_rows(total_rows, lookups, [], total)
+        if plan is not None:
+            rows = _aggregate_with_rollup(viewer, params, qs, plan, finest, running, projects)
+        else:
+            rows = _aggregate(qs, finest, running, projects)
+        outer_rows = _aggregate(qs, [group_by, *extra], running, projects) if then_by == "tag" else rows
+        if then_by == "tag":
+            total_rows = outer_rows
+        else:
+            total_rows = _aggregate(qs, [series] if series else [], running, projects) if group_by == "tag" else rows
+        lookups = _Lookups(levels, rows + (outer_rows if outer_rows is not rows else []), projects)
+        tree, total = _Sum(), _Sum()
+        _sum_rows(rows, lookups, levels, tree)
+        if outer_rows is not rows:
+            outer = _Sum()
+            _sum_rows(outer_rows, lookups, [group_by], outer)
+            for key, node in (outer.children or {}).items():  # the first level's own sums, its tag children kept
+                node.children = tree.children[key].children if key in (tree.children or {}) else None
+            tree = outer
+        groups = _groups(tree, lookups, levels, amount)
+        if total_rows is rows:
+            total = tree
+        else:
+            _sum_rows(total_rows, lookups, [], total)
+        if series:
+            series_answer = _series(total_rows if series_rows is None else series_rows, lookups, series)
 
     answer = {
         "start": params.start,
@@ -617,13 +741,13 @@ def report_summary(
         "preset": params.preset,
         "group_by": group_by,
         "then_by": then_by,
-        "groups": _groups(tree, lookups, levels),
-        "total": total.totals(),
+        "groups": groups,
+        "total": total.totals(amount),
         "running_seconds": int(total.running_seconds),
         "as_of": now,
     }
     if series:
-        answer["series"] = _series(total_rows if series_rows is None else series_rows, lookups, series)
+        answer["series"] = series_answer
     return answer
 
 

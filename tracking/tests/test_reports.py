@@ -7,7 +7,7 @@ import pytest
 
 from accounts.tests.factories import UserFactory
 from tracking.exceptions import InvalidFilter
-from tracking.reports import _amount_of, report_params, report_summary
+from tracking.reports import _amount_of, _amount_text, report_params, report_summary
 from tracking.selectors.entries import _amount
 from tracking.tests.factories import ClientFactory, ProjectFactory, TagFactory, TimeEntryFactory
 
@@ -218,3 +218,12 @@ def test_report_groups_round_their_integer_amounts_as_the_decimal_rule_does():
     (away from zero), for every remainder."""
     for cents_x3600 in range(-7300, 7300, 7):
         assert _amount_of(cents_x3600) == _amount(Decimal(cents_x3600) / 100), cents_x3600
+
+
+def test_report_amounts_as_text_are_the_decimals_written_as_the_api_writes_them():
+    """report_summary(amount_text=True) writes _amount_of's Decimal as DecimalField(decimal_places=2) would, in
+    integer arithmetic: two decimals, "0.00" for a negative amount under half a cent, no exponent when large."""
+    from tracking.api.serializers import _cents
+
+    for cents_x3600 in [*range(-7300, 7300, 7), 3600 * 10**20 + 1799, 3600 * 10**20 + 1800, -1, -1800]:
+        assert _amount_text(cents_x3600) == _cents(_amount_of(cents_x3600)), cents_x3600

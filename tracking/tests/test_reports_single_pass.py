@@ -193,3 +193,36 @@ def test_a_large_person_then_day_report_equals_the_entries_added_one_by_one(many
     for group in report["groups"]:
         days = [child["key"] for child in group["children"]]
         assert days == sorted(days)
+
+
+LEAF_QUESTIONS = [("user", "day"), ("project", "day"), ("day", "user"), ("tag", "user"), ("task", "week"),
+                  ("project", "task"), ("week", "task")]  # fmt: skip
+
+
+@pytest.mark.parametrize(("group_by", "then_by"), LEAF_QUESTIONS)
+def test_groups_made_straight_from_one_row_per_group_equal_the_tree_of_sums(load_data, monkeypatch, group_by,
+                                                                            then_by):  # fmt: skip
+    """Two levels the aggregate groups on alone are built from its rows without a tree (_leaf_groups): the same
+    groups in the same order, the same total and running seconds, with amounts as Decimals or as text."""
+    from tracking import reports
+
+    viewer = load_data["admin"]
+    viewer.timezone = "America/New_York"
+    params = report_params(viewer=viewer, start=date(2025, 10, 1), end=date(2026, 4, 14), group_by=group_by,
+                           then_by=then_by)  # fmt: skip
+    made = []
+    leaf_groups = reports._leaf_groups
+    monkeypatch.setattr(reports, "_leaf_groups", lambda *args: made.append(1) or leaf_groups(*args))
+    straight = report_summary(viewer=viewer, params=params, now=NOW)
+    as_text = report_summary(viewer=viewer, params=params, now=NOW, amount_text=True)
+    assert len(made) == 2
+    monkeypatch.setattr(reports, "_one_row_per_group", lambda dimensions: False)
+    by_tree = report_summary(viewer=viewer, params=params, now=NOW)
+    assert len(made) == 2
+    assert straight == by_tree
+    assert straight["running_seconds"] > 0 and sum(len(g["children"]) for g in straight["groups"]) > 20
+    amounts = [(g["amount"], [c["amount"] for c in g["children"]]) for g in straight["groups"]]
+    assert [(g["amount"], [c["amount"] for c in g["children"]]) for g in as_text["groups"]] == [
+        (str(a), [str(c) for c in children]) for a, children in amounts
+    ]
+    assert as_text["total"]["amount"] == str(straight["total"]["amount"])

@@ -32,7 +32,7 @@ class ReportSummaryApi(ApiViewMixin, APIView):
         params = dict(query.validated_data)
         question = {k: params.pop(k, None) for k in ("preset", "start", "end", "group_by", "then_by")}
         checked = reports.report_params(viewer=request.user, filters=params, **question)  # InvalidFilter: 400
-        report = reports.report_summary(viewer=request.user, params=checked)
+        report = reports.report_summary(viewer=request.user, params=checked, amount_text=True)
         group_by, then_by = checked.group_by, checked.then_by
         report_viewed.send(
             sender=TimeEntry, user_id=request.user.pk, group_by=group_by, then_by=then_by, interface="api"

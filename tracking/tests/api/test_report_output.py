@@ -52,5 +52,9 @@ def test_the_summary_written_in_place_equals_the_fields_output(admin_user):
         by_fields = serializers.Serializer.to_representation(ReportSummarySerializer(), copy.deepcopy(report))
         by_fields["groups"] = [{**dict(g), "children": [dict(c) for c in g["children"]]} for g in by_fields["groups"]]
         by_fields["total"] = dict(by_fields["total"])
+        as_text = report_summary(viewer=admin_user, start=date(2026, 3, 1), end=date(2026, 3, 31),
+                                 group_by="project", then_by=then_by, now=report["as_of"],
+                                 amount_text=True)  # fmt: skip
         assert report_summary_output(report) == by_fields
+        assert report_summary_output(as_text) == by_fields  # the API's way: amounts written by report_summary
         assert len(by_fields["groups"]) == 2 and by_fields["running_seconds"] > 0
