@@ -5,6 +5,7 @@ from django import forms
 from django.test.html import parse_html
 
 from tracking import forms as forms_module
+from tracking import rows as rows_module
 from tracking.forms import _ROW_OPTIONS, ListSelect, NameSelect, PersonSelect, ProjectRowSelect
 from tracking.models import Task
 
@@ -81,3 +82,21 @@ def test_kept_options_are_bounded(monkeypatch):
         html = _row_widget(NameSelect, ROWS).render("task", None)
         assert len(_ROW_OPTIONS) <= 2
     assert parse_html(html) == parse_html(forms.Select(choices=[("", "All tasks"), *ROWS]).render("task", None))
+
+
+def test_project_options_are_kept_by_row_and_kind():
+    """The bulk select's and the rows' picker's project options (tracking.rows): written once per row and kind."""
+    rows_module._PROJECT_OPTIONS.clear()
+    projects = [(5, "Site <1>", 2, "Acme & Co", "#ff0000", 'S"1'), (6, "Inside", None, None, "#00ff00", "")]
+    inline = (
+        '<option value="5" data-color="#ff0000" data-name="Site &lt;1&gt;" data-client="Acme &amp; Co"'
+        ' data-code="S&quot;1">Acme &amp; Co / Site &lt;1&gt;</option>'
+        '<option value="6" data-color="#00ff00" data-name="Inside" data-client="" data-code="">Inside</option>'
+    )
+    plain = '<option value="5">Acme &amp; Co / Site &lt;1&gt;</option><option value="6">Inside</option>'
+    for _ in range(2):  # written, then kept
+        assert rows_module.project_options(projects) == inline
+        assert rows_module.plain_options(projects) == plain
+    assert len(rows_module._PROJECT_OPTIONS) == 4
+    renamed = [(5, "Site 2", 2, "Acme & Co", "#ff0000", 'S"1')]  # another row: written afresh
+    assert rows_module.plain_options(renamed) == '<option value="5">Acme &amp; Co / Site 2</option>'
