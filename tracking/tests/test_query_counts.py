@@ -35,10 +35,11 @@ YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
 # (+1: the projects to add a row for), recent entries edited in place (dashboard +1: locked periods and approved
 # weeks, one read, so that locked rows are shown read-only).
 # The web report's chart costs nothing: its days or weeks are summed from the table's own aggregate. The entry list's
-# filter choices read no project teams or members (-2); the dashboard's day and week totals are one aggregate (-1).
+# filter choices read no project teams or members (-2); the dashboard's day and week totals are one aggregate (-1);
+# a member's list with no timer running does not look for one among their entries (-1).
 PAGES = [
     ("dashboard", "member", "/", 15),
-    ("entries", "member", "/entries/", 15),
+    ("entries", "member", "/entries/", 14),
     ("entries", "admin", "/entries/", 16),
     ("entries page 2", "manager", "/entries/?page=2", 17),
     ("week", "member", "/entries/week/", 7),
