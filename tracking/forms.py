@@ -650,6 +650,23 @@ class EntryFilterForm(forms.Form):
             self.add_error("end", "The end date must not be before the start date.")
         return data
 
+    def project_rows(self) -> list[tuple]:
+        """The project filter's rows (ProjectRowSelect.columns), read once: its options are written from them, and
+        the entry list's bulk select and rows' picker take them too (`trackable_project_rows`)."""
+        widget = self.fields["project"].widget
+        if widget.rows is None:
+            widget.rows = list(self.fields["project"].queryset.values_list(*widget.columns))
+        return widget.rows
+
+    def trackable_project_rows(self) -> list[tuple]:
+        """Rows of tracking.rows.PROJECT_COLUMNS of the projects the viewer may track on, for one who writes: the
+        same projects as the filter's, the open ones they see (tracking.rules.visible_projects: a member the open
+        projects open to them, a manager or admin every open one; a test holds the two equal), so no second read."""
+        return [
+            (pk, name, client_id, client, color, code)
+            for pk, name, client_id, client, _, color, code in self.project_rows()
+        ]
+
     def selector_filters(self, tz) -> dict:
         data = self.cleaned_data if self.is_valid() else {}
         filters = {}

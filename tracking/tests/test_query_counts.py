@@ -36,12 +36,13 @@ YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
 # weeks, one read, so that locked rows are shown read-only).
 # The web report's chart costs nothing: its days or weeks are summed from the table's own aggregate. The entry list's
 # filter choices read no project teams or members (-2); the dashboard's day and week totals are one aggregate (-1);
-# a member's list with no timer running does not look for one among their entries (-1).
+# a member's list with no timer running does not look for one among their entries (-1); the entry list's bulk
+# select and rows' picker take the project filter's rows (-1).
 PAGES = [
     ("dashboard", "member", "/", 15),
-    ("entries", "member", "/entries/", 14),
-    ("entries", "admin", "/entries/", 16),
-    ("entries page 2", "manager", "/entries/?page=2", 17),
+    ("entries", "member", "/entries/", 13),
+    ("entries", "admin", "/entries/", 15),
+    ("entries page 2", "manager", "/entries/?page=2", 16),
     ("week", "member", "/entries/week/", 7),
     ("week of a team member", "manager", "/entries/week/?user={member}", 9),
     ("reports", "admin", "/reports/?preset=last_month&group_by=project", 14),

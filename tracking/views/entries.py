@@ -68,8 +68,12 @@ def entry_list(request):
         entry.tag_names = tag_names[entry.pk]
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
     totals = entry_totals(entries, running=_own_running(request, filters_form)) if exact else None
-    # The bulk select and the rows' picker show a project's name, colour, code and client's name, read as rows.
-    projects = project_option_rows(selectors.trackable_projects(user=viewer))
+    # The bulk select and the rows' picker show a project's name, colour, code and client's name, read as rows: for
+    # one who writes, the filter's own project rows (the same projects), else (a viewer: none) from the selector.
+    if policy.writes(viewer):
+        projects = filters_form.trackable_project_rows()
+    else:
+        projects = project_option_rows(selectors.trackable_projects(user=viewer))
     context = {
         "filters": filters_form,
         "page": page,
