@@ -309,29 +309,49 @@ def project_option_rows(projects) -> list[tuple]:
     return [(p.pk, p.name, p.client_id, p.client.name if p.client_id else None, p.color, p.code) for p in projects]
 
 
+# The project options of rows, kept by (kind, row) per process: the same row always writes the same option, and a
+# page lists a couple of hundred projects twice (the bulk select, the rows' picker). Bounded like the long selects'
+# (tracking.forms.ROW_OPTIONS_KEPT).
+PROJECT_OPTIONS_KEPT = 20_000
+_PROJECT_OPTIONS: dict[tuple, str] = {}
+
+
+def _kept_option(kind: str, row: tuple, write) -> str:
+    key = (kind, row)
+    text = _PROJECT_OPTIONS.get(key)
+    if text is None:
+        text = write(*row)
+        if len(_PROJECT_OPTIONS) >= PROJECT_OPTIONS_KEPT:
+            _PROJECT_OPTIONS.clear()
+        _PROJECT_OPTIONS[key] = text
+    return text
+
+
+def _inline_option(pk, name, client_id, client_name, color, code) -> str:
+    client = client_name if client_id else None
+    return (
+        f'<option value="{pk}" data-color="{_e(color)}"'
+        f' data-name="{_e(name)}" data-client="{_e(client) if client is not None else ""}"'
+        f' data-code="{_e(code)}">'
+        f"{_e(Project.label_of(name, client))}</option>"
+    )
+
+
+def _plain_option(pk, name, client_id, client_name, *_) -> str:
+    return f'<option value="{pk}">{_e(Project.label_of(name, client_name if client_id else None))}</option>'
+
+
 def project_options(projects) -> str:
     """The inline project picker's options, once per page (`<template id="inline-project-options">`): from projects,
     or from rows of PROJECT_COLUMNS (`project_option_rows`)."""
-    out = []
-    for pk, name, client_id, client_name, color, code in _rows(projects):
-        client = client_name if client_id else None
-        out.append(
-            f'<option value="{pk}" data-color="{_e(color)}"'
-            f' data-name="{_e(name)}" data-client="{_e(client) if client is not None else ""}"'
-            f' data-code="{_e(code)}">'
-            f"{_e(Project.label_of(name, client))}</option>"
-        )
-    return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
+    out = "".join(_kept_option("inline", row, _inline_option) for row in _rows(projects))
+    return mark_safe(out)  # noqa: S308 - every value in it was escaped
 
 
 def plain_options(projects) -> str:
     """Options of projects with their labels alone (the bulk action's project select): from projects or rows."""
-    return mark_safe(  # noqa: S308 - every value in it was escaped
-        "".join(
-            f'<option value="{pk}">{_e(Project.label_of(name, client_name if client_id else None))}</option>'
-            for pk, name, client_id, client_name, *_ in _rows(projects)
-        )
-    )
+    out = "".join(_kept_option("plain", row, _plain_option) for row in _rows(projects))
+    return mark_safe(out)  # noqa: S308 - every value in it was escaped
 
 
 def _rows(projects) -> list[tuple]:

@@ -214,11 +214,14 @@ def _totals(row: dict) -> dict:
     }
 
 
-def entry_totals(entries: QuerySet, *, now: datetime | None = None) -> dict:
+def entry_totals(entries: QuerySet, *, now: datetime | None = None, running: dict[int, int] | None = None) -> dict:
     """Seconds, billable seconds and amount of `entries` (a queryset the caller already scoped, e.g. from
     time_entry_list): the same sums and rounding as every line of report_summary, a running timer counted up to
-    `now`. Two queries."""
-    return _totals(entries.order_by().aggregate(**_sums(_running(entries, now or timezone.now()))))
+    `now`. Two queries; one when the caller knows the running timers among `entries` (`running`, as running_timers
+    gives them: {} when none of them runs)."""
+    if running is None:
+        running = _running(entries, now or timezone.now())
+    return _totals(entries.order_by().aggregate(**_sums(running)))
 
 
 def day_totals(entries: QuerySet, *, days, tz, now: datetime | None = None) -> dict[date, int]:

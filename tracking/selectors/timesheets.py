@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.contrib.auth import get_user_model
-from django.db.models import Q, QuerySet
+from django.db.models import IntegerField, Q, QuerySet, Value
 from django.utils import timezone
 
 from accounts import policy
@@ -189,12 +189,31 @@ def team_overview(*, viewer, team: Team, weeks: int = 2, now: datetime | None = 
 
 def locked_entry_ids(entries) -> set[int]:
     """The ids among `entries` (with their users loaded) that lie in locked time — the display form of the rule in
-    tracking.services.locks, for a page of rows at once (three queries, not one per row). The services decide."""
+    tracking.services.locks, for a page of rows at once (one query for the active locks and the approved weeks
+    together, a second only when a lock is a team's; not one per row). The services decide."""
     entries = list(entries)
     if not entries:
         return set()
     user_ids = {e.user_id for e in entries}
-    locks = list(PeriodLock.objects.active().values_list("until", "team_id"))
+    days = {entry.pk: timezone.localtime(entry.start, entry.user.tzinfo).date() for entry in entries}
+    # Only the weeks on the page: people whose weeks are approved every week have a hundred a year each.
+    weeks = {periods.week_start(day) for day in days.values()}
+    kind = IntegerField()
+    active_locks = PeriodLock.objects.active().order_by().annotate(_kind=Value(0, output_field=kind))
+    approved_weeks = (
+        Timesheet.objects.filter(user_id__in=user_ids, week__in=weeks, state=TimesheetState.APPROVED)
+        .order_by()
+        .annotate(_kind=Value(1, output_field=kind))
+    )
+    found = active_locks.values_list("until", "team_id", "_kind").union(
+        approved_weeks.values_list("week", "user_id", "_kind"), all=True
+    )
+    locks, approved = [], set()
+    for day, owner, row_kind in found:
+        if row_kind == 0:
+            locks.append((day, owner))  # (until, team or None)
+        else:
+            approved.add((owner, day))  # (user, week)
     team_ids = {team for _until, team in locks if team is not None}
     members = (
         set(
@@ -204,14 +223,6 @@ def locked_entry_ids(entries) -> set[int]:
         )
         if team_ids
         else set()
-    )
-    days = {entry.pk: timezone.localtime(entry.start, entry.user.tzinfo).date() for entry in entries}
-    # Only the weeks on the page: people whose weeks are approved every week have a hundred a year each.
-    weeks = {periods.week_start(day) for day in days.values()}
-    approved = set(
-        Timesheet.objects.filter(user_id__in=user_ids, week__in=weeks, state=TimesheetState.APPROVED).values_list(
-            "user_id", "week"
-        )
     )
     if not approved and not locks:
         return set()

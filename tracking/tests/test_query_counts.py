@@ -32,18 +32,20 @@ YEAR = f"start={UNTIL - timedelta(days=365)}&end={UNTIL}"
 # (name, whose, path, most queries allowed). What features added to a page's count, where it is inherent to them:
 # saved reports' panels (dashboard +2: popular in your teams, comment notices; reports +2: matching/popular/recent
 # saved reports, annotations), the first-week checklist (dashboard +3 in a newcomer's first week: progress, linkable
-# integrations, first entry), approvals (entries and week +2: locked periods, approved weeks or whether approvals
-# are on), day groups (entries +1: the days' totals), the editable week (+1: the projects to add a row for), recent
-# entries edited in place (dashboard +2: locked periods and approved weeks, so that locked rows are shown read-only).
-# The web report's chart costs nothing when the table reads the entries (its days or weeks are summed from the table's
-# own aggregate) and +1 on PostgreSQL when the table reads the monthly rollup (the days from the entries). The entry
-# list's filter choices read no project teams or members (-2); the dashboard's day and week totals are one aggregate
-# (-1).
+# integrations, first entry), approvals (entries +1: locked periods and approved weeks, one read; week +2: locked
+# periods, approved weeks or whether approvals are on), day groups (entries +1: the days' totals), the editable week
+# (+1: the projects to add a row for), recent entries edited in place (dashboard +1: locked periods and approved
+# weeks, one read, so that locked rows are shown read-only).
+# The web report's chart costs nothing when the table reads the entries (its days or weeks are summed from the
+# table's own aggregate) and +1 on PostgreSQL when the table reads the monthly rollup (the days from the entries).
+# The entry list's filter choices read no project teams or members (-2); the dashboard's day and week totals are one
+# aggregate (-1); a member's list with no timer running does not look for one among their entries (-1); the entry
+# list's bulk select and rows' picker take the project filter's rows (-1).
 PAGES = [
-    ("dashboard", "member", "/", 16),
-    ("entries", "member", "/entries/", 16),
-    ("entries", "admin", "/entries/", 17),
-    ("entries page 2", "manager", "/entries/?page=2", 18),
+    ("dashboard", "member", "/", 15),
+    ("entries", "member", "/entries/", 13),
+    ("entries", "admin", "/entries/", 15),
+    ("entries page 2", "manager", "/entries/?page=2", 16),
     ("week", "member", "/entries/week/", 7),
     ("week of a team member", "manager", "/entries/week/?user={member}", 9),
     ("reports", "admin", "/reports/?preset=last_month&group_by=project", 15),

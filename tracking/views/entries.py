@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.views.decorators.http import require_POST
 
 from accounts import policy
-from accounts.models import User
+from accounts.models import Role, User
 from timetracker.counting import bounded_count
 from timetracker.errors import message as error_message
 
@@ -67,9 +67,13 @@ def entry_list(request):
     for entry in page.object_list:
         entry.tag_names = tag_names[entry.pk]
     # Totals of a few thousand entries are one quick sum; over an estimated million they would read every row.
-    totals = entry_totals(entries) if exact else None
-    # The bulk select and the rows' picker show a project's name, colour, code and client's name, read as rows.
-    projects = project_option_rows(selectors.trackable_projects(user=viewer))
+    totals = entry_totals(entries, running=_own_running(request, filters_form)) if exact else None
+    # The bulk select and the rows' picker show a project's name, colour, code and client's name, read as rows: for
+    # one who writes, the filter's own project rows (the same projects), else (a viewer: none) from the selector.
+    if policy.writes(viewer):
+        projects = filters_form.trackable_project_rows()
+    else:
+        projects = project_option_rows(selectors.trackable_projects(user=viewer))
     context = {
         "filters": filters_form,
         "page": page,
@@ -357,6 +361,17 @@ def _day_group(request, pk: int):
         "next_url": reverse("entry_list") + ("?" + query.urlencode() if query else ""),
     }
     return render(request, "tracking/_entry_day_swap.html", context)
+
+
+def _own_running(request, filters_form) -> dict[int, int] | None:
+    """{} when none of the listed entries can be running, read once with the timer bar's own read (left on the
+    request for it): a member lists their own entries alone and runs at most one timer, so with none running
+    there is none to look for among them. None (the totals look for them) otherwise."""
+    viewer = request.user
+    if viewer.role != Role.MEMBER or filters_form.errors:
+        return None
+    request.running_entry = services.timer_status(user=viewer)
+    return {} if request.running_entry is None else None
 
 
 def _by_day(entries, shown: list, tz) -> list[dict]:
