@@ -72,15 +72,25 @@ def has_entries(*, viewer) -> bool:
     return policy.visible(viewer, TimeEntry.objects.all()).exists()
 
 
+_WEEK_GRID_FIELDS = (
+    *("start", "end", "duration_seconds", "project", "task"),
+    *("project__name", "project__color", "project__client", "project__client__name", "task__name"),
+)
+
+
 def week_grid(*, viewer, user, monday: date, now: datetime | None = None) -> dict:
     """Rows (project, task) × 7 days of seconds for `user`'s week starting `monday`, in `viewer`'s timezone; a
     running timer counts up to now ("running" says whether one is in the week)."""
     tz = viewer.tzinfo
     week = periods.week(monday)
     begin, end = week.bounds(tz)
-    entries = time_entry_list(
-        viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end}
-    ).prefetch_related(None)
+    entries = (
+        time_entry_list(viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end})
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("project__client", "task")
+        .only(*_WEEK_GRID_FIELDS)  # what a row shows: a project's label and colour, a task's name
+    )
     now = now or timezone.now()
     rows: dict = {}
     day_totals = [0] * 7
