@@ -41,7 +41,7 @@ def report_page(request, *, params, question, **kwargs) -> panels.Panel:
 
 def dashboard(request, **kwargs) -> panels.Panel | None:
     popular = selectors.popular_in_teams(viewer=request.user)
-    notices = list(selectors.unread_notices(user=request.user)[:5])
+    notices = selectors.unread_notice_links(user=request.user, limit=5)
     if not popular and not notices:
         return None
     return panels.Panel("reports/_popular_panel.html", {"popular": popular, "notices": notices}, place="aside")

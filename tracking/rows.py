@@ -348,6 +348,19 @@ def project_options(projects) -> str:
     return mark_safe(out)  # noqa: S308 - every value in it was escaped
 
 
+def described_options(projects) -> str:
+    """Options of projects with their label, colour, name and client (the week's "Add a row for" picker): from
+    projects or rows."""
+    out = []
+    for pk, name, client_id, client_name, color, _code in _rows(projects):
+        client = client_name if client_id else None
+        out.append(
+            f'<option value="{pk}" data-color="{_e(color)}" data-name="{_e(name)}"'
+            f' data-client="{_e(client) if client else ""}">{_e(Project.label_of(name, client))}</option>'
+        )
+    return mark_safe("".join(out))  # noqa: S308 - every value in it was escaped
+
+
 def plain_options(projects) -> str:
     """Options of projects with their labels alone (the bulk action's project select): from projects or rows."""
     out = "".join(_kept_option("plain", row, _plain_option) for row in _rows(projects))

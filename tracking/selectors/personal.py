@@ -4,16 +4,17 @@ from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import F, Q, QuerySet, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from accounts import policy
+from timetracker.prepared import PreparedRead
 
 from .. import periods
 from ..models import TimeEntry
 from ..periods import day_bounds
-from .entries import entry_seconds, period_totals, running_seconds, running_timers, time_entry_list
+from .entries import period_totals, running_seconds, running_timers, time_entry_list
 
 _UNREAD = object()
 
@@ -31,15 +32,35 @@ def own_totals(*, user, today: date, now: datetime | None = None, running=_UNREA
     timers = running_timers([running], now)
     begin, end = week.bounds(user.tzinfo)
     day_begin, day_end = periods.day_period(today).bounds(user.tzinfo)
-    # One pass over the week: today is part of it.
-    entries = time_entry_list(viewer=user, filters={"user": user.pk, "start_after": begin, "start_before": end})
-    seconds = entry_seconds(timers)
-    row = entries.order_by().aggregate(
+    in_week = running is not None and begin <= running.start < end
+    if not policy.is_active(user):
+        return {"today": 0, "week": 0, "running": in_week}
+    # One pass over the week: today is part of it. The user's own entries are the ones time_entry_list would give;
+    # the running timer counts its seconds so far (added here: the ORM types a number in the SQL's CASE itself).
+    bounds = {"user_id": user.pk, "begin": begin, "end": end, "day_begin": day_begin, "day_end": day_end}
+    timer = {"timer_id": running.pk} if timers else {}
+    found = _own_totals_read.rows((bool(timer),), **bounds, **timer)
+    row = found[0] if found else {"today": 0, "week": 0}
+    week_seconds, today_seconds = int(row["week"]), int(row["today"])
+    for seconds in timers.values():  # the running timer, when the caller read one
+        week_seconds += seconds if in_week else 0
+        today_seconds += seconds if day_begin <= running.start < day_end else 0
+    return {"today": today_seconds, "week": week_seconds, "running": in_week}
+
+
+def _build_own_totals(with_timer: bool, *, user_id, begin, end, day_begin, day_end, timer_id=0):
+    entries = TimeEntry.objects.filter(user_id=user_id, start__gte=begin, start__lt=end).order_by()
+    if with_timer:
+        entries = entries.exclude(pk=timer_id)
+    seconds = F("duration_seconds")
+    return entries.values("user_id").annotate(
         week=Coalesce(Sum(seconds), 0),
         today=Coalesce(Sum(seconds, filter=Q(start__gte=day_begin, start__lt=day_end)), 0),
     )
-    in_week = running is not None and begin <= running.start < end
-    return {"today": int(row["today"]), "week": int(row["week"]), "running": in_week}
+
+
+# Compiled once per process (timetracker.prepared), with and without a running timer: the dashboard's totals.
+_own_totals_read = PreparedRead(_build_own_totals)
 
 
 def recent_entries(*, user, limit: int = 10) -> QuerySet:
@@ -51,15 +72,25 @@ def has_entries(*, viewer) -> bool:
     return policy.visible(viewer, TimeEntry.objects.all()).exists()
 
 
+_WEEK_GRID_FIELDS = (
+    *("start", "end", "duration_seconds", "project", "task"),
+    *("project__name", "project__color", "project__client", "project__client__name", "task__name"),
+)
+
+
 def week_grid(*, viewer, user, monday: date, now: datetime | None = None) -> dict:
     """Rows (project, task) × 7 days of seconds for `user`'s week starting `monday`, in `viewer`'s timezone; a
     running timer counts up to now ("running" says whether one is in the week)."""
     tz = viewer.tzinfo
     week = periods.week(monday)
     begin, end = week.bounds(tz)
-    entries = time_entry_list(
-        viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end}
-    ).prefetch_related(None)
+    entries = (
+        time_entry_list(viewer=viewer, filters={"user": user.pk, "start_after": begin, "start_before": end})
+        .prefetch_related(None)
+        .select_related(None)
+        .select_related("project__client", "task")
+        .only(*_WEEK_GRID_FIELDS)  # what a row shows: a project's label and colour, a task's name
+    )
     now = now or timezone.now()
     rows: dict = {}
     day_totals = [0] * 7

@@ -156,6 +156,18 @@ def inline_project_options(projects) -> str:
 
 
 @register.simple_tag
+def project_rows(projects) -> list[tuple]:
+    """The projects as rows of their option's columns (tracking.rows.project_option_rows): one read, no instances."""
+    return rows.project_option_rows(projects)
+
+
+@register.simple_tag
+def described_project_options(projects) -> str:
+    """`<option>`s of projects with their colour, name and client (tracking.rows.described_options)."""
+    return rows.described_options(projects)
+
+
+@register.simple_tag
 def plain_project_options(projects) -> str:
     """`<option value="{{ p.pk }}">{{ p }}</option>` for each project, without a template per option."""
     return rows.plain_options(projects)

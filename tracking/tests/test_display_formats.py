@@ -21,6 +21,14 @@ def test_a_date_in_three_lengths():
     assert format_date(date(2026, 12, 3), "long") == "Thursday 3 December 2026"
 
 
+def test_a_days_text_follows_the_installations_pattern_after_it_was_written_once():
+    day = date(2026, 12, 3)
+    assert format_date(day) == "Thu 3 Dec 2026"  # kept for the next page
+    with override_settings(DISPLAY_DATE_FORMAT="Y-m-d"):
+        assert format_date(day) == "2026-12-03"
+    assert format_date(day) == "Thu 3 Dec 2026"
+
+
 def test_a_moment_is_shown_in_the_readers_time_zone():
     assert format_date(INSTANT, tz=UTC) == "Wed 2 Dec 2026"
     assert format_date(INSTANT, tz=AUCKLAND) == "Thu 3 Dec 2026"

@@ -24,7 +24,11 @@ def _recent_projects(recent) -> list[int]:
 
 def _dashboard(request, form=None, edit_form=None, status=200):
     user = request.user
-    recent = list(selectors.recent_entries(user=user))
+    # The rows show their tags' names only: read as names (one query), not as Tag objects per entry.
+    recent = list(selectors.recent_entries(user=user).prefetch_related(None))
+    tag_names = selectors.entry_tag_names(recent)
+    for entry in recent:
+        entry.tag_names = tag_names[entry.pk]
     running = request.running_entry = services.timer_status(user=user)  # also the header's (context processor)
     mark_changeable(user, recent)  # the recent entries are edited in place, outside locked time
     if form is None:
