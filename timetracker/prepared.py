@@ -96,7 +96,9 @@ class PreparedRead:
         if sql_again != sql or expected != params_again or placed != set(values):
             raise ValueError(f"{self.build.__qualname__} {shape!r}: its values do not each become a parameter")
         query = compiler.query
-        names = (*query.extra_select, *query.values_select, *query.annotation_select)
+        # As ValuesIterable names the columns: in the order `.values()` gave them (an annotation may come before a
+        # field), else fields then annotations.
+        names = tuple(query.selected or (*query.extra_select, *query.values_select, *query.annotation_select))
         fields = [column[0] for column in compiler.select[: compiler.col_count]]
         if len(names) != len(fields):
             raise ValueError(f"{self.build.__qualname__} must build a .values() queryset")

@@ -6,6 +6,7 @@ from zoneinfo import ZoneInfo
 
 import pytest
 from django.db import connection
+from django.db.models import F
 from django.utils import timezone
 
 from accounts.services import tokens
@@ -61,6 +62,19 @@ def test_values_that_would_not_be_parameters_are_refused():
     constant = PreparedRead(lambda *, user_id: TimeEntry.objects.filter(user_id=1).values("pk"))
     with pytest.raises(ValueError):
         constant.rows(user_id=5)
+
+
+def test_columns_are_named_in_the_order_values_gives_them(member, project):
+    """An annotation named before a field in `.values()` comes first in the SQL too: each value under its own name."""
+    TimeEntryFactory(user=member, project=project, notes="named")
+
+    def build(*, user_id):
+        qs = TimeEntry.objects.filter(user_id=user_id).annotate(doubled=F("duration_seconds") * 2, who=F("user_id"))
+        return qs.values("doubled", "notes", "who", "pk")
+
+    read = PreparedRead(build)
+    assert read.rows(user_id=member.pk) == list(build(user_id=member.pk))
+    assert read.rows(user_id=member.pk)[0]["notes"] == "named"
 
 
 def test_the_running_entry_is_read_as_select_related_reads_it(member, project, admin_user):
