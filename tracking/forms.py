@@ -236,6 +236,12 @@ class ProjectRowSelect(ProjectSelect):
         return pk, Project.label_of(name, client), _project_attrs(billable, color, name, client, code)
 
 
+def _task_option(row: tuple, selected: bool) -> str:
+    """A task's option of the tracking forms' task select, from a (pk, project_id, name) row."""
+    pk, project_id, name = row
+    return f'<option value="{pk}" data-project="{project_id}"{" selected" if selected else ""}>{_escape(name)}</option>'
+
+
 class _ReadOnceIterator(forms.models.ModelChoiceIterator):
     """Options from the field's queryset itself (not a fresh .iterator() query), so a page that lists the options
     and then asks whether there are any (`{% if not form.fields.project.queryset %}`) reads the projects once."""
@@ -293,13 +299,20 @@ class _TrackingChoices(forms.Form):
         not by a template loop, since a large organisation offers ~1,000 tasks."""
         chosen = str(self["task"].value())
         rows = self.fields["task"].queryset.values_list("pk", "project_id", "name")
-        return mark_safe(  # noqa: S308 - the name is escaped, the rest are integers
-            "".join(
-                f'<option value="{pk}" data-project="{project_id}"{" selected" if str(pk) == chosen else ""}>'
-                f"{_escape(name)}</option>"
-                for pk, project_id, name in rows
-            )
-        )
+        out = []
+        for row in rows:
+            if str(row[0]) == chosen:
+                out.append(_task_option(row, selected=True))
+                continue
+            key = (_task_option, row)  # not selected: the same row always writes the same option, kept per process
+            text = _ROW_OPTIONS.get(key)
+            if text is None:
+                text = _task_option(row, selected=False)
+                if len(_ROW_OPTIONS) >= ROW_OPTIONS_KEPT:
+                    _ROW_OPTIONS.clear()
+                _ROW_OPTIONS[key] = text
+            out.append(text)
+        return mark_safe("".join(out))  # noqa: S308 - the name is escaped, the rest are integers
 
     def clean(self):
         data = super().clean()
