@@ -100,3 +100,31 @@ def test_the_start_conflict_check_finds_the_running_timer(member, project):
 
     with pytest.raises(TimerAlreadyRunning):
         timer_start(actor=member, project=project)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_a_value_left_out_must_leave_the_sql_alone():
+    """unused_values: a shape may not use a value (an admin's rule reads no id), but a value that changes the SQL
+    without being a parameter is refused as ever."""
+    unused = PreparedRead(lambda *, user_id: TimeEntry.objects.filter(user_id=1).values("pk"), unused_values=True)
+    assert unused.rows(user_id=5) == list(TimeEntry.objects.filter(user_id=1).values("pk"))
+    shifted = PreparedRead(
+        lambda *, user_id: TimeEntry.objects.filter(user_id=user_id + 1).values("pk"), unused_values=True
+    )
+    with pytest.raises(ValueError):
+        shifted.rows(user_id=5)
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.parametrize("role", ["member", "manager", "viewer", "admin"])
+def test_the_entry_filters_option_reads_send_a_fresh_builds_sql(role):
+    from tracking.forms import _filter_options_read
+
+    names = ("project", "client", "task", "tag") + (() if role == "member" else ("user",))
+    for name in names:
+        for viewer_id in (41, 7):
+            _filter_options_read.rows((name, role), viewer_id=viewer_id)
+            sql, params = _filter_options_read.sql_with_params((name, role), viewer_id=viewer_id)
+            assert (sql, params) == _fresh(_filter_options_read.build, (name, role), {"viewer_id": viewer_id})
