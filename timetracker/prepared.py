@@ -81,8 +81,11 @@ def _compile(queryset: QuerySet):
 
 
 class PreparedRead:
-    def __init__(self, build: Callable[..., QuerySet]):
+    def __init__(self, build: Callable[..., QuerySet], *, unused_values: bool = False):
+        """`unused_values`: a shape may leave a value out of its SQL (an access rule that reads the viewer's id for
+        some roles only), as long as its two builds, with different markers, send the very same SQL and parameters."""
         self.build = build
+        self.unused_values = unused_values
         self._compiled: dict[tuple, _Compiled] = {}
 
     def _prepare(self, shape: tuple, values: dict) -> _Compiled:
@@ -93,7 +96,8 @@ class PreparedRead:
         slots = tuple(_slot(by_marker, p) for p in params)
         placed = {slot.name for slot in slots if isinstance(slot, _Slot)}
         expected = tuple(second[s.name] if isinstance(s, _Slot) else s for s in slots)
-        if sql_again != sql or expected != params_again or placed != set(values):
+        complete = placed <= set(values) if self.unused_values else placed == set(values)
+        if sql_again != sql or expected != params_again or not complete:
             raise ValueError(f"{self.build.__qualname__} {shape!r}: its values do not each become a parameter")
         query = compiler.query
         # As ValuesIterable names the columns: in the order `.values()` gave them (an annotation may come before a

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar
+import functools
 import re
 from datetime import UTC, datetime, time, timedelta
 
@@ -13,10 +14,13 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
 
+from accounts import policy
+from accounts.models import User
 from timetracker.errors import NOT_VISIBLE, form_error
+from timetracker.prepared import PreparedRead
 
 from . import periods, selectors
-from .models import Client, Project, Task
+from .models import Client, Project, Tag, Task
 from .utils import escape_text as _escape
 from .utils import format_duration, parse_duration
 
@@ -77,6 +81,16 @@ class ListSelect(forms.Select):
     columns: tuple[str, ...] | None = None
     # Rows of `columns` already read (`rows_from`), written instead of reading the field's queryset again.
     rows: list[tuple] | None = None
+    # What reads the rows of `columns` instead of the field's queryset, when given (the entry filter's, compiled once).
+    read_rows = None
+
+    def option_rows(self, queryset):
+        """Rows of `columns`: those given, else `read_rows`', else the queryset's."""
+        if self.rows is not None:
+            return self.rows
+        if self.read_rows is not None:
+            return self.read_rows()
+        return queryset.values_list(*self.columns)
 
     def option_attrs(self, value) -> dict:
         """Extra attributes of the option for `value` (a ModelChoiceIteratorValue for a model's choices)."""
@@ -145,7 +159,7 @@ class ListSelect(forms.Select):
         if self.columns and isinstance(choices, forms.models.ModelChoiceIterator):
             if choices.field.empty_label is not None:
                 html.append(option("", choices.field.empty_label))
-            rows = self.rows if self.rows is not None else choices.queryset.values_list(*self.columns)
+            rows = self.option_rows(choices.queryset)
             html.extend(self._row_options(rows, wanted - {""}, option))
             html.append("</select>")
             return mark_safe("\n".join(html))  # noqa: S308 - every part was escaped
@@ -236,6 +250,12 @@ class ProjectRowSelect(ProjectSelect):
         return pk, Project.label_of(name, client), _project_attrs(billable, color, name, client, code)
 
 
+def _task_option(row: tuple, selected: bool) -> str:
+    """A task's option of the tracking forms' task select, from a (pk, project_id, name) row."""
+    pk, project_id, name = row
+    return f'<option value="{pk}" data-project="{project_id}"{" selected" if selected else ""}>{_escape(name)}</option>'
+
+
 class _ReadOnceIterator(forms.models.ModelChoiceIterator):
     """Options from the field's queryset itself (not a fresh .iterator() query), so a page that lists the options
     and then asks whether there are any (`{% if not form.fields.project.queryset %}`) reads the projects once."""
@@ -293,13 +313,20 @@ class _TrackingChoices(forms.Form):
         not by a template loop, since a large organisation offers ~1,000 tasks."""
         chosen = str(self["task"].value())
         rows = self.fields["task"].queryset.values_list("pk", "project_id", "name")
-        return mark_safe(  # noqa: S308 - the name is escaped, the rest are integers
-            "".join(
-                f'<option value="{pk}" data-project="{project_id}"{" selected" if str(pk) == chosen else ""}>'
-                f"{_escape(name)}</option>"
-                for pk, project_id, name in rows
-            )
-        )
+        out = []
+        for row in rows:
+            if str(row[0]) == chosen:
+                out.append(_task_option(row, selected=True))
+                continue
+            key = (_task_option, row)  # not selected: the same row always writes the same option, kept per process
+            text = _ROW_OPTIONS.get(key)
+            if text is None:
+                text = _task_option(row, selected=False)
+                if len(_ROW_OPTIONS) >= ROW_OPTIONS_KEPT:
+                    _ROW_OPTIONS.clear()
+                _ROW_OPTIONS[key] = text
+            out.append(text)
+        return mark_safe("".join(out))  # noqa: S308 - the name is escaped, the rest are integers
 
     def clean(self):
         data = super().clean()
@@ -615,26 +642,24 @@ class EntryFilterForm(forms.Form):
     )
     user = forms.ModelChoiceField(queryset=None, required=False, empty_label="Everyone I can see", widget=PersonSelect)
 
+    # An unbound form (the list's default page) writes its options from rows read by `_filter_options_read`, and
+    # builds no queryset: building the five permission-filtered querysets cost ~5 ms of CPU on every list, more
+    # than reading them. A subclass that changes the querysets (the report form) builds them.
+    options_compiled_once = True
+
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, **kwargs)
-        # Choices read only what an option shows: a large organisation has 1,000 tasks and 500 people, and whole
-        # rows (a task's project, client and assignee; a person's every column) cost more than the list itself.
-        self.fields["project"].queryset = (
-            selectors.project_list(viewer=viewer, filters=OPEN)
-            .prefetch_related(None)
-            .select_related("client")
-            .order_by(*selectors.PROJECTS_BY_CLIENT)
-        )
-        self.fields["client"].queryset = selectors.client_list(viewer=viewer, filters=OPEN).only("pk", "name")
-        self.fields["task"].queryset = (
-            selectors.task_list(viewer=viewer, filters=OPEN).select_related(None).only("pk", "name")
-        )
-        self.fields["tag"].queryset = selectors.tag_list(viewer=viewer)
         self.show_user = viewer.role != "member"
-        if self.show_user:
-            self.fields["user"].queryset = selectors.user_choices(viewer=viewer).only("pk", "username", "full_name")
-        else:
+        if not self.show_user:
             del self.fields["user"]
+        if not self.is_bound and self.options_compiled_once and policy.is_active(viewer):
+            for name, model in _FILTER_MODELS.items():
+                if name in self.fields:
+                    self.fields[name].queryset = model.objects.none()  # nothing to validate: never read
+                    self.fields[name].widget.read_rows = functools.partial(_filter_option_rows, name, viewer)
+        else:
+            for name, queryset in filter_option_querysets(viewer).items():
+                self.fields[name].queryset = queryset
         for name in ("project", "client", "task", "tag", "user"):
             if name in self.fields:  # an id the viewer may not see is answered like one that does not exist
                 self.fields[name].error_messages["invalid_choice"] = f"{name.capitalize()}: {NOT_VISIBLE}"
@@ -655,7 +680,7 @@ class EntryFilterForm(forms.Form):
         the entry list's bulk select and rows' picker take them too (`trackable_project_rows`)."""
         widget = self.fields["project"].widget
         if widget.rows is None:
-            widget.rows = list(self.fields["project"].queryset.values_list(*widget.columns))
+            widget.rows = widget.option_rows(self.fields["project"].queryset)
         return widget.rows
 
     def trackable_project_rows(self) -> list[tuple]:
@@ -680,6 +705,47 @@ class EntryFilterForm(forms.Form):
         if data.get("billable") is not None:
             filters["billable"] = data["billable"]
         return filters
+
+
+_FILTER_MODELS = {"project": Project, "client": Client, "task": Task, "tag": Tag, "user": User}
+
+
+def filter_option_querysets(viewer) -> dict:
+    """The entry filter's choices, by field. They read only what an option shows: a large organisation has 1,000
+    tasks and 500 people, and whole rows (a task's project, client and assignee; a person's every column) cost more
+    than the list itself."""
+    querysets = {
+        "project": (
+            selectors.project_list(viewer=viewer, filters=OPEN)
+            .prefetch_related(None)
+            .select_related("client")
+            .order_by(*selectors.PROJECTS_BY_CLIENT)
+        ),
+        "client": selectors.client_list(viewer=viewer, filters=OPEN).only("pk", "name"),
+        "task": selectors.task_list(viewer=viewer, filters=OPEN).select_related(None).only("pk", "name"),
+        "tag": selectors.tag_list(viewer=viewer),
+    }
+    if viewer.role != "member":
+        querysets["user"] = selectors.user_choices(viewer=viewer).only("pk", "username", "full_name")
+    return querysets
+
+
+def _build_filter_options(name: str, role: str, *, viewer_id: int):
+    # The access rules read the viewer's id and role alone (an inactive viewer is not asked here).
+    viewer = User(pk=viewer_id, role=role, is_active=True)
+    widget = EntryFilterForm.base_fields[name].widget
+    return filter_option_querysets(viewer)[name].values(*widget.columns)
+
+
+# Compiled once per process, field and role (timetracker.prepared); the viewer's id only where the role's rule reads it.
+_filter_options_read = PreparedRead(_build_filter_options, unused_values=True)
+
+
+def _filter_option_rows(name: str, viewer) -> list[tuple]:
+    """Rows of the widget's `columns` of the filter `name`'s choices for `viewer`, as values_list would read them."""
+    columns = EntryFilterForm.base_fields[name].widget.columns
+    found = _filter_options_read.rows((name, viewer.role), viewer_id=viewer.pk)
+    return [tuple(row[column] for column in columns) for row in found]
 
 
 class ClientForm(forms.ModelForm):

@@ -3,6 +3,7 @@
 import pytest
 from django import forms
 from django.test.html import parse_html
+from django.utils.html import escape
 
 from tracking import forms as forms_module
 from tracking import rows as rows_module
@@ -100,3 +101,29 @@ def test_project_options_are_kept_by_row_and_kind():
     assert len(rows_module._PROJECT_OPTIONS) == 4
     renamed = [(5, "Site 2", 2, "Acme & Co", "#ff0000", 'S"1')]  # another row: written afresh
     assert rows_module.plain_options(renamed) == '<option value="5">Acme &amp; Co / Site 2</option>'
+
+
+@pytest.mark.django_db
+def test_task_options_are_kept_by_row_and_still_select_the_chosen_task(member, project):
+    """The tracking forms' task options (`task_options`, ~1,000 of them on a large organisation's timer bar): each
+    not-selected one written once per process and kept by its row; the chosen task still written selected."""
+    from tracking.forms import TimerStartForm, _task_option
+    from tracking.tests.factories import TaskFactory
+
+    tasks = [TaskFactory(project=project, name=name) for name in ("Fix & ship", 'Say "hi"', "<b>")]
+
+    def expected(chosen):
+        return "".join(
+            f'<option value="{t.pk}" data-project="{project.pk}"{" selected" if str(t.pk) == chosen else ""}>'
+            f"{escape(t.name)}</option>"
+            for t in sorted(tasks, key=lambda t: (t.name, t.pk))
+        )
+
+    _ROW_OPTIONS.clear()
+    assert TimerStartForm(user=member).task_options() == expected("None")
+    assert {key[0] for key in _ROW_OPTIONS} == {_task_option} and len(_ROW_OPTIONS) == 3
+    chosen = str(tasks[1].pk)
+    bound = TimerStartForm({"task": chosen}, user=member)
+    assert bound.task_options() == expected(chosen)
+    assert f'<option value="{chosen}" data-project="{project.pk}" selected>' in bound.task_options()
+    assert TimerStartForm(user=member).task_options() == expected("None")  # the kept option was not the selected one

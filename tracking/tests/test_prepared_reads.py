@@ -114,3 +114,74 @@ def test_the_start_conflict_check_finds_the_running_timer(member, project):
 
     with pytest.raises(TimerAlreadyRunning):
         timer_start(actor=member, project=project)
+
+
+@pytest.mark.postgres
+@on_postgres
+def test_a_value_left_out_must_leave_the_sql_alone():
+    """unused_values: a shape may not use a value (an admin's rule reads no id), but a value that changes the SQL
+    without being a parameter is refused as ever."""
+    unused = PreparedRead(lambda *, user_id: TimeEntry.objects.filter(user_id=1).values("pk"), unused_values=True)
+    assert unused.rows(user_id=5) == list(TimeEntry.objects.filter(user_id=1).values("pk"))
+    shifted = PreparedRead(
+        lambda *, user_id: TimeEntry.objects.filter(user_id=user_id + 1).values("pk"), unused_values=True
+    )
+    with pytest.raises(ValueError):
+        shifted.rows(user_id=5)
+
+
+@pytest.mark.postgres
+@on_postgres
+@pytest.mark.parametrize("role", ["member", "manager", "viewer", "admin"])
+def test_the_entry_filters_option_reads_send_a_fresh_builds_sql(role):
+    from tracking.forms import _filter_options_read
+
+    names = ("project", "client", "task", "tag") + (() if role == "member" else ("user",))
+    for name in names:
+        for viewer_id in (41, 7):
+            _filter_options_read.rows((name, role), viewer_id=viewer_id)
+            sql, params = _filter_options_read.sql_with_params((name, role), viewer_id=viewer_id)
+            assert (sql, params) == _fresh(_filter_options_read.build, (name, role), {"viewer_id": viewer_id})
+
+
+def _loaded_fields(obj) -> dict:
+    return {k: v for k, v in obj.__dict__.items() if k != "_state"}
+
+
+@pytest.mark.parametrize("role", ["member", "manager", "viewer", "admin_user"])
+def test_the_lists_first_page_is_read_as_the_orm_reads_it(request, role, team, other_member):
+    """The unfiltered entry list's first page (tracking.views.entries.first_page_entries, compiled once per role):
+    the same entries, in the same order, with the same fields loaded and deferred, and the same user, project,
+    client and task, as `time_entry_list(...).only(*ROW_FIELDS)` with select_related reads them."""
+    from tracking.selectors import time_entry_list
+    from tracking.tests.factories import ProjectFactory, TaskFactory
+    from tracking.views.entries import PAGE_SIZE, ROW_FIELDS, first_page_entries
+
+    person = request.getfixturevalue(role)
+    with_client, without = ProjectFactory(is_public=True), ProjectFactory(is_public=True, client=None)
+    task = TaskFactory(project=with_client)
+    start = timezone.now() - timedelta(days=3)
+    for i, owner in enumerate([request.getfixturevalue("member"), other_member, person] * 20):
+        project = with_client if i % 2 else without
+        TimeEntryFactory(
+            user=owner,
+            project=project,
+            task=task if project is with_client and i % 3 else None,
+            start=start + timedelta(minutes=30 * i),
+            end=None if i == 59 else start + timedelta(minutes=30 * i + 20),
+        )
+    for viewer in (person, other_member):  # the second a member whatever the role: kept per role, each their own
+        theirs = list(time_entry_list(viewer=viewer, filters={}).only(*ROW_FIELDS).prefetch_related(None)[:PAGE_SIZE])
+        ours = first_page_entries(viewer)
+        assert theirs and [e.pk for e in ours] == [e.pk for e in theirs]
+        for mine, orm in zip(ours, theirs, strict=True):
+            assert (
+                _loaded_fields(mine) == _loaded_fields(orm) and mine.get_deferred_fields() == orm.get_deferred_fields()
+            )
+            for related in ("user", "project", "task"):
+                a, b = getattr(mine, related), getattr(orm, related)
+                assert (a is None) == (b is None)
+                if a is not None:
+                    assert _loaded_fields(a) == _loaded_fields(b) and a.get_deferred_fields() == b.get_deferred_fields()
+            a, b = mine.project.client, orm.project.client
+            assert (a is None) == (b is None) and (a is None or _loaded_fields(a) == _loaded_fields(b))

@@ -34,6 +34,7 @@ class ReportForm(EntryFilterForm):
     )
 
     field_order = ["preset", "start", "end", "group_by", "then_by"]
+    options_compiled_once = False  # its querysets are narrowed below
 
     def __init__(self, *args, viewer, **kwargs):
         super().__init__(*args, viewer=viewer, **kwargs)
