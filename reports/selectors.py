@@ -279,6 +279,11 @@ def report_page_lists(*, viewer, definition: dict, limit: int = 3, days: int = 7
             row["my_last_view"],
         )
         rows.append(report)
+    return page_lists_of(rows, key=key, recent_since=recent_since, limit=limit)
+
+
+def page_lists_of(rows: list[SavedReport], *, key: str, recent_since, limit: int) -> dict[str, list]:
+    """report_page_lists's three lists from its rows (each with views_30d, team_views and my_last_view)."""
     return {
         "matches": sorted(
             (r for r in rows if r.match_key == key), key=lambda r: (not r.verified, -r.views_30d, r.name, r.pk)

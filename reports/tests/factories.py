@@ -28,3 +28,17 @@ class AnnotationFactory(factory.django.DjangoModelFactory):
     end = factory.LazyAttribute(lambda o: o.start)
     text = "Offsite"
     author = factory.SubFactory(UserFactory)
+
+
+def panel_reports(*, manager, member, other_member) -> list:
+    """Seven saved reports of every visibility (one verified, one name to escape) for the saved-report panels'
+    tests: the manager's for their teams, the other member's private and public ones, the member's own."""
+    return [
+        SavedReportFactory(owner=manager, name="Team <hours> & more", visibility="teams", verified=True),
+        SavedReportFactory(owner=manager, name="Alpha", visibility="teams"),
+        SavedReportFactory(owner=other_member, name="Private", visibility="private"),
+        SavedReportFactory(owner=other_member, name="Everyone's", visibility="everyone"),
+        SavedReportFactory(owner=member, name="Mine", visibility="private"),
+        SavedReportFactory(owner=other_member, name="Old", visibility="everyone"),
+        SavedReportFactory(owner=manager, name="Beta", visibility="teams"),
+    ]

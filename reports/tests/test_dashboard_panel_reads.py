@@ -12,7 +12,7 @@ from accounts.models import Role
 from accounts.tests.factories import UserFactory
 from reports import selectors
 from reports.models import Comment, Notice, ReportView, SavedReport
-from reports.tests.factories import SavedReportFactory
+from reports.tests.factories import SavedReportFactory, panel_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -33,15 +33,7 @@ def _panel(popular, notices) -> str:
 def test_the_panel_shows_what_the_orms_reads_show(role, manager, member, other_member, team):
     viewer = {Role.MEMBER: member, Role.MANAGER: manager, Role.ADMIN: UserFactory(role=Role.ADMIN)}[role]
     today = timezone.now().date()
-    reports = [
-        SavedReportFactory(owner=manager, name="Team <hours> & more", visibility="teams", verified=True),
-        SavedReportFactory(owner=manager, name="Alpha", visibility="teams"),
-        SavedReportFactory(owner=other_member, name="Private", visibility="private"),
-        SavedReportFactory(owner=other_member, name="Everyone's", visibility="everyone"),
-        SavedReportFactory(owner=member, name="Mine", visibility="private"),
-        SavedReportFactory(owner=other_member, name="Old", visibility="everyone"),
-        SavedReportFactory(owner=manager, name="Beta", visibility="teams"),
-    ]
+    reports = panel_reports(manager=manager, member=member, other_member=other_member)
     viewers = [[manager], [manager, member], [other_member], [member], [member], [], [manager]]
     for report, people in zip(reports, viewers, strict=True):
         for person in people:

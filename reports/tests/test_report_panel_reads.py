@@ -14,7 +14,7 @@ from accounts.tests.factories import UserFactory
 from reports import selectors
 from reports.definition import match_key
 from reports.models import ReportView
-from reports.tests.factories import SavedReportFactory
+from reports.tests.factories import SavedReportFactory, panel_reports
 
 pytestmark = pytest.mark.django_db
 
@@ -31,19 +31,7 @@ def _orm_lists(viewer, definition, limit=3, days=7):
         .annotate(team_views=selectors._team_views(viewer, days))
         .filter(Q(match_key=key) | Q(team_views__gt=0) | Q(my_last_view__gte=recent_since))
     )
-    return {
-        "matches": sorted(
-            (r for r in rows if r.match_key == key), key=lambda r: (not r.verified, -r.views_30d, r.name, r.pk)
-        )[:limit],
-        "popular": sorted(
-            (r for r in rows if r.team_views), key=lambda r: (not r.verified, -r.team_views, r.name, r.pk)
-        )[:limit],
-        "recent": sorted(
-            (r for r in rows if r.my_last_view and r.my_last_view >= recent_since),
-            key=lambda r: r.my_last_view,
-            reverse=True,
-        )[:limit],
-    }
+    return selectors.page_lists_of(rows, key=key, recent_since=recent_since, limit=limit)
 
 
 def _panel(lists) -> str:
@@ -65,15 +53,7 @@ def test_the_panel_shows_what_the_orms_read_shows(role, manager, member, other_m
     today = now.date()
     key = match_key(QUESTION)
     other_key = match_key({"group_by": "user", "filters": {}})
-    reports = [
-        SavedReportFactory(owner=manager, name="Team <hours> & more", visibility="teams", verified=True),
-        SavedReportFactory(owner=manager, name="Alpha", visibility="teams"),
-        SavedReportFactory(owner=other_member, name="Private", visibility="private"),
-        SavedReportFactory(owner=other_member, name="Everyone's", visibility="everyone"),
-        SavedReportFactory(owner=member, name="Mine", visibility="private"),
-        SavedReportFactory(owner=other_member, name="Old", visibility="everyone"),
-        SavedReportFactory(owner=manager, name="Beta", visibility="teams"),
-    ]
+    reports = panel_reports(manager=manager, member=member, other_member=other_member)
     for i, report in enumerate(reports):
         report.match_key = key if i % 2 == 0 else other_key
         report.save(update_fields=["match_key"])
