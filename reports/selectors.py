@@ -205,7 +205,7 @@ _POPULAR_FIELDS = ("id", "name", "verified")
 
 def _build_popular(role: str, limit: int, *, viewer_id: int, since: date) -> QuerySet:
     # The access rule and the team subquery read the viewer's id and role alone.
-    viewer = get_user_model()(pk=viewer_id, role=role, is_active=True)
+    viewer = policy.rule_viewer(viewer_id, role)
     qs = policy.visible(viewer, SavedReport.objects.all()).annotate(team_views=_team_views(viewer, 0, since))
     qs = qs.filter(team_views__gt=0).order_by("-verified", "-team_views", "name", "pk")
     return qs.values(*_POPULAR_FIELDS)[:limit]
@@ -235,7 +235,7 @@ _PAGE_LIST_FIELDS = ("id", "name", "match_key", "verified")  # in the model's or
 
 def _build_page_lists(role: str, *, viewer_id: int, key: str, views_since: date, team_since: date, recent_since):
     # As for popular_in_teams: the access rule and the subqueries read the viewer's id and role alone.
-    viewer = get_user_model()(pk=viewer_id, role=role, is_active=True)
+    viewer = policy.rule_viewer(viewer_id, role)
     qs = (
         saved_report_list(viewer=viewer, views_since=views_since)
         .prefetch_related(None)

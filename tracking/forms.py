@@ -732,7 +732,7 @@ def filter_option_querysets(viewer) -> dict:
 
 def _build_filter_options(name: str, role: str, *, viewer_id: int):
     # The access rules read the viewer's id and role alone (an inactive viewer is not asked here).
-    viewer = User(pk=viewer_id, role=role, is_active=True)
+    viewer = policy.rule_viewer(viewer_id, role)
     widget = EntryFilterForm.base_fields[name].widget
     return filter_option_querysets(viewer)[name].values(*widget.columns)
 

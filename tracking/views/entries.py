@@ -47,7 +47,7 @@ ROW_FIELDS = (
 
 def _build_first_page(role: str, size: int, *, viewer_id: int):
     # The access rule reads the viewer's id and role alone (an inactive viewer is not asked here).
-    viewer = User(pk=viewer_id, role=role, is_active=True)
+    viewer = policy.rule_viewer(viewer_id, role)
     return time_entry_list(viewer=viewer, filters={}).values("pk", *ROW_FIELDS)[:size]
 
 
